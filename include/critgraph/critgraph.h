@@ -1,0 +1,11 @@
+// Umbrella header: everything an embedder needs.
+#ifndef CRITGRAPH_CRITGRAPH_H_
+#define CRITGRAPH_CRITGRAPH_H_
+
+#include "critgraph/db.h"
+#include "critgraph/options.h"
+#include "critgraph/snapshot.h"
+#include "critgraph/transaction.h"
+#include "critgraph/types.h"
+
+#endif  // CRITGRAPH_CRITGRAPH_H_

@@ -1,0 +1,41 @@
+// Options for opening a critgraph database.
+#ifndef CRITGRAPH_OPTIONS_H_
+#define CRITGRAPH_OPTIONS_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace critgraph {
+
+struct Options {
+  // Create the database if the directory holds none. Ignored by OpenReadOnly.
+  bool create_if_missing = true;
+
+  // Sync the write-ahead log on every commit (durable against power loss).
+  // Turning it off keeps commits atomic but may lose the last commits on an
+  // OS crash; a process crash loses nothing.
+  bool sync = true;
+
+  // A transaction stages changes in memory and writes them to disk, still
+  // invisible, in chunks of about this many bytes; memory used by a commit
+  // stays bounded whatever its size.
+  size_t txn_chunk_bytes = size_t{32} << 20;
+
+  // RocksDB block cache shared by all column families.
+  size_t block_cache_bytes = size_t{256} << 20;
+
+  // Memtable size per column family before a flush.
+  size_t write_buffer_bytes = size_t{64} << 20;
+};
+
+// Hard limits; inputs above them are refused with InvalidArgument.
+inline constexpr size_t kMaxKeyBytes = 1024;
+inline constexpr size_t kMaxNameBytes = 64 * 1024;         // one localized name
+inline constexpr size_t kMaxPropertyBytes = 1024 * 1024;   // one property value
+inline constexpr size_t kMaxRecordBytes = 16 * 1024 * 1024;  // one node or edge
+inline constexpr size_t kMaxTypeNameBytes = 64;  // node kind / edge type names
+inline constexpr size_t kMaxMessageBytes = 64 * 1024;  // commit message
+
+}  // namespace critgraph
+
+#endif  // CRITGRAPH_OPTIONS_H_

@@ -1,0 +1,78 @@
+// A read-only view of one committed revision.
+#ifndef CRITGRAPH_SNAPSHOT_H_
+#define CRITGRAPH_SNAPSHOT_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "critgraph/types.h"
+
+namespace critgraph {
+
+// A Snapshot pins one revision. Committed revisions never change, so every
+// call gives the same answer for the snapshot's lifetime, whatever the writer
+// does meanwhile.
+//
+// Thread-safety: all methods are const and safe to call from many threads at
+// once. A Snapshot must not outlive the DB that made it.
+//
+// Errors: NotFound when a key or edge does not exist at this revision;
+// InvalidArgument for an unknown node kind or edge type name; DataLoss when a
+// stored record fails verification (the message names the key and revision).
+class Snapshot {
+ public:
+  Snapshot() = default;
+  Snapshot(const Snapshot&) = delete;
+  Snapshot& operator=(const Snapshot&) = delete;
+  virtual ~Snapshot() = default;
+
+  virtual Revision revision() const = 0;
+  // The revision's metadata as of when the snapshot was taken.
+  virtual const RevisionInfo& info() const = 0;
+  Digest digest() const { return info().digest; }
+  uint64_t node_count() const { return info().node_count; }
+  uint64_t edge_count() const { return info().edge_count; }
+
+  // The node with `key`, or NotFound.
+  virtual absl::StatusOr<Node> GetNode(std::string_view key) const = 0;
+  // Whether `key` exists at this revision.
+  virtual absl::StatusOr<bool> HasNode(std::string_view key) const = 0;
+  // The edge, or NotFound.
+  virtual absl::StatusOr<Edge> GetEdge(std::string_view from,
+                                       std::string_view type,
+                                       std::string_view to) const = 0;
+
+  // Edges leaving (OutEdges) or entering (InEdges) `key`, optionally only of
+  // the given types (empty = all). Sorted by (type, other key). NotFound if
+  // the node does not exist at this revision.
+  virtual absl::StatusOr<std::vector<Edge>> OutEdges(
+      std::string_view key, absl::Span<const std::string> types = {}) const = 0;
+  virtual absl::StatusOr<std::vector<Edge>> InEdges(
+      std::string_view key, absl::Span<const std::string> types = {}) const = 0;
+
+  // Nodes of one kind, sorted by key.
+  virtual absl::StatusOr<std::vector<Node>> NodesOfKind(
+      std::string_view kind) const = 0;
+
+  // Visits every node in key order. Stops at, and returns, the first non-OK
+  // status the callback returns.
+  virtual absl::Status ForEachNode(
+      const std::function<absl::Status(const Node&)>& fn) const = 0;
+  // Visits every edge ordered by (from key, type, to key).
+  virtual absl::Status ForEachEdge(
+      const std::function<absl::Status(const Edge&)>& fn) const = 0;
+
+  // Node kinds and edge types registered at this revision, sorted.
+  virtual std::vector<std::string> NodeKinds() const = 0;
+  virtual std::vector<std::string> EdgeTypes() const = 0;
+};
+
+}  // namespace critgraph
+
+#endif  // CRITGRAPH_SNAPSHOT_H_

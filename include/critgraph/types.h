@@ -1,0 +1,107 @@
+// Value types of critgraph's public API: nodes, edges, properties, revisions.
+//
+// All types here are plain values: copyable, owning their data, safe to move
+// between threads. Nothing in them points into the database.
+#ifndef CRITGRAPH_TYPES_H_
+#define CRITGRAPH_TYPES_H_
+
+#include <compare>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace critgraph {
+
+// Revision numbers start at 1. Revision 0 is the empty root that exists in
+// every database; it is never listed in the log but can be read and diffed.
+using Revision = uint64_t;
+
+// A typed property value: string, int64, double, bool or list of strings.
+// The variant index is part of the on-disk format (see PropertyType).
+using PropertyValue =
+    std::variant<std::string, int64_t, double, bool, std::vector<std::string>>;
+
+// Property name -> value, ordered by name.
+using Properties = std::map<std::string, PropertyValue, std::less<>>;
+
+// Language tag (e.g. "ja", "en", "zh") -> text, ordered by tag.
+using Names = std::map<std::string, std::string, std::less<>>;
+
+struct Node {
+  std::string key;   // stable external identity, UTF-8
+  std::string kind;  // a registered node kind, e.g. "technology"
+  Names names;
+  Properties props;
+
+  friend bool operator==(const Node&, const Node&) = default;
+};
+
+// Identity of an edge: (from key, type, to key).
+struct EdgeId {
+  std::string from;
+  std::string type;
+  std::string to;
+
+  friend auto operator<=>(const EdgeId&, const EdgeId&) = default;
+  friend bool operator==(const EdgeId&, const EdgeId&) = default;
+};
+
+struct Edge {
+  std::string from;
+  std::string type;
+  std::string to;
+  Properties props;
+
+  EdgeId id() const { return EdgeId{from, type, to}; }
+  friend bool operator==(const Edge&, const Edge&) = default;
+};
+
+// 128-bit content digest of a revision: an order-independent (multiset) sum
+// of a stable XXH3-128 hash over every node and edge record. Two revisions
+// with equal content have equal digests whatever their histories.
+struct Digest {
+  uint64_t hi = 0;
+  uint64_t lo = 0;
+
+  // 32 lowercase hex digits, hi first.
+  std::string ToHex() const;
+  static absl::StatusOr<Digest> FromHex(std::string_view hex);
+
+  friend bool operator==(const Digest&, const Digest&) = default;
+};
+
+// What the writer supplies with a commit.
+struct CommitInfo {
+  std::string message;
+  std::string author;
+  // When the list version took effect, "YYYY-MM-DD"; distinct from the commit
+  // time. Used by "@YYYY-MM-DD" revision names.
+  std::optional<std::string> effective_date;
+  // Tags to create on the new revision (must not exist yet).
+  std::vector<std::string> tags;
+};
+
+struct RevisionInfo {
+  Revision number = 0;
+  Revision parent = 0;
+  int64_t commit_time_micros = 0;  // wall clock at commit, microseconds
+  std::string author;
+  std::string message;
+  std::optional<std::string> effective_date;
+  std::vector<std::string> tags;  // sorted
+  Digest digest;
+  uint64_t node_count = 0;
+  uint64_t edge_count = 0;
+  uint64_t change_count = 0;  // nodes and edges changed by this revision
+};
+
+enum class Direction { kOut, kIn, kBoth };
+
+}  // namespace critgraph
+
+#endif  // CRITGRAPH_TYPES_H_

@@ -1,0 +1,95 @@
+// Fixed-width big-endian encodings and the RocksDB key layout.
+// The layout is frozen; docs/FORMATS-ON-DISK.md describes it.
+#ifndef CRITGRAPH_STORAGE_CODING_H_
+#define CRITGRAPH_STORAGE_CODING_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "critgraph/types.h"
+
+namespace critgraph::storage {
+
+using NodeId = uint64_t;   // internal, never reused
+using TypeId = uint32_t;   // registry id of a node kind or edge type
+
+inline void PutBE64(std::string* dst, uint64_t v) {
+  char buf[8];
+  for (int i = 7; i >= 0; --i) {
+    buf[i] = static_cast<char>(v & 0xff);
+    v >>= 8;
+  }
+  dst->append(buf, 8);
+}
+inline void PutBE32(std::string* dst, uint32_t v) {
+  char buf[4];
+  for (int i = 3; i >= 0; --i) {
+    buf[i] = static_cast<char>(v & 0xff);
+    v >>= 8;
+  }
+  dst->append(buf, 4);
+}
+inline uint64_t GetBE64(const char* p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
+  return v;
+}
+inline uint32_t GetBE32(const char* p) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
+  return v;
+}
+
+// Versions sort newest first under a key prefix: ~rev, big-endian.
+inline void PutInvRev(std::string* dst, Revision rev) {
+  PutBE64(dst, ~rev);
+}
+inline Revision GetInvRev(const char* p) { return ~GetBE64(p); }
+
+// nodes CF:     id(8) | ~rev(8)                     -> NodeRecord | "" (deleted)
+inline constexpr size_t kNodeKeySize = 16;
+std::string NodeKey(NodeId id, Revision rev);
+
+// out_edges CF: from(8) | type(4) | to(8) | ~rev(8) -> EdgeRecord | "" (deleted)
+// in_edges CF:  to(8) | type(4) | from(8) | ~rev(8) -> "A" | "D"
+inline constexpr size_t kEdgeKeySize = 28;
+inline constexpr size_t kEdgePrefixSize = 20;  // without the revision
+std::string EdgeKey(NodeId a, TypeId type, NodeId b, Revision rev);
+
+struct EdgeKeyParts {
+  NodeId a;
+  TypeId type;
+  NodeId b;
+  Revision rev;
+};
+inline EdgeKeyParts ParseEdgeKey(const char* p) {
+  return {GetBE64(p), GetBE32(p + 8), GetBE64(p + 12), GetInvRev(p + 20)};
+}
+
+// kind_index CF: kind(4) | id(8) | ~rev(8) -> "A" | "D"
+inline constexpr size_t kKindKeySize = 20;
+std::string KindIndexKey(TypeId kind, NodeId id, Revision rev);
+
+// changelog CF: rev(8) | 'N' | id(8)                       -> ""
+//               rev(8) | 'E' | from(8) | type(4) | to(8)   -> ""
+inline constexpr char kChangeNode = 'N';
+inline constexpr char kChangeEdge = 'E';
+std::string ChangeNodeKey(Revision rev, NodeId id);
+std::string ChangeEdgeKey(Revision rev, NodeId from, TypeId type, NodeId to);
+std::string RevKey(Revision rev);  // revisions CF key and changelog prefix
+
+// Meta keys in the default column family.
+inline constexpr std::string_view kMetaFormatVersion = "format_version";
+inline constexpr std::string_view kMetaHead = "head";
+inline constexpr std::string_view kMetaPending = "pending";
+inline constexpr std::string_view kMetaNextNodeId = "next_node_id";
+inline constexpr std::string_view kMetaNextTypeId = "next_type_id";
+
+// The on-disk format this build reads and writes. Bump on any incompatible
+// change to keys or records; Open refuses other values.
+inline constexpr uint32_t kFormatVersion = 1;
+
+}  // namespace critgraph::storage
+
+#endif  // CRITGRAPH_STORAGE_CODING_H_

@@ -1,0 +1,644 @@
+#include "storage/db_impl.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "absl/strings/match.h"
+#include "storage/str_cat.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/slice_transform.h"
+#include "rocksdb/table.h"
+#include "rocksdb/write_batch.h"
+#include "storage/record.h"
+#include "storage/revision_name.h"
+#include "storage/snapshot_impl.h"
+#include "storage/transaction_impl.h"
+#include "storage/validate.h"
+
+namespace critgraph::storage {
+namespace {
+
+constexpr const char* kCfNames[] = {
+    "default",
+    "nodes",
+    "out_edges",
+    "in_edges",
+    "kind_index",
+    "keys",
+    "ids",
+    "changelog",
+    "revisions",
+    "tags",
+    "registry",
+};
+static_assert(std::size(kCfNames) == static_cast<size_t>(Cf::kCount));
+
+std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors(
+    const Options& options) {
+  rocksdb::BlockBasedTableOptions table;
+  table.checksum = rocksdb::kXXH3;
+  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.format_version = 5;
+  auto factory = std::shared_ptr<rocksdb::TableFactory>(
+      rocksdb::NewBlockBasedTableFactory(table));
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> out;
+  for (size_t i = 0; i < std::size(kCfNames); ++i) {
+    rocksdb::ColumnFamilyOptions cf;
+    cf.table_factory = factory;
+    cf.write_buffer_size = options.write_buffer_bytes;
+    cf.compression = rocksdb::kLZ4Compression;
+    cf.bottommost_compression = rocksdb::kZSTD;
+    Cf c = static_cast<Cf>(i);
+    if (c == Cf::kNodes || c == Cf::kOutEdges || c == Cf::kInEdges) {
+      // A node's versions and a node's edges share the 8-byte id prefix.
+      cf.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(8));
+      cf.memtable_prefix_bloom_size_ratio = 0.02;
+    }
+    out.emplace_back(kCfNames[i], cf);
+  }
+  return out;
+}
+
+std::string MetaU64(uint64_t v) {
+  std::string s;
+  PutBE64(&s, v);
+  return s;
+}
+
+}  // namespace
+
+absl::Status FromRocks(const rocksdb::Status& s, std::string_view context) {
+  if (s.ok()) return absl::OkStatus();
+  std::string msg = StrCat(context, ": ", s.ToString());
+  if (s.IsCorruption()) return absl::DataLossError(msg);
+  if (s.IsNotFound()) return absl::NotFoundError(msg);
+  if (s.IsInvalidArgument()) return absl::InvalidArgumentError(msg);
+  if (s.IsNoSpace()) return absl::ResourceExhaustedError(msg);
+  if (s.IsIOError() && absl::StrContains(s.ToString(), "lock")) {
+    return absl::UnavailableError(StrCat(
+        context, ": database is locked by another writer (", s.ToString(), ")"));
+  }
+  return absl::InternalError(msg);
+}
+
+DBImpl::DBImpl(std::string path, const Options& options, bool read_only)
+    : path_(std::move(path)), options_(options), read_only_(read_only) {}
+
+DBImpl::~DBImpl() {
+  for (auto* h : handles_) {
+    if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
+  }
+  if (db_) db_->Close();
+}
+
+absl::StatusOr<std::unique_ptr<DB>> DBImpl::OpenImpl(const std::string& path,
+                                                     const Options& options,
+                                                     bool read_only) {
+  std::unique_ptr<DBImpl> db(new DBImpl(path, options, read_only));
+  if (auto st = db->Init(); !st.ok()) return st;
+  return std::unique_ptr<DB>(std::move(db));
+}
+
+absl::Status DBImpl::Init() {
+  std::error_code ec;
+  const bool exists = std::filesystem::exists(
+      std::filesystem::path(path_) / "CURRENT", ec);
+  if (!exists && (read_only_ || !options_.create_if_missing)) {
+    return absl::NotFoundError(
+        StrCat("no critgraph database at '", path_, "'"));
+  }
+  if (exists) {
+    // Refuse early, with a clear message, a RocksDB directory that is not
+    // ours or comes from a newer build with other column families.
+    std::vector<std::string> names;
+    auto s = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path_, &names);
+    if (!s.ok()) return FromRocks(s, StrCat("open '", path_, "'"));
+    for (const auto& n : names) {
+      if (std::find_if(std::begin(kCfNames), std::end(kCfNames),
+                       [&](const char* k) { return n == k; }) ==
+          std::end(kCfNames)) {
+        return absl::FailedPreconditionError(StrCat(
+            "'", path_, "' has column family '", n,
+            "' unknown to this build: not a critgraph database, or written "
+            "by a newer version"));
+      }
+    }
+  }
+  rocksdb::DBOptions dbo;
+  dbo.create_if_missing = true;
+  dbo.create_missing_column_families = true;
+  dbo.paranoid_checks = true;
+  dbo.max_background_jobs = 2;
+  dbo.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  dbo.keep_log_file_num = 2;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s;
+  if (read_only_) {
+    s = rocksdb::DB::OpenForReadOnly(dbo, path_, Descriptors(options_),
+                                     &handles_, &raw);
+  } else {
+    std::filesystem::create_directories(path_, ec);
+    s = rocksdb::DB::Open(dbo, path_, Descriptors(options_), &handles_, &raw);
+  }
+  if (!s.ok()) return FromRocks(s, StrCat("open '", path_, "'"));
+  db_.reset(raw);
+
+  std::string version;
+  s = db_->Get(rocksdb::ReadOptions(), cf(Cf::kDefault),
+               std::string(kMetaFormatVersion), &version);
+  if (s.IsNotFound()) {
+    // An empty store: ours to initialize, unless it already holds data.
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kDefault)));
+    it->SeekToFirst();
+    if (it->Valid() || read_only_) {
+      return absl::FailedPreconditionError(StrCat(
+          "'", path_, "' is not a critgraph database (no format version)"));
+    }
+    if (auto st = CreateNew(); !st.ok()) return st;
+  } else if (!s.ok()) {
+    return FromRocks(s, "read format version");
+  } else if (version.size() != 4 || GetBE32(version.data()) != kFormatVersion) {
+    return absl::FailedPreconditionError(StrCat(
+        "'", path_, "' has on-disk format version ",
+        version.size() == 4 ? std::to_string(GetBE32(version.data()))
+                            : std::string("(unreadable)"),
+        "; this build reads version ", kFormatVersion));
+  }
+  return LoadState();
+}
+
+absl::Status DBImpl::CreateNew() {
+  rocksdb::WriteBatch batch;
+  std::string v;
+  PutBE32(&v, kFormatVersion);
+  batch.Put(cf(Cf::kDefault), std::string(kMetaFormatVersion), v);
+  batch.Put(cf(Cf::kDefault), std::string(kMetaHead), MetaU64(0));
+  batch.Put(cf(Cf::kDefault), std::string(kMetaNextNodeId), MetaU64(1));
+  TypeId id = 1;
+  for (const char* k : kBuiltinNodeKinds) {
+    RegistryEntry e{k, false, id++, 0};
+    batch.Put(cf(Cf::kRegistry), Registry::EncodeKey(e),
+              Registry::EncodeValue(e));
+  }
+  for (const char* t : kBuiltinEdgeTypes) {
+    RegistryEntry e{t, true, id++, 0};
+    batch.Put(cf(Cf::kRegistry), Registry::EncodeKey(e),
+              Registry::EncodeValue(e));
+  }
+  batch.Put(cf(Cf::kDefault), std::string(kMetaNextTypeId), MetaU64(id));
+  RevisionInfo root;
+  batch.Put(cf(Cf::kRevisions), RevKey(0), EncodeRevisionRecord(root));
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  return FromRocks(db_->Write(wo, &batch), "initialize database");
+}
+
+absl::Status DBImpl::LoadState() {
+  rocksdb::ReadOptions ro;
+  auto get_u64 = [&](std::string_view key,
+                     uint64_t* out) -> absl::Status {
+    std::string v;
+    auto s = db_->Get(ro, cf(Cf::kDefault), std::string(key), &v);
+    if (s.IsNotFound()) {
+      *out = 0;
+      return absl::OkStatus();
+    }
+    if (!s.ok()) return FromRocks(s, StrCat("read meta '", key, "'"));
+    if (v.size() != 8) {
+      return absl::DataLossError(
+          StrCat("meta record '", key, "' is damaged"));
+    }
+    *out = GetBE64(v.data());
+    return absl::OkStatus();
+  };
+  uint64_t head = 0, pending = 0, next_node = 0, next_type = 0;
+  for (auto [key, out] : {std::pair{kMetaHead, &head},
+                          std::pair{kMetaPending, &pending},
+                          std::pair{kMetaNextNodeId, &next_node},
+                          std::pair{kMetaNextTypeId, &next_type}}) {
+    if (auto st = get_u64(key, out); !st.ok()) return st;
+  }
+
+  auto registry = std::make_shared<Registry>();
+  {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(ro, cf(Cf::kRegistry)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      auto e = Registry::Decode(it->key().ToStringView(),
+                                it->value().ToStringView());
+      if (!e) {
+        return absl::DataLossError(StrCat(
+            "registry record '", it->key().ToStringView(), "' is damaged"));
+      }
+      if (e->rev <= head) registry->Add(*std::move(e));
+    }
+    if (auto st = FromRocks(it->status(), "read registry"); !st.ok()) return st;
+  }
+
+  std::vector<RevisionInfo> revisions;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(ro, cf(Cf::kRevisions)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (it->key().size() != 8) {
+        return absl::DataLossError("revision key is damaged");
+      }
+      Revision r = GetBE64(it->key().data());
+      if (r > head) break;  // never published
+      auto info = DecodeRevisionRecord(it->value().ToStringView());
+      if (!info.ok() || info->number != r || r != revisions.size()) {
+        return absl::DataLossError(
+            StrCat("revision record ", r, " is damaged or missing"));
+      }
+      revisions.push_back(*std::move(info));
+    }
+    if (auto st = FromRocks(it->status(), "read revisions"); !st.ok()) {
+      return st;
+    }
+  }
+  if (revisions.size() != head + 1) {
+    return absl::DataLossError(StrCat(
+        "head is revision ", head, " but only ", revisions.size(),
+        " revision records exist"));
+  }
+
+  std::map<std::string, Revision, std::less<>> tags;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(Cf::kTags)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (it->value().size() != 8) {
+        return absl::DataLossError(StrCat(
+            "tag '", it->key().ToStringView(), "' is damaged"));
+      }
+      tags[it->key().ToString()] = GetBE64(it->value().data());
+    }
+    if (auto st = FromRocks(it->status(), "read tags"); !st.ok()) return st;
+  }
+
+  {
+    absl::MutexLock lock(&mu_);
+    revisions_ = std::move(revisions);
+    tags_ = std::move(tags);
+    registry_ = registry;
+    next_node_id_ = std::max<uint64_t>(next_node, 1);
+    next_type_id_ = std::max<TypeId>(static_cast<TypeId>(next_type),
+                                     registry->max_id() + 1);
+  }
+  head_.store(head, std::memory_order_release);
+
+  if (pending > head) {
+    if (read_only_) {
+      // Leftovers are invisible to readers (they sit above HEAD); the next
+      // read-write open removes them.
+      return absl::OkStatus();
+    }
+    return RemovePending(pending);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DBImpl::RemovePending(Revision pending) {
+  const Revision head = Head();
+  rocksdb::WriteBatch batch;
+  auto st = ForEachChange(pending, [&](std::string_view key) -> absl::Status {
+    const char* p = key.data() + 9;
+    if (key[8] == kChangeNode) {
+      NodeId id = GetBE64(p);
+      // Kind index entries may exist for the old and the new kind.
+      for (Revision r : {head, pending}) {
+        std::string raw;
+        std::unique_ptr<rocksdb::Iterator> it(
+            db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kNodes)));
+        it->Seek(NodeKey(id, r));
+        if (it->Valid() && it->key().size() == kNodeKeySize &&
+            GetBE64(it->key().data()) == id && !it->value().empty()) {
+          auto kind = DecodeNodeKind(it->value().ToStringView());
+          if (kind.ok()) {
+            batch.Delete(cf(Cf::kKindIndex), KindIndexKey(*kind, id, pending));
+          }
+        }
+      }
+      batch.Delete(cf(Cf::kNodes), NodeKey(id, pending));
+    } else {
+      NodeId from = GetBE64(p);
+      TypeId type = GetBE32(p + 8);
+      NodeId to = GetBE64(p + 12);
+      batch.Delete(cf(Cf::kOutEdges), EdgeKey(from, type, to, pending));
+      batch.Delete(cf(Cf::kInEdges), EdgeKey(to, type, from, pending));
+    }
+    batch.Delete(cf(Cf::kChangelog), std::string(key));
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  // Registrations and tags are written only with the head update, so none
+  // can be left over; revision records likewise.
+  batch.Delete(cf(Cf::kDefault), std::string(kMetaPending));
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  return FromRocks(db_->Write(wo, &batch),
+                   StrCat("remove unfinished revision ", pending));
+}
+
+std::shared_ptr<const Registry> DBImpl::registry() const {
+  absl::MutexLock lock(&mu_);
+  return registry_;
+}
+
+absl::StatusOr<std::optional<NodeId>> DBImpl::LookupId(
+    std::string_view key) const {
+  std::string v;
+  auto s = db_->Get(rocksdb::ReadOptions(), cf(Cf::kKeys), key, &v);
+  if (s.IsNotFound()) return std::optional<NodeId>();
+  if (!s.ok()) return FromRocks(s, StrCat("look up key '", key, "'"));
+  if (v.size() != 8) {
+    return absl::DataLossError(
+        StrCat("id mapping of key '", key, "' is damaged"));
+  }
+  return std::optional<NodeId>(GetBE64(v.data()));
+}
+
+absl::StatusOr<std::string> DBImpl::KeyOf(NodeId id) const {
+  std::string v;
+  auto s = db_->Get(rocksdb::ReadOptions(), cf(Cf::kIds), RevKey(id), &v);
+  if (s.IsNotFound()) {
+    return absl::DataLossError(StrCat("node id ", id, " has no key"));
+  }
+  if (!s.ok()) return FromRocks(s, StrCat("read key of node id ", id));
+  return v;
+}
+
+absl::Status DBImpl::DataLoss(std::string_view what, NodeId id,
+                              Revision rev) const {
+  auto key = KeyOf(id);
+  return absl::DataLossError(StrCat(
+      what, " of node '", key.ok() ? *key : StrCat("#", id),
+      "' at revision ", rev));
+}
+
+absl::StatusOr<std::optional<std::string>> DBImpl::ReadNodeRaw(
+    NodeId id, Revision rev) const {
+  rocksdb::ReadOptions ro;
+  ro.prefix_same_as_start = true;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(Cf::kNodes)));
+  it->Seek(NodeKey(id, rev));
+  if (!it->Valid()) {
+    if (auto st = FromRocks(it->status(), "read node"); !st.ok()) return st;
+    return std::optional<std::string>();
+  }
+  if (it->key().size() != kNodeKeySize || GetBE64(it->key().data()) != id) {
+    return std::optional<std::string>();
+  }
+  if (it->value().empty()) return std::optional<std::string>();
+  std::string raw = it->value().ToString();
+  if (!DecodeNodeKind(raw).ok()) {
+    return DataLoss("corrupted record", id,
+                    GetInvRev(it->key().data() + 8));
+  }
+  return std::optional<std::string>(std::move(raw));
+}
+
+absl::StatusOr<std::optional<std::string>> DBImpl::ReadEdgeRaw(
+    NodeId from, TypeId type, NodeId to, Revision rev) const {
+  rocksdb::ReadOptions ro;
+  ro.prefix_same_as_start = true;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(ro, cf(Cf::kOutEdges)));
+  std::string k = EdgeKey(from, type, to, rev);
+  it->Seek(k);
+  if (!it->Valid()) {
+    if (auto st = FromRocks(it->status(), "read edge"); !st.ok()) return st;
+    return std::optional<std::string>();
+  }
+  if (it->key().size() != kEdgeKeySize ||
+      it->key().ToStringView().substr(0, kEdgePrefixSize) !=
+          std::string_view(k).substr(0, kEdgePrefixSize) ||
+      it->value().empty()) {
+    return std::optional<std::string>();
+  }
+  if (!VerifyEdgeRecord(it->value().ToStringView())) {
+    return DataLoss("corrupted out-edge record", from,
+                    GetInvRev(it->key().data() + 20));
+  }
+  return std::optional<std::string>(it->value().ToString());
+}
+
+absl::StatusOr<Node> DBImpl::MaterializeNode(const std::string& raw, NodeId id,
+                                             Revision rev,
+                                             const Registry& registry) const {
+  auto rec = DecodeNodeRecord(raw);
+  if (!rec.ok()) return DataLoss("corrupted record", id, rev);
+  const std::string* kind = registry.Name(rec->kind);
+  if (kind == nullptr) {
+    return DataLoss(StrCat("unknown kind id ", rec->kind, " in record"),
+                    id, rev);
+  }
+  return Node{std::move(rec->key), *kind, std::move(rec->names),
+              std::move(rec->props)};
+}
+
+absl::Status DBImpl::ForEachChange(
+    Revision rev,
+    const std::function<absl::Status(std::string_view key)>& fn) const {
+  rocksdb::ReadOptions ro;
+  std::string prefix = RevKey(rev);
+  std::string upper = RevKey(rev + 1);
+  rocksdb::Slice upper_slice(upper);
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(ro, cf(Cf::kChangelog)));
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    std::string_view k = it->key().ToStringView();
+    bool ok = (k.size() == 17 && k[8] == kChangeNode) ||
+              (k.size() == 29 && k[8] == kChangeEdge);
+    if (!ok) {
+      return absl::DataLossError(
+          StrCat("change log entry of revision ", rev, " is damaged"));
+    }
+    if (auto st = fn(k); !st.ok()) return st;
+  }
+  return FromRocks(it->status(), StrCat("read change log of revision ", rev));
+}
+
+absl::StatusOr<std::unique_ptr<Transaction>> DBImpl::Begin() {
+  if (read_only_) {
+    return absl::FailedPreconditionError(
+        StrCat("database '", path_, "' is open read-only"));
+  }
+  absl::MutexLock lock(&mu_);
+  if (txn_open_) {
+    return absl::FailedPreconditionError(
+        "a write transaction is already open on this database");
+  }
+  if (leftovers_) {
+    // Records of a failed rollback sit at head+1, exactly where this
+    // transaction would write; they must go first.
+    if (auto st = RemovePending(head_.load() + 1); !st.ok()) return st;
+    leftovers_ = false;
+  }
+  txn_open_ = true;
+  return std::unique_ptr<Transaction>(
+      new TransactionImpl(this, head_.load(), *registry_, next_node_id_,
+                          next_type_id_));
+}
+
+void DBImpl::EndTransaction(NodeId next_node_id, bool leftovers) {
+  absl::MutexLock lock(&mu_);
+  leftovers_ = leftovers_ || leftovers;
+  // Ids handed out by a rolled-back transaction may be on disk in the keys
+  // family; never hand them out again.
+  next_node_id_ = std::max(next_node_id_, next_node_id);
+  txn_open_ = false;
+}
+
+absl::Status DBImpl::PublishCommit(RevisionInfo info,
+                                   std::vector<RegistryEntry> registrations,
+                                   const std::vector<std::string>& tags,
+                                   uint64_t next_node_id) {
+  absl::MutexLock lock(&mu_);
+  if (!registrations.empty()) {
+    auto reg = std::make_shared<Registry>(*registry_);
+    for (auto& e : registrations) {
+      next_type_id_ = std::max(next_type_id_, e.id + 1);
+      reg->Add(std::move(e));
+    }
+    registry_ = std::move(reg);
+  }
+  for (const auto& t : tags) tags_[t] = info.number;
+  next_node_id_ = std::max(next_node_id_, next_node_id);
+  Revision number = info.number;
+  revisions_.push_back(std::move(info));
+  head_.store(number, std::memory_order_release);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<Snapshot>> DBImpl::GetSnapshot(
+    Revision rev) const {
+  absl::MutexLock lock(&mu_);
+  if (rev >= revisions_.size()) {
+    return absl::NotFoundError(StrCat(
+        "revision ", rev, " does not exist (head is ", revisions_.size() - 1,
+        ")"));
+  }
+  return std::unique_ptr<Snapshot>(
+      new SnapshotImpl(this, WithTags(revisions_[rev]), registry_));
+}
+
+RevisionInfo DBImpl::WithTags(RevisionInfo info) const {
+  info.tags.clear();
+  for (const auto& [name, r] : tags_) {
+    if (r == info.number) info.tags.push_back(name);
+  }
+  return info;
+}
+
+absl::StatusOr<Revision> DBImpl::Resolve(std::string_view name) const {
+  absl::MutexLock lock(&mu_);
+  return ResolveLocked(name);
+}
+
+absl::StatusOr<Revision> DBImpl::ResolveLocked(std::string_view name) const {
+  auto parsed = ParseRevisionName(name);
+  if (!parsed.ok()) return parsed.status();
+  const Revision head = revisions_.size() - 1;
+  switch (parsed->form) {
+    case RevisionName::Form::kHead:
+      if (parsed->number > head) {
+        return absl::NotFoundError(StrCat(
+            "revision '", name, "' does not exist (head is ", head, ")"));
+      }
+      return head - parsed->number;
+    case RevisionName::Form::kNumber:
+      if (parsed->number > head) {
+        return absl::NotFoundError(StrCat(
+            "revision ", parsed->number, " does not exist (head is ", head,
+            ")"));
+      }
+      return parsed->number;
+    case RevisionName::Form::kDate:
+      for (Revision r = head; r >= 1; --r) {
+        const auto& eff = revisions_[r].effective_date;
+        if (eff && *eff <= parsed->text) return r;
+      }
+      return absl::NotFoundError(StrCat(
+          "no revision has an effective date on or before ", parsed->text));
+    case RevisionName::Form::kTag: {
+      auto it = tags_.find(parsed->text);
+      if (it == tags_.end()) {
+        return absl::NotFoundError(
+            StrCat("unknown revision or tag '", name, "'"));
+      }
+      return it->second;
+    }
+  }
+  return absl::InternalError("unreachable");
+}
+
+absl::StatusOr<RevisionInfo> DBImpl::GetRevision(Revision rev) const {
+  absl::MutexLock lock(&mu_);
+  if (rev >= revisions_.size()) {
+    return absl::NotFoundError(StrCat(
+        "revision ", rev, " does not exist (head is ", revisions_.size() - 1,
+        ")"));
+  }
+  return WithTags(revisions_[rev]);
+}
+
+std::vector<RevisionInfo> DBImpl::Log() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<RevisionInfo> out;
+  for (size_t r = revisions_.size(); r-- > 1;) {
+    out.push_back(WithTags(revisions_[r]));
+  }
+  return out;
+}
+
+absl::Status DBImpl::Tag(std::string_view name, Revision rev, bool force) {
+  if (read_only_) {
+    return absl::FailedPreconditionError(
+        StrCat("database '", path_, "' is open read-only"));
+  }
+  if (auto st = ValidateTagName(name); !st.ok()) return st;
+  absl::MutexLock lock(&mu_);
+  if (rev >= revisions_.size()) {
+    return absl::NotFoundError(StrCat("revision ", rev,
+                                            " does not exist"));
+  }
+  auto it = tags_.find(name);
+  if (it != tags_.end() && it->second != rev && !force) {
+    return absl::AlreadyExistsError(StrCat(
+        "tag '", name, "' already names revision ", it->second,
+        " (tags are immutable; use force to move it)"));
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  auto s = db_->Put(wo, cf(Cf::kTags), std::string(name), RevKey(rev));
+  if (!s.ok()) return FromRocks(s, StrCat("write tag '", name, "'"));
+  tags_[std::string(name)] = rev;
+  return absl::OkStatus();
+}
+
+}  // namespace critgraph::storage
+
+namespace critgraph {
+
+absl::StatusOr<std::unique_ptr<DB>> DB::Open(const std::string& path,
+                                             const Options& options) {
+  return storage::DBImpl::OpenImpl(path, options, /*read_only=*/false);
+}
+
+absl::StatusOr<std::unique_ptr<DB>> DB::OpenReadOnly(const std::string& path,
+                                                     const Options& options) {
+  return storage::DBImpl::OpenImpl(path, options, /*read_only=*/true);
+}
+
+absl::StatusOr<std::unique_ptr<Snapshot>> DB::GetSnapshot(
+    std::string_view name) const {
+  auto rev = Resolve(name);
+  if (!rev.ok()) return rev.status();
+  return GetSnapshot(*rev);
+}
+
+}  // namespace critgraph

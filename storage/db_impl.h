@@ -1,0 +1,140 @@
+// The RocksDB-backed implementation of critgraph::DB.
+// Key layout, commit protocol and recovery: docs/ARCHITECTURE.md.
+#ifndef CRITGRAPH_STORAGE_DB_IMPL_H_
+#define CRITGRAPH_STORAGE_DB_IMPL_H_
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "critgraph/db.h"
+#include "rocksdb/db.h"
+#include "storage/coding.h"
+#include "storage/registry.h"
+
+namespace critgraph::storage {
+
+// Column families, in the order they are opened. Do not reorder.
+enum class Cf : uint8_t {
+  kDefault = 0,  // meta
+  kNodes,
+  kOutEdges,
+  kInEdges,
+  kKindIndex,
+  kKeys,  // external key -> id
+  kIds,   // id -> external key
+  kChangelog,
+  kRevisions,
+  kTags,
+  kRegistry,
+  kCount,
+};
+
+class TransactionImpl;
+
+class DBImpl : public DB {
+ public:
+  static absl::StatusOr<std::unique_ptr<DB>> OpenImpl(const std::string& path,
+                                                      const Options& options,
+                                                      bool read_only);
+  ~DBImpl() override;
+
+  absl::StatusOr<std::unique_ptr<Transaction>> Begin() override;
+  Revision Head() const override { return head_.load(std::memory_order_acquire); }
+  absl::StatusOr<std::unique_ptr<Snapshot>> GetSnapshot(
+      Revision rev) const override;
+  using DB::GetSnapshot;
+  absl::StatusOr<Revision> Resolve(std::string_view name) const override;
+  absl::StatusOr<RevisionInfo> GetRevision(Revision rev) const override;
+  std::vector<RevisionInfo> Log() const override;
+  absl::Status Tag(std::string_view name, Revision rev, bool force) override;
+  absl::Status Verify(VerifyReport* report) const override;
+  const std::string& path() const override { return path_; }
+  bool read_only() const override { return read_only_; }
+
+  // ---- Internal interface for snapshots, transactions and the engine. ----
+  rocksdb::DB* rdb() const { return db_.get(); }
+  rocksdb::ColumnFamilyHandle* cf(Cf c) const {
+    return handles_[static_cast<size_t>(c)];
+  }
+  const Options& options() const { return options_; }
+  std::shared_ptr<const Registry> registry() const;
+
+  // The internal id of an external key, or nullopt if the key was never
+  // used. Ids exist independently of revisions.
+  absl::StatusOr<std::optional<NodeId>> LookupId(std::string_view key) const;
+  absl::StatusOr<std::string> KeyOf(NodeId id) const;
+  // The raw node record visible at `rev`, or nullopt if the node does not
+  // exist there. Verifies the record (DataLoss names key and revision).
+  absl::StatusOr<std::optional<std::string>> ReadNodeRaw(NodeId id,
+                                                         Revision rev) const;
+  // The raw out-edge record visible at `rev`, or nullopt.
+  absl::StatusOr<std::optional<std::string>> ReadEdgeRaw(NodeId from,
+                                                         TypeId type,
+                                                         NodeId to,
+                                                         Revision rev) const;
+  // Decodes a verified raw node record into a public Node.
+  absl::StatusOr<Node> MaterializeNode(const std::string& raw, NodeId id,
+                                       Revision rev,
+                                       const Registry& registry) const;
+  absl::Status DataLoss(std::string_view what, NodeId id, Revision rev) const;
+
+  // Changelog entries of one revision: calls fn(key) for each.
+  absl::Status ForEachChange(
+      Revision rev,
+      const std::function<absl::Status(std::string_view key)>& fn) const;
+
+ private:
+  friend class TransactionImpl;
+
+  DBImpl(std::string path, const Options& options, bool read_only);
+  absl::Status Init();
+  absl::Status CreateNew();
+  absl::Status LoadState();
+  // Removes every record written at `pending` (> head) by an unfinished
+  // commit, then clears the pending marker.
+  absl::Status RemovePending(Revision pending);
+  void EndTransaction(NodeId next_node_id, bool leftovers);
+  absl::Status PublishCommit(RevisionInfo info,
+                             std::vector<RegistryEntry> registrations,
+                             const std::vector<std::string>& tags,
+                             uint64_t next_node_id);
+  RevisionInfo WithTags(RevisionInfo info) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<Revision> ResolveLocked(std::string_view name) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status VerifyRevisionChanges(Revision rev, const Registry& registry,
+                                     Digest* digest, int64_t* nodes,
+                                     int64_t* edges, VerifyReport* report) const;
+
+  const std::string path_;
+  const Options options_;
+  const bool read_only_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+
+  std::atomic<Revision> head_{0};
+
+  mutable absl::Mutex mu_;
+  // revisions_[r] describes revision r; revisions_[0] is the empty root.
+  std::vector<RevisionInfo> revisions_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, Revision, std::less<>> tags_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<const Registry> registry_ ABSL_GUARDED_BY(mu_);
+  bool txn_open_ ABSL_GUARDED_BY(mu_) = false;
+  // A rollback could not remove its chunks; the next Begin retries.
+  bool leftovers_ ABSL_GUARDED_BY(mu_) = false;
+  uint64_t next_node_id_ ABSL_GUARDED_BY(mu_) = 1;
+  TypeId next_type_id_ ABSL_GUARDED_BY(mu_) = 1;
+};
+
+// Maps a RocksDB status to absl, naming `context`.
+absl::Status FromRocks(const rocksdb::Status& s, std::string_view context);
+
+}  // namespace critgraph::storage
+
+#endif  // CRITGRAPH_STORAGE_DB_IMPL_H_

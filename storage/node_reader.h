@@ -1,0 +1,100 @@
+// Point reads of node versions through one reusable iterator.
+#ifndef CRITGRAPH_STORAGE_NODE_READER_H_
+#define CRITGRAPH_STORAGE_NODE_READER_H_
+
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "rocksdb/db.h"
+#include "storage/coding.h"
+#include "storage/db_impl.h"
+#include "storage/record.h"
+
+namespace critgraph::storage {
+
+// Not thread-safe; one per thread.
+class NodeReader {
+ public:
+  explicit NodeReader(const DBImpl& db) : db_(db) {
+    rocksdb::ReadOptions ro;
+    ro.prefix_same_as_start = true;
+    it_.reset(db.rdb()->NewIterator(ro, db.cf(Cf::kNodes)));
+  }
+  NodeReader(const NodeReader&) = delete;
+  NodeReader& operator=(const NodeReader&) = delete;
+
+  // The verified record of `id` visible at `rev`, or nullopt if the node does
+  // not exist there. The view is valid until the next call.
+  absl::StatusOr<std::optional<std::string_view>> Read(NodeId id,
+                                                       Revision rev) {
+    it_->Seek(NodeKey(id, rev));
+    if (!it_->Valid()) {
+      if (!it_->status().ok()) {
+        return FromRocks(it_->status(), "read node");
+      }
+      return std::optional<std::string_view>();
+    }
+    rocksdb::Slice k = it_->key();
+    if (k.size() != kNodeKeySize || GetBE64(k.data()) != id ||
+        it_->value().empty()) {
+      return std::optional<std::string_view>();
+    }
+    std::string_view v = it_->value().ToStringView();
+    if (!DecodeNodeKind(v).ok()) {
+      return db_.DataLoss("corrupted record", id, GetInvRev(k.data() + 8));
+    }
+    return std::optional<std::string_view>(v);
+  }
+
+ private:
+  const DBImpl& db_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+// Point reads of out-edge versions through one reusable iterator.
+class EdgeReader {
+ public:
+  explicit EdgeReader(const DBImpl& db) : db_(db) {
+    rocksdb::ReadOptions ro;
+    ro.prefix_same_as_start = true;
+    it_.reset(db.rdb()->NewIterator(ro, db.cf(Cf::kOutEdges)));
+  }
+  EdgeReader(const EdgeReader&) = delete;
+  EdgeReader& operator=(const EdgeReader&) = delete;
+
+  // The verified record of the edge visible at `rev`, or nullopt if it does
+  // not exist there. The view is valid until the next call.
+  absl::StatusOr<std::optional<std::string_view>> Read(NodeId from,
+                                                       TypeId type, NodeId to,
+                                                       Revision rev) {
+    std::string k = EdgeKey(from, type, to, rev);
+    it_->Seek(k);
+    if (!it_->Valid()) {
+      if (!it_->status().ok()) return FromRocks(it_->status(), "read edge");
+      return std::optional<std::string_view>();
+    }
+    rocksdb::Slice found = it_->key();
+    if (found.size() != kEdgeKeySize ||
+        std::string_view(found.data(), kEdgePrefixSize) !=
+            std::string_view(k).substr(0, kEdgePrefixSize) ||
+        it_->value().empty()) {
+      return std::optional<std::string_view>();
+    }
+    std::string_view v = it_->value().ToStringView();
+    if (!VerifyEdgeRecord(v)) {
+      return db_.DataLoss("corrupted out-edge record", from,
+                          GetInvRev(found.data() + 20));
+    }
+    return std::optional<std::string_view>(v);
+  }
+
+ private:
+  const DBImpl& db_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+}  // namespace critgraph::storage
+
+#endif  // CRITGRAPH_STORAGE_NODE_READER_H_

@@ -1,0 +1,278 @@
+#include "storage/record.h"
+
+#include <cstring>
+
+#include "absl/status/status.h"
+#include "edge_generated.h"
+#include "flatbuffers/flatbuffers.h"
+#include "node_generated.h"
+#include "revision_generated.h"
+#include "storage/hash.h"
+
+namespace critgraph::storage {
+namespace {
+
+// Records are at most kMaxRecordBytes plus overhead; these bounds keep a
+// damaged record from making the verifier walk far.
+constexpr flatbuffers::uoffset_t kMaxDepth = 16;
+constexpr flatbuffers::uoffset_t kMaxTables = 1 << 20;
+
+template <typename T>
+flatbuffers::Verifier MakeVerifier(std::string_view bytes) {
+  return flatbuffers::Verifier(reinterpret_cast<const uint8_t*>(bytes.data()),
+                               bytes.size(), kMaxDepth, kMaxTables);
+}
+
+flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<fb::Property>>>
+BuildProps(flatbuffers::FlatBufferBuilder& b, const Properties& props) {
+  std::vector<flatbuffers::Offset<fb::Property>> out;
+  out.reserve(props.size());
+  for (const auto& [name, value] : props) {
+    auto n = b.CreateString(name);
+    flatbuffers::Offset<flatbuffers::String> s;
+    flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>> l;
+    if (auto* v = std::get_if<std::string>(&value)) s = b.CreateString(*v);
+    if (auto* v = std::get_if<std::vector<std::string>>(&value)) {
+      l = b.CreateVectorOfStrings(*v);
+    }
+    fb::PropertyBuilder pb(b);
+    pb.add_name(n);
+    switch (value.index()) {
+      case 0:
+        pb.add_type(fb::PropertyType::String);
+        pb.add_s(s);
+        break;
+      case 1:
+        pb.add_type(fb::PropertyType::Int64);
+        pb.add_i(std::get<int64_t>(value));
+        break;
+      case 2:
+        pb.add_type(fb::PropertyType::Double);
+        pb.add_d(std::get<double>(value));
+        break;
+      case 3:
+        pb.add_type(fb::PropertyType::Bool);
+        pb.add_b(std::get<bool>(value));
+        break;
+      case 4:
+        pb.add_type(fb::PropertyType::StringList);
+        pb.add_list(l);
+        break;
+    }
+    out.push_back(pb.Finish());
+  }
+  return b.CreateVector(out);
+}
+
+absl::StatusOr<Properties> ReadProps(
+    const flatbuffers::Vector<flatbuffers::Offset<fb::Property>>* v) {
+  Properties props;
+  if (v == nullptr) return props;
+  for (const fb::Property* p : *v) {
+    std::string name = p->name()->str();
+    switch (p->type()) {
+      case fb::PropertyType::String:
+        props[name] = p->s() ? p->s()->str() : std::string();
+        break;
+      case fb::PropertyType::Int64:
+        props[name] = static_cast<int64_t>(p->i());
+        break;
+      case fb::PropertyType::Double:
+        props[name] = p->d();
+        break;
+      case fb::PropertyType::Bool:
+        props[name] = p->b();
+        break;
+      case fb::PropertyType::StringList: {
+        std::vector<std::string> list;
+        if (p->list()) {
+          for (const auto* s : *p->list()) list.push_back(s->str());
+        }
+        props[name] = std::move(list);
+        break;
+      }
+      default:
+        return absl::DataLossError(
+            "property '" + name + "' has an unknown type " +
+            std::to_string(static_cast<int>(p->type())));
+    }
+  }
+  return props;
+}
+
+std::string Finish(flatbuffers::FlatBufferBuilder& b) {
+  return std::string(reinterpret_cast<const char*>(b.GetBufferPointer()),
+                     b.GetSize());
+}
+
+// Canonical encoding helpers: length-prefixed strings, fixed-width numbers.
+void PutStr(std::string* out, std::string_view s) {
+  PutBE64(out, s.size());
+  out->append(s);
+}
+
+void PutProps(std::string* out, const Properties& props) {
+  PutBE64(out, props.size());
+  for (const auto& [name, value] : props) {
+    PutStr(out, name);
+    out->push_back(static_cast<char>(value.index()));
+    switch (value.index()) {
+      case 0:
+        PutStr(out, std::get<std::string>(value));
+        break;
+      case 1:
+        PutBE64(out, static_cast<uint64_t>(std::get<int64_t>(value)));
+        break;
+      case 2: {
+        double d = std::get<double>(value);
+        if (d == 0) d = 0;  // -0.0 and 0.0 are the same content
+        uint64_t bits;
+        std::memcpy(&bits, &d, sizeof bits);
+        PutBE64(out, bits);
+        break;
+      }
+      case 3:
+        out->push_back(std::get<bool>(value) ? 1 : 0);
+        break;
+      case 4: {
+        const auto& l = std::get<std::vector<std::string>>(value);
+        PutBE64(out, l.size());
+        for (const auto& s : l) PutStr(out, s);
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::string EncodeNodeRecord(std::string_view key, TypeId kind,
+                             const Names& names, const Properties& props) {
+  flatbuffers::FlatBufferBuilder b(256);
+  auto k = b.CreateString(key.data(), key.size());
+  std::vector<flatbuffers::Offset<fb::LocalizedName>> ns;
+  for (const auto& [lang, text] : names) {
+    ns.push_back(
+        fb::CreateLocalizedName(b, b.CreateString(lang), b.CreateString(text)));
+  }
+  auto nv = b.CreateVector(ns);
+  auto pv = BuildProps(b, props);
+  b.Finish(fb::CreateNodeRecord(b, k, kind, nv, pv), fb::NodeRecordIdentifier());
+  return Finish(b);
+}
+
+absl::StatusOr<NodeRecordData> DecodeNodeRecord(std::string_view bytes) {
+  auto v = MakeVerifier<fb::NodeRecord>(bytes);
+  if (!fb::VerifyNodeRecordBuffer(v)) {
+    return absl::DataLossError("node record fails verification");
+  }
+  const fb::NodeRecord* r = fb::GetNodeRecord(bytes.data());
+  NodeRecordData out;
+  out.key = r->key()->str();
+  out.kind = r->kind();
+  if (r->names()) {
+    for (const auto* n : *r->names()) {
+      out.names[n->lang()->str()] = n->text()->str();
+    }
+  }
+  auto props = ReadProps(r->props());
+  if (!props.ok()) return props.status();
+  out.props = *std::move(props);
+  return out;
+}
+
+absl::StatusOr<TypeId> DecodeNodeKind(std::string_view bytes) {
+  auto v = MakeVerifier<fb::NodeRecord>(bytes);
+  if (!fb::VerifyNodeRecordBuffer(v)) {
+    return absl::DataLossError("node record fails verification");
+  }
+  return fb::GetNodeRecord(bytes.data())->kind();
+}
+
+std::string EncodeEdgeRecord(const Properties& props) {
+  flatbuffers::FlatBufferBuilder b(64);
+  auto pv = BuildProps(b, props);
+  b.Finish(fb::CreateEdgeRecord(b, pv), fb::EdgeRecordIdentifier());
+  return Finish(b);
+}
+
+bool VerifyEdgeRecord(std::string_view bytes) {
+  auto v = MakeVerifier<fb::EdgeRecord>(bytes);
+  return fb::VerifyEdgeRecordBuffer(v);
+}
+
+absl::StatusOr<Properties> DecodeEdgeRecord(std::string_view bytes) {
+  if (!VerifyEdgeRecord(bytes)) {
+    return absl::DataLossError("edge record fails verification");
+  }
+  return ReadProps(fb::GetEdgeRecord(bytes.data())->props());
+}
+
+std::string EncodeRevisionRecord(const RevisionInfo& info) {
+  flatbuffers::FlatBufferBuilder b(256);
+  auto author = b.CreateString(info.author);
+  auto message = b.CreateString(info.message);
+  flatbuffers::Offset<flatbuffers::String> eff;
+  if (info.effective_date) eff = b.CreateString(*info.effective_date);
+  fb::RevisionRecordBuilder rb(b);
+  rb.add_number(info.number);
+  rb.add_parent(info.parent);
+  rb.add_commit_time_micros(info.commit_time_micros);
+  rb.add_author(author);
+  rb.add_message(message);
+  if (info.effective_date) rb.add_effective_date(eff);
+  rb.add_digest_hi(info.digest.hi);
+  rb.add_digest_lo(info.digest.lo);
+  rb.add_node_count(info.node_count);
+  rb.add_edge_count(info.edge_count);
+  rb.add_change_count(info.change_count);
+  b.Finish(rb.Finish(), fb::RevisionRecordIdentifier());
+  return Finish(b);
+}
+
+absl::StatusOr<RevisionInfo> DecodeRevisionRecord(std::string_view bytes) {
+  auto v = MakeVerifier<fb::RevisionRecord>(bytes);
+  if (!fb::VerifyRevisionRecordBuffer(v)) {
+    return absl::DataLossError("revision record fails verification");
+  }
+  const fb::RevisionRecord* r = fb::GetRevisionRecord(bytes.data());
+  RevisionInfo info;
+  info.number = r->number();
+  info.parent = r->parent();
+  info.commit_time_micros = r->commit_time_micros();
+  if (r->author()) info.author = r->author()->str();
+  if (r->message()) info.message = r->message()->str();
+  if (r->effective_date()) info.effective_date = r->effective_date()->str();
+  info.digest = Digest{r->digest_hi(), r->digest_lo()};
+  info.node_count = r->node_count();
+  info.edge_count = r->edge_count();
+  info.change_count = r->change_count();
+  return info;
+}
+
+std::string CanonicalNode(const Node& node) {
+  std::string out = "N";
+  PutStr(&out, node.key);
+  PutStr(&out, node.kind);
+  PutBE64(&out, node.names.size());
+  for (const auto& [lang, text] : node.names) {
+    PutStr(&out, lang);
+    PutStr(&out, text);
+  }
+  PutProps(&out, node.props);
+  return out;
+}
+
+std::string CanonicalEdge(const Edge& edge) {
+  std::string out = "E";
+  PutStr(&out, edge.from);
+  PutStr(&out, edge.type);
+  PutStr(&out, edge.to);
+  PutProps(&out, edge.props);
+  return out;
+}
+
+Digest NodeDigest(const Node& node) { return StableHash128(CanonicalNode(node)); }
+Digest EdgeDigest(const Edge& edge) { return StableHash128(CanonicalEdge(edge)); }
+
+}  // namespace critgraph::storage

@@ -1,0 +1,65 @@
+// Snapshot of one revision, plus the id-level fast paths the engine uses.
+#ifndef CRITGRAPH_STORAGE_SNAPSHOT_IMPL_H_
+#define CRITGRAPH_STORAGE_SNAPSHOT_IMPL_H_
+
+#include <memory>
+#include <optional>
+
+#include "critgraph/snapshot.h"
+#include "storage/coding.h"
+#include "storage/db_impl.h"
+#include "storage/registry.h"
+
+namespace critgraph::storage {
+
+class SnapshotImpl : public Snapshot {
+ public:
+  SnapshotImpl(const DBImpl* db, RevisionInfo info,
+               std::shared_ptr<const Registry> registry)
+      : db_(db), info_(std::move(info)), registry_(std::move(registry)) {}
+
+  Revision revision() const override { return info_.number; }
+  const RevisionInfo& info() const override { return info_; }
+  absl::StatusOr<Node> GetNode(std::string_view key) const override;
+  absl::StatusOr<bool> HasNode(std::string_view key) const override;
+  absl::StatusOr<Edge> GetEdge(std::string_view from, std::string_view type,
+                               std::string_view to) const override;
+  absl::StatusOr<std::vector<Edge>> OutEdges(
+      std::string_view key, absl::Span<const std::string> types) const override;
+  absl::StatusOr<std::vector<Edge>> InEdges(
+      std::string_view key, absl::Span<const std::string> types) const override;
+  absl::StatusOr<std::vector<Node>> NodesOfKind(
+      std::string_view kind) const override;
+  absl::Status ForEachNode(
+      const std::function<absl::Status(const Node&)>& fn) const override;
+  absl::Status ForEachEdge(
+      const std::function<absl::Status(const Edge&)>& fn) const override;
+  std::vector<std::string> NodeKinds() const override;
+  std::vector<std::string> EdgeTypes() const override;
+
+  // ---- Id-level access for the engine. ----
+  const DBImpl& db() const { return *db_; }
+  const Registry& registry() const { return *registry_; }
+  // The id of `key` if the node exists at this revision, else nullopt.
+  absl::StatusOr<std::optional<NodeId>> FindNode(std::string_view key) const;
+  // The kind of node `id` at this revision, or nullopt if absent.
+  absl::StatusOr<std::optional<TypeId>> NodeKindOf(NodeId id) const;
+  // Edge type / node kind ids for names; InvalidArgument if not registered
+  // at this revision.
+  absl::StatusOr<std::vector<TypeId>> EdgeTypeIds(
+      absl::Span<const std::string> names) const;
+  absl::StatusOr<TypeId> NodeKindId(std::string_view name) const;
+
+ private:
+  absl::StatusOr<std::vector<Edge>> Edges(std::string_view key,
+                                          absl::Span<const std::string> types,
+                                          bool outgoing) const;
+
+  const DBImpl* db_;
+  const RevisionInfo info_;
+  const std::shared_ptr<const Registry> registry_;
+};
+
+}  // namespace critgraph::storage
+
+#endif  // CRITGRAPH_STORAGE_SNAPSHOT_IMPL_H_
