@@ -84,6 +84,8 @@ struct CommitInfo {
   std::optional<std::string> effective_date;
   // Tags to create on the new revision (must not exist yet).
   std::vector<std::string> tags;
+
+  friend bool operator==(const CommitInfo&, const CommitInfo&) = default;
 };
 
 struct RevisionInfo {
