@@ -130,6 +130,10 @@ absl::Status DBImpl::Init() {
   dbo.create_if_missing = true;
   dbo.create_missing_column_families = true;
   dbo.paranoid_checks = true;
+  // A torn last record after a crash is expected and dropped; damage
+  // anywhere else in the log fails the open instead of silently losing
+  // commits.
+  dbo.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   dbo.max_background_jobs = 2;
   dbo.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   dbo.keep_log_file_num = 2;

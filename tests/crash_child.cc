@@ -1,0 +1,77 @@
+// Child process for crash_test and concurrency_test.
+//   crash_child write DIR WIDTH CHUNK   commit generations until killed
+//   crash_child read DIR SECONDS        open read-only and check every
+//                                       revision it sees, repeatedly
+//   crash_child lock DIR                try to open for writing; exit 0 if
+//                                       refused as locked
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "critgraph/db.h"
+#include "tests/history.h"
+
+using critgraph::DB;
+
+int main(int argc, char** argv) {
+  if (argc < 3) return 2;
+  std::string mode = argv[1], dir = argv[2];
+  if (mode == "write" && argc == 5) {
+    critgraph::Options opts;
+    opts.txn_chunk_bytes = std::strtoull(argv[4], nullptr, 10);
+    auto db = DB::Open(dir, opts);
+    if (!db.ok()) {
+      std::fprintf(stderr, "open: %s\n", db.status().ToString().c_str());
+      return 3;
+    }
+    const int width = std::atoi(argv[3]);
+    for (;;) {
+      auto r = critgraph::testing::CommitNextGeneration(**db, width);
+      if (!r.ok()) {
+        std::fprintf(stderr, "commit: %s\n", r.status().ToString().c_str());
+        return 4;
+      }
+    }
+  }
+  if (mode == "read" && argc == 5) {
+    const int width = std::atoi(argv[4]);
+    auto deadline = std::chrono::steady_clock::now() +
+                    std::chrono::seconds(std::atoi(argv[3]));
+    int checks = 0;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto db = DB::OpenReadOnly(dir);
+      if (!db.ok()) {
+        std::fprintf(stderr, "open: %s\n", db.status().ToString().c_str());
+        return 3;
+      }
+      for (critgraph::Revision r = 1; r <= (*db)->Head(); ++r) {
+        auto snap = (*db)->GetSnapshot(r);
+        if (!snap.ok()) return 4;
+        auto want = critgraph::testing::ExpectedState(r, width);
+        if (!((*snap)->digest() == critgraph::testing::ModelDigest(want)) ||
+            (*snap)->node_count() != want.nodes.size()) {
+          std::fprintf(stderr, "revision %lu differs\n",
+                       static_cast<unsigned long>(r));
+          return 5;
+        }
+        auto node = (*snap)->GetNode(critgraph::testing::GenKey(r, 0));
+        if (!node.ok() || !(*node == critgraph::testing::GenNode(r, 0))) {
+          return 6;
+        }
+        ++checks;
+      }
+    }
+    std::printf("%d\n", checks);
+    return 0;
+  }
+  if (mode == "lock") {
+    auto db = DB::Open(dir);
+    if (!db.ok() && db.status().code() == absl::StatusCode::kUnavailable) {
+      std::printf("%s\n", db.status().ToString().c_str());
+      return 0;
+    }
+    return 1;
+  }
+  return 2;
+}
