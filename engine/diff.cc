@@ -1,0 +1,729 @@
+// The diff engine: reads the change log of every revision between the two
+// ends, dedupes the entities it names, reads each at both ends and compares.
+// Scoped diffs add one reachability walk per end (critgraph::Reach) and the
+// edges of nodes that entered or left the scope. See include/critgraph/diff.h
+// and docs/QUERIES.md, "Diff".
+#include "critgraph/diff.h"
+
+#include <algorithm>
+#include <bit>
+#include <charconv>
+#include <memory>
+#include <set>
+#include <tuple>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
+#include "critgraph/traversal.h"
+#include "storage/coding.h"
+#include "storage/db_impl.h"
+#include "storage/node_reader.h"
+#include "storage/record.h"
+#include "storage/registry.h"
+#include "storage/str_cat.h"
+
+namespace critgraph {
+namespace {
+
+using storage::DBImpl;
+using storage::NodeId;
+using storage::TypeId;
+
+// ---- Exact value comparison (as the digest sees values). ----
+
+bool SameValue(const PropertyValue& a, const PropertyValue& b) {
+  if (a.index() != b.index()) return false;
+  if (const double* x = std::get_if<double>(&a)) {
+    return std::bit_cast<uint64_t>(*x) ==
+           std::bit_cast<uint64_t>(std::get<double>(b));
+  }
+  return a == b;
+}
+
+bool SameProps(const Properties& a, const Properties& b) {
+  if (a.size() != b.size()) return false;
+  for (auto i = a.begin(), j = b.begin(); i != a.end(); ++i, ++j) {
+    if (i->first != j->first || !SameValue(i->second, j->second)) return false;
+  }
+  return true;
+}
+
+bool SameNode(const Node& a, const Node& b) {
+  return a.key == b.key && a.kind == b.kind && a.names == b.names &&
+         SameProps(a.props, b.props);
+}
+
+// Merge-walks two ordered maps, calling fn(name, before*, after*) for every
+// name whose values differ per `same`.
+template <typename Map, typename Same, typename Fn>
+void MergeDiff(const Map& a, const Map& b, Same same, Fn fn) {
+  auto i = a.begin(), j = b.begin();
+  while (i != a.end() || j != b.end()) {
+    if (j == b.end() || (i != a.end() && i->first < j->first)) {
+      fn(i->first, &i->second, nullptr);
+      ++i;
+    } else if (i == a.end() || j->first < i->first) {
+      fn(j->first, nullptr, &j->second);
+      ++j;
+    } else {
+      if (!same(i->second, j->second)) fn(i->first, &i->second, &j->second);
+      ++i;
+      ++j;
+    }
+  }
+}
+
+template <typename T>
+std::optional<T> Opt(const T* p) {
+  return p ? std::optional<T>(*p) : std::nullopt;
+}
+
+std::vector<PropertyChange> PropDiff(const Properties& a, const Properties& b) {
+  std::vector<PropertyChange> out;
+  MergeDiff(a, b, SameValue,
+            [&](const std::string& name, const PropertyValue* x,
+                const PropertyValue* y) {
+              out.push_back(PropertyChange{name, Opt(x), Opt(y)});
+            });
+  return out;
+}
+
+NodeChange MakeNodeChange(Node before, Node after) {
+  NodeChange c;
+  c.key = after.key;
+  c.kind_before = before.kind;
+  c.kind_after = after.kind;
+  MergeDiff(
+      before.names, after.names, std::equal_to<std::string>(),
+      [&](const std::string& lang, const std::string* x, const std::string* y) {
+        c.names.push_back(NameChange{lang, Opt(x), Opt(y)});
+      });
+  c.props = PropDiff(before.props, after.props);
+  c.before = std::move(before);
+  c.after = std::move(after);
+  return c;
+}
+
+// ---- Scope. ----
+
+// The node keys in scope at one revision; `all` for an unscoped diff.
+struct Scope {
+  bool all = true;
+  absl::flat_hash_set<std::string> keys;
+
+  bool Contains(const std::string& key) const {
+    return all || keys.contains(key);
+  }
+};
+
+absl::StatusOr<Scope> ComputeScope(const Snapshot& snap,
+                                   const DiffOptions& options) {
+  Scope scope;
+  scope.all = false;
+  const std::string& root = *options.scope_root;
+  auto has = snap.HasNode(root);
+  if (!has.ok()) return has.status();
+  if (!*has) return scope;  // the root is absent here: empty scope
+  ReachSpec spec;
+  spec.sources = {root};
+  spec.direction = options.direction;
+  spec.max_depth = options.max_depth;
+  if (!options.edge_types.empty()) {
+    // Names not registered at this revision match no edge here.
+    const std::vector<std::string> registered = snap.EdgeTypes();
+    for (const auto& t : options.edge_types) {
+      if (std::binary_search(registered.begin(), registered.end(), t)) {
+        spec.edge_types.push_back(t);
+      }
+    }
+    if (spec.edge_types.empty()) spec.max_depth = 0;
+  }
+  auto reached = Reach(snap, spec);
+  if (!reached.ok()) return reached.status();
+  scope.keys.reserve(reached->size());
+  for (auto& r : *reached) scope.keys.insert(std::move(r.key));
+  return scope;
+}
+
+// ---- The differ. ----
+
+using EdgeTriple = std::tuple<NodeId, TypeId, NodeId>;
+
+class Differ {
+ public:
+  Differ(const DBImpl& db, Revision from, Revision to,
+         std::shared_ptr<const storage::Registry> registry, bool scoped)
+      : db_(db),
+        from_(from),
+        to_(to),
+        registry_(std::move(registry)),
+        scoped_(scoped),
+        nodes_(db),
+        edges_(db) {
+    result_.from = from;
+    result_.to = to;
+  }
+
+  // Collects the entities named by the change logs of (lo, hi].
+  absl::Status CollectChanges() {
+    const Revision lo = std::min(from_, to_), hi = std::max(from_, to_);
+    for (Revision r = lo + 1; r <= hi; ++r) {
+      auto st = db_.ForEachChange(r, [&](std::string_view k) -> absl::Status {
+        const char* p = k.data() + 9;
+        if (k[8] == storage::kChangeNode) {
+          changed_nodes_.insert(storage::GetBE64(p));
+        } else {
+          changed_edges_.insert(EdgeTriple{storage::GetBE64(p),
+                                           storage::GetBE32(p + 8),
+                                           storage::GetBE64(p + 12)});
+        }
+        return absl::OkStatus();
+      });
+      if (!st.ok()) return st;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status DiffChangedNodes(const Scope& scope_from,
+                                const Scope& scope_to) {
+    // Sorted ids make the reads roughly sequential.
+    std::vector<NodeId> ids(changed_nodes_.begin(), changed_nodes_.end());
+    std::sort(ids.begin(), ids.end());
+    std::string raw_before;
+    for (NodeId id : ids) {
+      auto b = nodes_.Read(id, from_);
+      if (!b.ok()) return b.status();
+      const bool has_before = b->has_value();
+      if (has_before) raw_before.assign(**b);
+      auto a = nodes_.Read(id, to_);
+      if (!a.ok()) return a.status();
+      const bool has_after = a->has_value();
+      if (!has_before && !has_after) continue;
+      // Identical records: unchanged. (Scoped, a node that entered or left
+      // the scope without changing is found by DiffScopeDelta.)
+      if (has_before && has_after && raw_before == **a) continue;
+      std::optional<Node> after;
+      if (has_after) {
+        auto n = db_.MaterializeNode(std::string(**a), id, to_, *registry_);
+        if (!n.ok()) return n.status();
+        after = *std::move(n);
+      }
+      std::optional<Node> before;
+      if (has_before) {
+        auto n = db_.MaterializeNode(raw_before, id, from_, *registry_);
+        if (!n.ok()) return n.status();
+        before = *std::move(n);
+      }
+      const std::string& key = before ? before->key : after->key;
+      if (scoped_) seen_nodes_.insert(key);
+      ClassifyNode(before && scope_from.Contains(key) ? &*before : nullptr,
+                   after && scope_to.Contains(key) ? &*after : nullptr);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status DiffChangedEdges(const Scope& scope_from,
+                                const Scope& scope_to) {
+    std::vector<EdgeTriple> ids(changed_edges_.begin(), changed_edges_.end());
+    std::sort(ids.begin(), ids.end());
+    std::string raw_before;
+    for (const auto& [f, type, t] : ids) {
+      auto b = edges_.Read(f, type, t, from_);
+      if (!b.ok()) return b.status();
+      const bool has_before = b->has_value();
+      if (has_before) raw_before.assign(**b);
+      auto a = edges_.Read(f, type, t, to_);
+      if (!a.ok()) return a.status();
+      const bool has_after = a->has_value();
+      if (!has_before && !has_after) continue;
+      if (has_before && has_after && raw_before == **a) continue;
+      std::optional<Properties> after;
+      if (has_after) {
+        auto p = storage::DecodeEdgeRecord(**a);
+        if (!p.ok()) return db_.DataLoss("corrupted out-edge record", f, to_);
+        after = *std::move(p);
+      }
+      std::optional<Properties> before;
+      if (has_before) {
+        auto p = storage::DecodeEdgeRecord(raw_before);
+        if (!p.ok()) {
+          return db_.DataLoss("corrupted out-edge record", f, from_);
+        }
+        before = *std::move(p);
+      }
+      const std::string* type_name = registry_->Name(type);
+      if (type_name == nullptr) {
+        return db_.DataLoss(StrCat("change log names unknown edge type id ",
+                                   type, " on an out-edge"),
+                            f, std::max(from_, to_));
+      }
+      auto fk = Key(f);
+      if (!fk.ok()) return fk.status();
+      auto tk = Key(t);
+      if (!tk.ok()) return tk.status();
+      EdgeId id{**fk, *type_name, **tk};
+      const bool in_before =
+          before && scope_from.Contains(id.from) && scope_from.Contains(id.to);
+      const bool in_after =
+          after && scope_to.Contains(id.from) && scope_to.Contains(id.to);
+      ClassifyEdge(std::move(id), in_before ? &*before : nullptr,
+                   in_after ? &*after : nullptr);
+    }
+    return absl::OkStatus();
+  }
+
+  // Scoped only: nodes that entered (left) the scope without changing are
+  // added (removed), and so are their edges to other in-scope nodes.
+  absl::Status DiffScopeDelta(const Snapshot& snap, const Scope& here,
+                              const Scope& there, bool entered) {
+    std::vector<std::string> delta;
+    for (const auto& k : here.keys) {
+      if (!there.keys.contains(k)) delta.push_back(k);
+    }
+    std::sort(delta.begin(), delta.end());
+    for (const auto& key : delta) {
+      if (!seen_nodes_.contains(key)) {
+        auto n = snap.GetNode(key);
+        if (!n.ok()) return n.status();
+        (entered ? result_.nodes_added : result_.nodes_removed)
+            .push_back(*std::move(n));
+      }
+      for (bool out : {true, false}) {
+        auto edges = out ? snap.OutEdges(key) : snap.InEdges(key);
+        if (!edges.ok()) return edges.status();
+        for (auto& e : *edges) {
+          const std::string& other = out ? e.to : e.from;
+          if (!here.keys.contains(other)) continue;
+          // The edge is in the subgraph here and, one endpoint being outside
+          // the scope there, not there. Changed edges were classified above.
+          if (!seen_edges_.insert(e.id()).second) continue;
+          (entered ? result_.edges_added : result_.edges_removed)
+              .push_back(std::move(e));
+        }
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  void AddRegistrations() {
+    if (from_ >= to_) return;
+    for (const auto& e : registry_->entries()) {
+      if (e.rev > from_ && e.rev <= to_) {
+        (e.is_edge_type ? result_.edge_types_registered
+                        : result_.node_kinds_registered)
+            .push_back(e.name);
+      }
+    }
+  }
+
+  DiffResult Finish() && {
+    auto by_key = [](const Node& a, const Node& b) { return a.key < b.key; };
+    auto by_id = [](const Edge& a, const Edge& b) {
+      return std::tie(a.from, a.type, a.to) < std::tie(b.from, b.type, b.to);
+    };
+    std::sort(result_.nodes_added.begin(), result_.nodes_added.end(), by_key);
+    std::sort(result_.nodes_removed.begin(), result_.nodes_removed.end(),
+              by_key);
+    std::sort(
+        result_.nodes_modified.begin(), result_.nodes_modified.end(),
+        [](const NodeChange& a, const NodeChange& b) { return a.key < b.key; });
+    std::sort(result_.edges_added.begin(), result_.edges_added.end(), by_id);
+    std::sort(result_.edges_removed.begin(), result_.edges_removed.end(),
+              by_id);
+    std::sort(
+        result_.edges_modified.begin(), result_.edges_modified.end(),
+        [](const EdgeChange& a, const EdgeChange& b) { return a.id < b.id; });
+    std::sort(result_.node_kinds_registered.begin(),
+              result_.node_kinds_registered.end());
+    std::sort(result_.edge_types_registered.begin(),
+              result_.edge_types_registered.end());
+    return std::move(result_);
+  }
+
+ private:
+  void ClassifyNode(Node* before, Node* after) {
+    if (before && after) {
+      if (!SameNode(*before, *after)) {
+        result_.nodes_modified.push_back(
+            MakeNodeChange(std::move(*before), std::move(*after)));
+      }
+    } else if (after) {
+      result_.nodes_added.push_back(std::move(*after));
+    } else if (before) {
+      result_.nodes_removed.push_back(std::move(*before));
+    }
+  }
+
+  void ClassifyEdge(EdgeId id, Properties* before, Properties* after) {
+    if (scoped_) seen_edges_.insert(id);
+    if (before && after) {
+      if (!SameProps(*before, *after)) {
+        EdgeChange c;
+        c.props = PropDiff(*before, *after);
+        c.id = std::move(id);
+        c.before = std::move(*before);
+        c.after = std::move(*after);
+        result_.edges_modified.push_back(std::move(c));
+      }
+    } else if (after || before) {
+      Properties* p = after ? after : before;
+      Edge e{std::move(id.from), std::move(id.type), std::move(id.to),
+             std::move(*p)};
+      (after ? result_.edges_added : result_.edges_removed)
+          .push_back(std::move(e));
+    }
+  }
+
+  absl::StatusOr<const std::string*> Key(NodeId id) {
+    auto it = keys_.find(id);
+    if (it == keys_.end()) {
+      auto k = db_.KeyOf(id);
+      if (!k.ok()) return k.status();
+      it = keys_.emplace(id, *std::move(k)).first;
+    }
+    return &it->second;
+  }
+
+  const DBImpl& db_;
+  const Revision from_, to_;
+  const std::shared_ptr<const storage::Registry> registry_;
+  const bool scoped_;
+  storage::NodeReader nodes_;
+  storage::EdgeReader edges_;
+  absl::flat_hash_set<NodeId> changed_nodes_;
+  absl::flat_hash_set<EdgeTriple> changed_edges_;
+  absl::flat_hash_map<NodeId, std::string> keys_;
+  // Scoped only: entities already classified from the change log.
+  absl::flat_hash_set<std::string> seen_nodes_;
+  std::set<EdgeId> seen_edges_;
+  DiffResult result_;
+};
+
+// ---- JSON. ----
+
+void AppendDouble(std::string* out, double d) {
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, d);
+  std::string_view s(buf, res.ptr - buf);
+  out->append(s);
+  if (s.find_first_of(".eE") == std::string_view::npos) out->append(".0");
+}
+
+void AppendValue(std::string* out, const PropertyValue& v) {
+  switch (v.index()) {
+    case 0:
+      AppendJsonString(out, std::get<std::string>(v));
+      break;
+    case 1:
+      out->append(std::to_string(std::get<int64_t>(v)));
+      break;
+    case 2:
+      AppendDouble(out, std::get<double>(v));
+      break;
+    case 3:
+      out->append(std::get<bool>(v) ? "true" : "false");
+      break;
+    case 4: {
+      out->push_back('[');
+      bool first = true;
+      for (const auto& s : std::get<std::vector<std::string>>(v)) {
+        if (!first) out->push_back(',');
+        first = false;
+        AppendJsonString(out, s);
+      }
+      out->push_back(']');
+      break;
+    }
+  }
+}
+
+template <typename T, typename AppendFn>
+void AppendOldNew(std::string* out, const std::optional<T>& before,
+                  const std::optional<T>& after, AppendFn append) {
+  out->append("{\"old\":");
+  if (before) {
+    append(out, *before);
+  } else {
+    out->append("null");
+  }
+  out->append(",\"new\":");
+  if (after) {
+    append(out, *after);
+  } else {
+    out->append("null");
+  }
+  out->push_back('}');
+}
+
+void AppendStr(std::string* out, const std::string& s) {
+  AppendJsonString(out, s);
+}
+
+void AppendPropChanges(std::string* out,
+                       const std::vector<PropertyChange>& props) {
+  out->append("\"props\":{");
+  bool first = true;
+  for (const auto& p : props) {
+    if (!first) out->push_back(',');
+    first = false;
+    AppendJsonString(out, p.name);
+    out->push_back(':');
+    AppendOldNew(out, p.before, p.after, AppendValue);
+  }
+  out->push_back('}');
+}
+
+void AppendEdgeId(std::string* out, const std::string& from,
+                  const std::string& type, const std::string& to) {
+  out->push_back('[');
+  AppendJsonString(out, from);
+  out->push_back(',');
+  AppendJsonString(out, type);
+  out->push_back(',');
+  AppendJsonString(out, to);
+  out->push_back(']');
+}
+
+}  // namespace
+
+// ---- DiffResult. ----
+
+DiffStat DiffResult::Stat() const {
+  DiffStat s;
+  for (const auto& n : nodes_added) {
+    ++s.nodes.added;
+    ++s.nodes_by_kind[n.kind].added;
+  }
+  for (const auto& n : nodes_removed) {
+    ++s.nodes.removed;
+    ++s.nodes_by_kind[n.kind].removed;
+  }
+  for (const auto& c : nodes_modified) {
+    ++s.nodes.modified;
+    ++s.nodes_by_kind[c.kind_after].modified;
+  }
+  for (const auto& e : edges_added) {
+    ++s.edges.added;
+    ++s.edges_by_type[e.type].added;
+  }
+  for (const auto& e : edges_removed) {
+    ++s.edges.removed;
+    ++s.edges_by_type[e.type].removed;
+  }
+  for (const auto& c : edges_modified) {
+    ++s.edges.modified;
+    ++s.edges_by_type[c.id.type].modified;
+  }
+  return s;
+}
+
+bool DiffResult::empty() const {
+  return nodes_added.empty() && nodes_removed.empty() &&
+         nodes_modified.empty() && edges_added.empty() &&
+         edges_removed.empty() && edges_modified.empty();
+}
+
+std::vector<ChangeOp> DiffResult::ToPatch() const {
+  std::vector<ChangeOp> ops;
+  ops.reserve(node_kinds_registered.size() + edge_types_registered.size() +
+              nodes_added.size() + nodes_removed.size() +
+              nodes_modified.size() + edges_added.size() +
+              edges_removed.size() + edges_modified.size());
+  for (const auto& k : node_kinds_registered) {
+    ChangeOp op;
+    op.kind = ChangeOp::Kind::kRegisterNodeKind;
+    op.name = k;
+    ops.push_back(std::move(op));
+  }
+  for (const auto& t : edge_types_registered) {
+    ChangeOp op;
+    op.kind = ChangeOp::Kind::kRegisterEdgeType;
+    op.name = t;
+    ops.push_back(std::move(op));
+  }
+  for (const auto& e : edges_removed) {
+    ChangeOp op;
+    op.kind = ChangeOp::Kind::kDeleteEdge;
+    op.edge = Edge{e.from, e.type, e.to, {}};
+    ops.push_back(std::move(op));
+  }
+  for (const auto& n : nodes_removed) {
+    ChangeOp op;
+    op.kind = ChangeOp::Kind::kDeleteNode;
+    op.key = n.key;
+    ops.push_back(std::move(op));
+  }
+  // Added and modified node upserts, merged in key order.
+  std::vector<const Node*> upserts;
+  upserts.reserve(nodes_added.size() + nodes_modified.size());
+  for (const auto& n : nodes_added) upserts.push_back(&n);
+  for (const auto& c : nodes_modified) upserts.push_back(&c.after);
+  std::sort(upserts.begin(), upserts.end(),
+            [](const Node* a, const Node* b) { return a->key < b->key; });
+  for (const Node* n : upserts) {
+    ChangeOp op;
+    op.kind = ChangeOp::Kind::kNode;
+    op.node = *n;
+    ops.push_back(std::move(op));
+  }
+  std::vector<Edge> edges = edges_added;
+  for (const auto& c : edges_modified) {
+    edges.push_back(Edge{c.id.from, c.id.type, c.id.to, c.after});
+  }
+  std::sort(edges.begin(), edges.end(), [](const Edge& a, const Edge& b) {
+    return std::tie(a.from, a.type, a.to) < std::tie(b.from, b.type, b.to);
+  });
+  for (auto& e : edges) {
+    ChangeOp op;
+    op.kind = ChangeOp::Kind::kEdge;
+    op.edge = std::move(e);
+    ops.push_back(std::move(op));
+  }
+  return ops;
+}
+
+std::string DiffResult::ToJson() const {
+  std::string out;
+  StrAppend(&out, "{\"from\":", from, ",\"to\":", to, ",\"nodes\":{");
+  auto key_list = [&](const char* name, const std::vector<Node>& nodes) {
+    StrAppend(&out, "\"", name, "\":[");
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      if (i) out.push_back(',');
+      AppendJsonString(&out, nodes[i].key);
+    }
+    out.push_back(']');
+  };
+  key_list("added", nodes_added);
+  out.push_back(',');
+  key_list("removed", nodes_removed);
+  out.append(",\"modified\":[");
+  for (size_t i = 0; i < nodes_modified.size(); ++i) {
+    const NodeChange& c = nodes_modified[i];
+    if (i) out.push_back(',');
+    out.append("{\"key\":");
+    AppendJsonString(&out, c.key);
+    out.append(",\"changes\":{");
+    bool need_comma = false;
+    if (c.kind_before != c.kind_after) {
+      out.append("\"kind\":");
+      AppendOldNew(&out, std::optional<std::string>(c.kind_before),
+                   std::optional<std::string>(c.kind_after), AppendStr);
+      need_comma = true;
+    }
+    if (!c.names.empty()) {
+      if (need_comma) out.push_back(',');
+      out.append("\"names\":{");
+      for (size_t j = 0; j < c.names.size(); ++j) {
+        if (j) out.push_back(',');
+        AppendJsonString(&out, c.names[j].lang);
+        out.push_back(':');
+        AppendOldNew(&out, c.names[j].before, c.names[j].after, AppendStr);
+      }
+      out.push_back('}');
+      need_comma = true;
+    }
+    if (!c.props.empty()) {
+      if (need_comma) out.push_back(',');
+      AppendPropChanges(&out, c.props);
+    }
+    out.append("}}");
+  }
+  out.append("]},\"edges\":{");
+  auto edge_list = [&](const char* name, const std::vector<Edge>& edges) {
+    StrAppend(&out, "\"", name, "\":[");
+    for (size_t i = 0; i < edges.size(); ++i) {
+      if (i) out.push_back(',');
+      AppendEdgeId(&out, edges[i].from, edges[i].type, edges[i].to);
+    }
+    out.push_back(']');
+  };
+  edge_list("added", edges_added);
+  out.push_back(',');
+  edge_list("removed", edges_removed);
+  out.append(",\"modified\":[");
+  for (size_t i = 0; i < edges_modified.size(); ++i) {
+    const EdgeChange& c = edges_modified[i];
+    if (i) out.push_back(',');
+    out.append("{\"edge\":");
+    AppendEdgeId(&out, c.id.from, c.id.type, c.id.to);
+    out.append(",\"changes\":{");
+    if (!c.props.empty()) AppendPropChanges(&out, c.props);
+    out.append("}}");
+  }
+  out.append("]}}");
+  return out;
+}
+
+// ---- Entry points. ----
+
+absl::StatusOr<DiffResult> Diff(const DB& db, Revision from, Revision to,
+                                const DiffOptions& options) {
+  const auto* impl = dynamic_cast<const DBImpl*>(&db);
+  if (impl == nullptr) {
+    return absl::InvalidArgumentError(
+        "Diff: the database was not opened by critgraph::DB::Open");
+  }
+  // Snapshots validate the revisions (NotFound) and pin their registries;
+  // the registry is taken after them, so it knows every name they use.
+  auto snap_from = db.GetSnapshot(from);
+  if (!snap_from.ok()) return snap_from.status();
+  auto snap_to = db.GetSnapshot(to);
+  if (!snap_to.ok()) return snap_to.status();
+  const bool scoped = options.scope_root.has_value();
+  Scope scope_from, scope_to;
+  if (scoped) {
+    for (const auto& t : options.edge_types) {
+      auto registered = [&](const Snapshot& s) {
+        auto names = s.EdgeTypes();
+        return std::binary_search(names.begin(), names.end(), t);
+      };
+      if (!registered(**snap_from) && !registered(**snap_to)) {
+        return absl::InvalidArgumentError(StrCat(
+            "unknown edge type '", t, "': registered at neither revision ",
+            from, " nor revision ", to));
+      }
+    }
+    auto s = ComputeScope(**snap_from, options);
+    if (!s.ok()) return s.status();
+    scope_from = *std::move(s);
+    s = ComputeScope(**snap_to, options);
+    if (!s.ok()) return s.status();
+    scope_to = *std::move(s);
+    if (scope_from.keys.empty() && scope_to.keys.empty()) {
+      return absl::NotFoundError(StrCat("scope root '", *options.scope_root,
+                                        "' exists at neither revision ", from,
+                                        " nor revision ", to));
+    }
+  }
+  Differ differ(*impl, from, to, impl->registry(), scoped);
+  if (auto st = differ.CollectChanges(); !st.ok()) return st;
+  if (auto st = differ.DiffChangedNodes(scope_from, scope_to); !st.ok()) {
+    return st;
+  }
+  if (auto st = differ.DiffChangedEdges(scope_from, scope_to); !st.ok()) {
+    return st;
+  }
+  if (scoped) {
+    auto st = differ.DiffScopeDelta(**snap_to, scope_to, scope_from,
+                                    /*entered=*/true);
+    if (!st.ok()) return st;
+    st = differ.DiffScopeDelta(**snap_from, scope_from, scope_to,
+                               /*entered=*/false);
+    if (!st.ok()) return st;
+  }
+  differ.AddRegistrations();
+  return std::move(differ).Finish();
+}
+
+absl::StatusOr<DiffStat> RevisionStat(const DB& db, Revision rev) {
+  auto info = db.GetRevision(rev);
+  if (!info.ok()) return info.status();
+  if (rev == 0) return DiffStat();
+  auto diff = Diff(db, info->parent, rev);
+  if (!diff.ok()) return diff.status();
+  return diff->Stat();
+}
+
+}  // namespace critgraph
