@@ -1,0 +1,97 @@
+// Id-level breadth-first traversal over one snapshot. The public API is
+// include/critgraph/traversal.h; this header is for the engine, benchmarks
+// and tests that want to work at the internal-id level.
+#ifndef CRITGRAPH_ENGINE_TRAVERSAL_INTERNAL_H_
+#define CRITGRAPH_ENGINE_TRAVERSAL_INTERNAL_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "critgraph/traversal.h"
+#include "storage/coding.h"
+#include "storage/edge_scanner.h"
+#include "storage/node_reader.h"
+#include "storage/snapshot_impl.h"
+
+namespace critgraph::engine {
+
+using storage::NodeId;
+using storage::TypeId;
+
+// A ReachSpec's filters with names resolved to ids at one revision.
+struct CompiledFilter {
+  Direction direction = Direction::kOut;
+  // Sorted, unique. Empty and !no_edges: every type.
+  std::vector<TypeId> edge_types;
+  // An edge-type filter was given but none of its names exist here (lenient
+  // compilation only): no edge is followed.
+  bool no_edges = false;
+  // Sorted, unique. Empty and !no_kinds: every kind.
+  std::vector<TypeId> kinds;
+  // A kind filter was given but none of its names exist here (lenient
+  // compilation only): no node passes.
+  bool no_kinds = false;
+  std::optional<uint32_t> max_depth;
+
+  bool filters_kind() const { return no_kinds || !kinds.empty(); }
+};
+
+// Resolves the names of `spec` at `snap`'s revision. Strict: an unknown name
+// is InvalidArgument. Lenient: unknown names are dropped (and recorded in
+// no_edges / no_kinds when all of them are unknown).
+absl::StatusOr<CompiledFilter> CompileFilter(const storage::SnapshotImpl& snap,
+                                             const ReachSpec& spec,
+                                             bool lenient);
+
+// The id of `key` if it exists at the revision, else NotFound naming the key
+// and revision.
+absl::StatusOr<NodeId> ResolveExisting(const storage::SnapshotImpl& snap,
+                                       std::string_view key);
+
+// Breadth-first traversals over one snapshot. Owns one out-edge scanner, one
+// in-edge scanner and one node reader, reused by every call. Not
+// thread-safe: one per thread. Must not outlive the snapshot.
+class Traverser {
+ public:
+  explicit Traverser(const storage::SnapshotImpl& snap);
+  Traverser(const Traverser&) = delete;
+  Traverser& operator=(const Traverser&) = delete;
+
+  // Reach from `sources` (ids of nodes that exist at the revision; duplicates
+  // allowed). Output as critgraph::Reach.
+  absl::StatusOr<std::vector<ReachedNode>> Reach(
+      absl::Span<const NodeId> sources, const CompiledFilter& filter);
+
+  // Shortest path as critgraph::ShortestPath, between existing nodes.
+  absl::StatusOr<std::optional<std::vector<std::string>>> Path(
+      NodeId from, NodeId to, const CompiledFilter& filter);
+
+  // Edges delivered by the scanners so far (each followed edge once per
+  // direction it is scanned in). For benchmarks.
+  uint64_t edges_scanned() const { return edges_scanned_; }
+
+ private:
+  // Calls fn(NodeId neighbour) -> absl::Status for every edge of `node`
+  // followed by `filter` (reverse: against the traversal direction).
+  template <typename Fn>
+  absl::Status ForEachNeighbour(NodeId node, const CompiledFilter& filter,
+                                bool reverse, Fn&& fn);
+  // Whether `id` (reached through an edge, so it must exist) passes the kind
+  // filter. DataLoss if its record is missing or damaged.
+  absl::StatusOr<bool> PassesKind(NodeId id, const CompiledFilter& filter);
+
+  const storage::SnapshotImpl& snap_;
+  const Revision rev_;
+  storage::EdgeScanner out_;
+  storage::EdgeScanner in_;
+  storage::NodeReader reader_;
+  uint64_t edges_scanned_ = 0;
+};
+
+}  // namespace critgraph::engine
+
+#endif  // CRITGRAPH_ENGINE_TRAVERSAL_INTERNAL_H_
