@@ -2,11 +2,13 @@
 # One entry point for the README's Quick start and for CI.
 #   scripts/dev.sh demo   install missing packages, build, run `critgraph demo`
 #   scripts/dev.sh test   install missing packages, build, run the whole ctest suite
+#   scripts/dev.sh sanitize  the suite under ASan+UBSan, the concurrency tests under TSan
+#   scripts/dev.sh fuzz [SECONDS]  build the libFuzzer targets with clang and run each
 # Environment: BUILD_DIR (default build), JOBS (default nproc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(cmake g++ make pkg-config python3
+PACKAGES=(cmake g++ make pkg-config python3 clang libclang-rt-14-dev
   librocksdb-dev libflatbuffers-dev flatbuffers-compiler libabsl-dev
   libxxhash-dev libgtest-dev libgmock-dev libbenchmark-dev libsimdjson-dev
   libsqlite3-dev)
@@ -26,11 +28,52 @@ install_missing() {
   fi
 }
 
+JOBS=${JOBS:-$(nproc)}
+
 build() {
   BUILD_DIR=${BUILD_DIR:-build}
-  JOBS=${JOBS:-$(nproc)}
   cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   cmake --build "$BUILD_DIR" -j "$JOBS"
+}
+
+sanitize() {
+  local san="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_FLAGS="$san" -DCMAKE_EXE_LINKER_FLAGS="$san" \
+    -DCRITGRAPH_BUILD_BENCHMARKS=OFF >/dev/null
+  cmake --build build-asan -j "$JOBS"
+  (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --output-on-failure -j "$JOBS" -E install_consumer)
+  local tsan="-fsanitize=thread -fno-omit-frame-pointer"
+  cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_FLAGS="$tsan" -DCMAKE_EXE_LINKER_FLAGS="$tsan" \
+    -DCRITGRAPH_BUILD_BENCHMARKS=OFF -DCRITGRAPH_BUILD_TOOLS=OFF >/dev/null
+  cmake --build build-tsan -j "$JOBS" --target concurrency_test
+  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+    build-tsan/tests/concurrency_test
+}
+
+fuzz() {
+  local seconds=${1:-30}
+  local flags="-fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer"
+  cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_CXX_FLAGS="$flags" \
+    -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
+    -DCRITGRAPH_LIBFUZZER=ON -DCRITGRAPH_BUILD_BENCHMARKS=OFF \
+    -DCRITGRAPH_BUILD_TOOLS=OFF >/dev/null
+  local targets=()
+  for f in tests/fuzz/*_fuzzer.cc; do targets+=("$(basename "$f" .cc)"); done
+  cmake --build build-fuzz -j "$JOBS" --target "${targets[@]}"
+  for t in "${targets[@]}"; do
+    local name=${t%_fuzzer}
+    # New inputs go to a scratch corpus; crashes are written to build-fuzz/
+    # and belong in tests/fuzz/corpus/$name once fixed.
+    mkdir -p "build-fuzz/corpus/$name"
+    echo "== $t: ${seconds}s" >&2
+    "build-fuzz/tests/$t" -max_total_time="$seconds" -print_final_stats=1 \
+      -artifact_prefix="build-fuzz/$name-" "build-fuzz/corpus/$name" \
+      "tests/fuzz/corpus/$name" 2>&1 | grep -E "stat::number_of_executed_units|ERROR|Done" >&2
+  done
 }
 
 case "${1:-}" in
@@ -46,8 +89,17 @@ case "${1:-}" in
     cd "$BUILD_DIR"
     exec ctest --output-on-failure -j "$JOBS"
     ;;
+  sanitize)
+    install_missing
+    sanitize
+    ;;
+  fuzz)
+    install_missing
+    shift
+    fuzz "$@"
+    ;;
   *)
-    echo "usage: scripts/dev.sh demo|test" >&2
+    echo "usage: scripts/dev.sh demo|test|sanitize|fuzz [SECONDS]" >&2
     exit 2
     ;;
 esac

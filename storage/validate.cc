@@ -104,7 +104,9 @@ absl::Status ValidateTypeName(std::string_view name) {
 
 absl::Status ValidateProperties(const Properties& props,
                                 std::string_view owner) {
-  for (const auto& [name, value] : props) {
+  for (const auto& [prop_name, value] : props) {
+    // A named reference: lambdas cannot capture structured bindings (C++17).
+    const std::string& name = prop_name;
     if (name.empty() || name.size() > 256 || !IsValidUtf8(name)) {
       return absl::InvalidArgumentError(StrCat(
           owner, ": invalid property name ", Quote(name),
