@@ -1,0 +1,201 @@
+// init, tag, show, stats, verify.
+#include <iostream>
+#include <map>
+
+#include "cli_common.h"
+#include "commands.h"
+#include "critgraph/change.h"
+#include "json_out.h"
+#include "revisions.h"
+
+namespace critgraph::cli {
+
+int CmdInit(const Context& ctx, const Args& args) {
+  if (!args.positional.empty()) {
+    return UsageError("init",
+                      "unexpected argument '" + args.positional[0] + "'");
+  }
+  auto db =
+      OpenDb(ctx.db_path, /*read_only=*/false, /*create_if_missing=*/true);
+  if (!db.ok()) return FailStatus(db.status());
+  if ((*db)->Head() == 0) {
+    std::cout << "initialized critgraph database in " << ctx.db_path << "\n";
+  } else {
+    std::cout << "critgraph database in " << ctx.db_path
+              << " already exists (head " << (*db)->Head() << ")\n";
+  }
+  return kExitOk;
+}
+
+int CmdTag(const Context& ctx, const Args& args) {
+  if (args.positional.empty() || args.positional.size() > 2) {
+    return UsageError("tag", "want NAME [REV]");
+  }
+  auto db = OpenDb(ctx.db_path, /*read_only=*/false);
+  if (!db.ok()) return FailStatus(db.status());
+  std::string rev_name =
+      args.positional.size() > 1 ? args.positional[1] : "HEAD";
+  auto rev = ResolveRevision(**db, rev_name);
+  if (!rev.ok()) return FailStatus(rev.status());
+  const std::string& name = args.positional[0];
+  auto st = (*db)->Tag(name, *rev, args.Flag("force"));
+  if (st.code() == absl::StatusCode::kAlreadyExists) {
+    return Fail(kExitUsage,
+                "tag: " + StatusText(st) + " (use --force to move it)");
+  }
+  if (!st.ok()) return FailStatus(st);
+  std::cout << "tagged revision " << *rev << " as " << name << "\n";
+  return kExitOk;
+}
+
+namespace {
+
+absl::StatusOr<std::unique_ptr<Snapshot>> SnapshotAt(const DB& db,
+                                                     const Args& args) {
+  auto rev = ResolveRevision(db, args.ValueOr("at", "HEAD"));
+  if (!rev.ok()) return rev.status();
+  return db.GetSnapshot(*rev);
+}
+
+}  // namespace
+
+int CmdShow(const Context& ctx, const Args& args) {
+  if (args.positional.size() != 1) return UsageError("show", "want one KEY");
+  const std::string& key = args.positional[0];
+  auto db = OpenDb(ctx.db_path, /*read_only=*/true);
+  if (!db.ok()) return FailStatus(db.status());
+  auto snap = SnapshotAt(**db, args);
+  if (!snap.ok()) return FailStatus(snap.status());
+  auto node = (*snap)->GetNode(key);
+  if (!node.ok()) {
+    if (node.status().code() == absl::StatusCode::kNotFound) {
+      return Fail(kExitNotFound, "no node '" + key + "' at revision " +
+                                     std::to_string((*snap)->revision()));
+    }
+    return FailStatus(node.status());
+  }
+  auto out_edges = (*snap)->OutEdges(key);
+  if (!out_edges.ok()) return FailStatus(out_edges.status());
+  auto in_edges = (*snap)->InEdges(key);
+  if (!in_edges.ok()) return FailStatus(in_edges.status());
+  if (args.Flag("json")) {
+    std::string s =
+        "{\"revision\":" + std::to_string((*snap)->revision()) + ",\"node\":";
+    AppendNode(&s, *node);
+    for (auto [label, edges] :
+         {std::pair{"out", &*out_edges}, std::pair{"in", &*in_edges}}) {
+      s += std::string(",\"") + label + "\":[";
+      for (size_t i = 0; i < edges->size(); ++i) {
+        if (i) s += ',';
+        AppendEdge(&s, (*edges)[i]);
+      }
+      s += ']';
+    }
+    s += "}\n";
+    std::cout << s;
+    return kExitOk;
+  }
+  std::cout << node->key << "  (" << node->kind << ")  at revision "
+            << RevisionLabel(**db, (*snap)->revision()) << "\n";
+  for (const auto& [lang, text] : node->names) {
+    std::cout << "  name " << lang << ": " << text << "\n";
+  }
+  for (const auto& [name, v] : node->props) {
+    std::cout << "  " << name << ": " << PropertyText(v) << "\n";
+  }
+  auto print_edges = [](const char* title, const std::vector<Edge>& edges,
+                        bool out) {
+    if (edges.empty()) return;
+    std::cout << "  " << title << " (" << edges.size() << "):\n";
+    for (const auto& e : edges) {
+      std::cout << "    " << e.type << (out ? " -> " : " <- ")
+                << (out ? e.to : e.from);
+      if (!e.props.empty()) {
+        std::string p;
+        AppendProps(&p, e.props);
+        std::cout << "  " << p;
+      }
+      std::cout << "\n";
+    }
+  };
+  print_edges("out", *out_edges, true);
+  print_edges("in", *in_edges, false);
+  return kExitOk;
+}
+
+int CmdStats(const Context& ctx, const Args& args) {
+  if (!args.positional.empty()) {
+    return UsageError("stats",
+                      "unexpected argument '" + args.positional[0] + "'");
+  }
+  auto db = OpenDb(ctx.db_path, /*read_only=*/true);
+  if (!db.ok()) return FailStatus(db.status());
+  auto snap = SnapshotAt(**db, args);
+  if (!snap.ok()) return FailStatus(snap.status());
+  std::map<std::string, uint64_t> kinds;
+  std::map<std::string, uint64_t> types;
+  for (const auto& k : (*snap)->NodeKinds()) kinds[k] = 0;
+  for (const auto& t : (*snap)->EdgeTypes()) types[t] = 0;
+  auto st = (*snap)->ForEachNode([&](const Node& n) {
+    ++kinds[n.kind];
+    return absl::OkStatus();
+  });
+  if (st.ok()) {
+    st = (*snap)->ForEachEdge([&](const Edge& e) {
+      ++types[e.type];
+      return absl::OkStatus();
+    });
+  }
+  if (!st.ok()) return FailStatus(st);
+  const RevisionInfo& info = (*snap)->info();
+  if (args.Flag("json")) {
+    std::string s = "{\"revision\":" + std::to_string(info.number) +
+                    ",\"digest\":\"" + info.digest.ToHex() +
+                    "\",\"nodes\":" + std::to_string(info.node_count) +
+                    ",\"edges\":" + std::to_string(info.edge_count);
+    for (auto [label, counts] : {std::pair{"nodes_by_kind", &kinds},
+                                 std::pair{"edges_by_type", &types}}) {
+      s += std::string(",\"") + label + "\":{";
+      bool first = true;
+      for (const auto& [name, n] : *counts) {
+        if (!first) s += ',';
+        first = false;
+        AppendJsonString(&s, name);
+        s += ':' + std::to_string(n);
+      }
+      s += '}';
+    }
+    s += "}\n";
+    std::cout << s;
+    return kExitOk;
+  }
+  std::cout << "revision " << RevisionLabel(**db, info.number) << "  digest "
+            << info.digest.ToHex() << "\n";
+  std::cout << "nodes " << info.node_count << "\n";
+  for (const auto& [k, n] : kinds) std::cout << "  " << k << " " << n << "\n";
+  std::cout << "edges " << info.edge_count << "\n";
+  for (const auto& [t, n] : types) std::cout << "  " << t << " " << n << "\n";
+  return kExitOk;
+}
+
+int CmdVerify(const Context& ctx, const Args& args) {
+  if (!args.positional.empty()) {
+    return UsageError("verify",
+                      "unexpected argument '" + args.positional[0] + "'");
+  }
+  auto db = OpenDb(ctx.db_path, /*read_only=*/true);
+  if (!db.ok()) return FailStatus(db.status());
+  VerifyReport report;
+  if (auto st = (*db)->Verify(&report); !st.ok()) return FailStatus(st);
+  for (const auto& p : report.problems) std::cout << "problem: " << p << "\n";
+  std::cout << "checked " << report.revisions_checked << " revisions, "
+            << report.records_checked << " records: "
+            << (report.ok()
+                    ? "ok"
+                    : std::to_string(report.problems.size()) + " problems")
+            << "\n";
+  if (!report.ok()) return Fail(kExitDbError, "verify found problems");
+  return kExitOk;
+}
+
+}  // namespace critgraph::cli

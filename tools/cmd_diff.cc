@@ -1,0 +1,77 @@
+// diff A B [--scope KEY] [--edge-types T,..] [--direction out|in|both]
+//      [--max-depth N] [--stat] [--format text|json|jsonl|dot]
+#include <iostream>
+
+#include "cli_common.h"
+#include "commands.h"
+#include "critgraph/diff.h"
+#include "diff_format.h"
+#include "revisions.h"
+
+namespace critgraph::cli {
+
+int CmdDiff(const Context& ctx, const Args& args) {
+  if (args.positional.size() != 2) return UsageError("diff", "want A B");
+  std::string format = args.ValueOr("format", "text");
+  if (format != "text" && format != "json" && format != "jsonl" &&
+      format != "dot") {
+    return UsageError(
+        "diff", "unknown --format '" + format + "' (text, json, jsonl or dot)");
+  }
+  const bool stat = args.Flag("stat");
+  if (stat && format != "text" && format != "json") {
+    return UsageError("diff", "--stat goes with --format text or json");
+  }
+  DiffOptions opts;
+  opts.scope_root = args.Value("scope");
+  auto dir = args.GetDirection();
+  if (!dir.ok()) return UsageError("diff", StatusText(dir.status()));
+  opts.direction = *dir;
+  opts.edge_types = args.List("edge-types");
+  auto depth = args.MaxDepth();
+  if (!depth.ok()) return UsageError("diff", StatusText(depth.status()));
+  opts.max_depth = *depth;
+  if (!opts.scope_root &&
+      (args.Value("direction") || args.Value("edge-types") || *depth)) {
+    return UsageError("diff",
+                      "--direction, --edge-types and --max-depth need --scope");
+  }
+
+  auto db = OpenDb(ctx.db_path, /*read_only=*/true);
+  if (!db.ok()) return FailStatus(db.status());
+  auto a = ResolveRevision(**db, args.positional[0]);
+  if (!a.ok()) return FailStatus(a.status());
+  auto b = ResolveRevision(**db, args.positional[1]);
+  if (!b.ok()) return FailStatus(b.status());
+  auto diff = Diff(**db, *a, *b, opts);
+  if (!diff.ok()) return FailStatus(diff.status());
+
+  if (stat) {
+    DiffStat s = diff->Stat();
+    if (format == "json") {
+      std::cout << "{\"from\":" << *a << ",\"to\":" << *b
+                << ",\"stat\":" << DiffStatJson(s) << "}\n";
+    } else {
+      std::cout << "diff " << RevisionLabel(**db, *a) << " -> "
+                << RevisionLabel(**db, *b) << "\n";
+      PrintDiffStatText(std::cout, s, "");
+    }
+    return kExitOk;
+  }
+  if (format == "json") {
+    std::cout << diff->ToJson() << "\n";
+  } else if (format == "jsonl") {
+    std::string msg =
+        "patch: diff " + std::to_string(*a) + " -> " + std::to_string(*b);
+    if (opts.scope_root) msg += " (scope " + *opts.scope_root + ")";
+    std::cout << DiffPatchJsonl(*diff, msg);
+  } else if (format == "dot") {
+    std::cout << DiffDot(*diff);
+  } else {
+    PrintDiffText(std::cout, *diff, RevisionLabel(**db, *a),
+                  RevisionLabel(**db, *b), StdoutIsTty());
+  }
+  return kExitOk;
+}
+
+}  // namespace critgraph::cli

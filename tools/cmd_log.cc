@@ -1,0 +1,77 @@
+// log [--stat] [--json]
+#include <iostream>
+
+#include "cli_common.h"
+#include "commands.h"
+#include "critgraph/change.h"
+#include "critgraph/diff.h"
+#include "diff_format.h"
+#include "json_out.h"
+#include "revisions.h"
+
+namespace critgraph::cli {
+
+int CmdLog(const Context& ctx, const Args& args) {
+  if (!args.positional.empty()) {
+    return UsageError("log",
+                      "unexpected argument '" + args.positional[0] + "'");
+  }
+  auto db = OpenDb(ctx.db_path, /*read_only=*/true);
+  if (!db.ok()) return FailStatus(db.status());
+  const bool stat = args.Flag("stat");
+  const bool json = args.Flag("json");
+  std::string s;
+  if (json) s = "[";
+  bool first = true;
+  for (const RevisionInfo& r : (*db)->Log()) {
+    std::optional<DiffStat> rstat;
+    if (stat) {
+      auto st = RevisionStat(**db, r.number);
+      if (!st.ok()) return FailStatus(st.status());
+      rstat = *std::move(st);
+    }
+    if (json) {
+      s += first ? "\n" : ",\n";
+      first = false;
+      s += "{\"revision\":" + std::to_string(r.number) +
+           ",\"parent\":" + std::to_string(r.parent) + ",\"tags\":";
+      AppendStringArray(&s, r.tags);
+      s += ",\"effective\":";
+      if (r.effective_date) {
+        AppendJsonString(&s, *r.effective_date);
+      } else {
+        s += "null";
+      }
+      s += ",\"message\":";
+      AppendJsonString(&s, r.message);
+      s += ",\"digest\":\"" + r.digest.ToHex() + "\",\"author\":";
+      AppendJsonString(&s, r.author);
+      s += ",\"time\":\"" + FormatTime(r.commit_time_micros) +
+           "\",\"nodes\":" + std::to_string(r.node_count) +
+           ",\"edges\":" + std::to_string(r.edge_count) +
+           ",\"changes\":" + std::to_string(r.change_count);
+      if (rstat) s += ",\"stat\":" + DiffStatJson(*rstat);
+      s += "}";
+      continue;
+    }
+    std::cout << "revision " << r.number;
+    if (!r.tags.empty()) {
+      std::cout << "  tag";
+      for (const auto& t : r.tags) std::cout << " " << t;
+    }
+    if (r.effective_date) std::cout << "  effective " << *r.effective_date;
+    std::cout << "\n  date " << FormatTime(r.commit_time_micros) << "  author "
+              << r.author << "\n  digest " << r.digest.ToHex() << "  nodes "
+              << r.node_count << "  edges " << r.edge_count << "  changes "
+              << r.change_count << "\n    " << r.message << "\n";
+    if (rstat) PrintDiffStatText(std::cout, *rstat, "  ");
+    std::cout << "\n";
+  }
+  if (json) {
+    s += first ? "]\n" : "\n]\n";
+    std::cout << s;
+  }
+  return kExitOk;
+}
+
+}  // namespace critgraph::cli

@@ -1,0 +1,208 @@
+// reach KEY..., path FROM TO, reach-diff A B KEY... (traversal filters:
+// --direction, --edge-types, --kinds, --max-depth; --at; --json).
+#include <iostream>
+
+#include "cli_common.h"
+#include "commands.h"
+#include "critgraph/change.h"
+#include "critgraph/traversal.h"
+#include "json_out.h"
+#include "revisions.h"
+
+namespace critgraph::cli {
+
+namespace {
+
+// Fills the filters of a ReachSpec from the options; false after printing a
+// usage error.
+absl::Status SpecFromArgs(const Args& args, ReachSpec* spec) {
+  auto dir = args.GetDirection();
+  if (!dir.ok()) return dir.status();
+  spec->direction = *dir;
+  spec->edge_types = args.List("edge-types");
+  spec->kinds = args.List("kinds");
+  auto depth = args.MaxDepth();
+  if (!depth.ok()) return depth.status();
+  spec->max_depth = *depth;
+  return absl::OkStatus();
+}
+
+std::string NameOf(const Snapshot& snap, const std::string& key) {
+  auto node = snap.GetNode(key);
+  if (!node.ok()) return "";
+  std::string name = DisplayName(*node);
+  if (name.empty()) return "";
+  std::string q;
+  AppendJsonString(&q, name);
+  return q;
+}
+
+void AppendReached(std::string* s, const std::vector<ReachedNode>& nodes) {
+  *s += '[';
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    if (i) *s += ',';
+    *s += "{\"key\":";
+    AppendJsonString(s, nodes[i].key);
+    *s += ",\"depth\":" + std::to_string(nodes[i].depth) + "}";
+  }
+  *s += ']';
+}
+
+const char* DirectionName(Direction d) {
+  return d == Direction::kOut ? "out" : d == Direction::kIn ? "in" : "both";
+}
+
+std::string FilterText(const ReachSpec& spec) {
+  std::string s = std::string("direction ") + DirectionName(spec.direction);
+  auto list = [&](const char* label, const std::vector<std::string>& v) {
+    if (v.empty()) return;
+    s += std::string(", ") + label + " ";
+    for (size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + v[i];
+  };
+  list("edge types", spec.edge_types);
+  list("kinds", spec.kinds);
+  if (spec.max_depth) s += ", max depth " + std::to_string(*spec.max_depth);
+  return s;
+}
+
+}  // namespace
+
+int CmdReach(const Context& ctx, const Args& args) {
+  if (args.positional.empty()) return UsageError("reach", "want KEY...");
+  ReachSpec spec;
+  if (auto st = SpecFromArgs(args, &spec); !st.ok()) {
+    return UsageError("reach", StatusText(st));
+  }
+  spec.sources = args.positional;
+  auto db = OpenDb(ctx.db_path, /*read_only=*/true);
+  if (!db.ok()) return FailStatus(db.status());
+  auto rev = ResolveRevision(**db, args.ValueOr("at", "HEAD"));
+  if (!rev.ok()) return FailStatus(rev.status());
+  auto snap = (*db)->GetSnapshot(*rev);
+  if (!snap.ok()) return FailStatus(snap.status());
+  auto reached = Reach(**snap, spec);
+  if (!reached.ok()) return FailStatus(reached.status());
+  if (args.Flag("json")) {
+    std::string s = "{\"revision\":" + std::to_string(*rev) + ",\"nodes\":";
+    AppendReached(&s, *reached);
+    std::cout << s << "}\n";
+    return kExitOk;
+  }
+  std::cout << reached->size() << " nodes reached at revision "
+            << RevisionLabel(**db, *rev) << " (" << FilterText(spec) << ")\n";
+  for (const auto& n : *reached) {
+    std::cout << "  " << n.depth << "  " << n.key;
+    std::string name = NameOf(**snap, n.key);
+    if (!name.empty()) std::cout << "  " << name;
+    if (n.parent) std::cout << "  via " << *n.parent;
+    std::cout << "\n";
+  }
+  return kExitOk;
+}
+
+int CmdPath(const Context& ctx, const Args& args) {
+  if (args.positional.size() != 2) return UsageError("path", "want FROM TO");
+  ReachSpec spec;
+  if (auto st = SpecFromArgs(args, &spec); !st.ok()) {
+    return UsageError("path", StatusText(st));
+  }
+  auto db = OpenDb(ctx.db_path, /*read_only=*/true);
+  if (!db.ok()) return FailStatus(db.status());
+  auto rev = ResolveRevision(**db, args.ValueOr("at", "HEAD"));
+  if (!rev.ok()) return FailStatus(rev.status());
+  auto snap = (*db)->GetSnapshot(*rev);
+  if (!snap.ok()) return FailStatus(snap.status());
+  auto path =
+      ShortestPath(**snap, args.positional[0], args.positional[1], spec);
+  if (!path.ok()) return FailStatus(path.status());
+  if (args.Flag("json")) {
+    std::string s = "{\"revision\":" + std::to_string(*rev) + ",\"path\":";
+    if (*path) {
+      AppendStringArray(&s, **path);
+    } else {
+      s += "null";
+    }
+    std::cout << s << "}\n";
+    return kExitOk;
+  }
+  if (!*path) {
+    std::cout << "no path from " << args.positional[0] << " to "
+              << args.positional[1] << " at revision "
+              << RevisionLabel(**db, *rev) << " (" << FilterText(spec) << ")\n";
+    return kExitOk;
+  }
+  std::cout << "path of " << (*path)->size() - 1 << " edges at revision "
+            << RevisionLabel(**db, *rev) << " (" << FilterText(spec) << ")\n";
+  for (const auto& key : **path) {
+    std::cout << "  " << key;
+    std::string name = NameOf(**snap, key);
+    if (!name.empty()) std::cout << "  " << name;
+    std::cout << "\n";
+  }
+  return kExitOk;
+}
+
+int CmdReachDiff(const Context& ctx, const Args& args) {
+  if (args.positional.size() < 3) {
+    return UsageError("reach-diff", "want A B KEY...");
+  }
+  ReachSpec spec;
+  if (auto st = SpecFromArgs(args, &spec); !st.ok()) {
+    return UsageError("reach-diff", StatusText(st));
+  }
+  spec.sources.assign(args.positional.begin() + 2, args.positional.end());
+  auto db = OpenDb(ctx.db_path, /*read_only=*/true);
+  if (!db.ok()) return FailStatus(db.status());
+  auto a = ResolveRevision(**db, args.positional[0]);
+  if (!a.ok()) return FailStatus(a.status());
+  auto b = ResolveRevision(**db, args.positional[1]);
+  if (!b.ok()) return FailStatus(b.status());
+  auto sa = (*db)->GetSnapshot(*a);
+  if (!sa.ok()) return FailStatus(sa.status());
+  auto sb = (*db)->GetSnapshot(*b);
+  if (!sb.ok()) return FailStatus(sb.status());
+  auto diff = DiffReach(**sa, **sb, spec);
+  if (!diff.ok()) return FailStatus(diff.status());
+  if (args.Flag("json")) {
+    std::string s = "{\"from\":" + std::to_string(*a) +
+                    ",\"to\":" + std::to_string(*b) + ",\"entered\":";
+    AppendReached(&s, diff->entered);
+    s += ",\"left\":";
+    AppendReached(&s, diff->left);
+    s += ",\"depth_changed\":[";
+    for (size_t i = 0; i < diff->depth_changed.size(); ++i) {
+      const auto& d = diff->depth_changed[i];
+      if (i) s += ',';
+      s += "{\"key\":";
+      AppendJsonString(&s, d.key);
+      s += ",\"old_depth\":" + std::to_string(d.old_depth) +
+           ",\"new_depth\":" + std::to_string(d.new_depth) + "}";
+    }
+    std::cout << s << "]}\n";
+    return kExitOk;
+  }
+  std::cout << "reach-diff " << RevisionLabel(**db, *a) << " -> "
+            << RevisionLabel(**db, *b) << " (" << FilterText(spec)
+            << "): " << diff->entered.size() << " entered, "
+            << diff->left.size() << " left, " << diff->depth_changed.size()
+            << " depth changed\n";
+  for (const auto& n : diff->entered) {
+    std::cout << "+ " << n.key << "  depth " << n.depth;
+    std::string name = NameOf(**sb, n.key);
+    if (!name.empty()) std::cout << "  " << name;
+    std::cout << "\n";
+  }
+  for (const auto& n : diff->left) {
+    std::cout << "- " << n.key << "  depth " << n.depth;
+    std::string name = NameOf(**sa, n.key);
+    if (!name.empty()) std::cout << "  " << name;
+    std::cout << "\n";
+  }
+  for (const auto& d : diff->depth_changed) {
+    std::cout << "~ " << d.key << "  depth " << d.old_depth << " -> "
+              << d.new_depth << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace critgraph::cli

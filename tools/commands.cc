@@ -1,0 +1,192 @@
+#include "commands.h"
+
+namespace critgraph::cli {
+
+namespace {
+
+const std::vector<OptionSpec> kFilterOptions = {{"direction", true},
+                                                {"edge-types", true},
+                                                {"kinds", true},
+                                                {"max-depth", true},
+                                                {"json", false}};
+
+std::vector<OptionSpec> With(std::vector<OptionSpec> base,
+                             std::vector<OptionSpec> more) {
+  base.insert(base.end(), more.begin(), more.end());
+  return base;
+}
+
+}  // namespace
+
+const std::vector<Command>& AllCommands() {
+  static const std::vector<Command> kCommands = {
+      {"init",
+       "create an empty database",
+       "usage: critgraph init [--db DIR]\n"
+       "\n"
+       "Creates an empty database in DIR (exit 0 if one is already there).\n",
+       {},
+       CmdInit},
+      {"import",
+       "import a JSONL change stream or CSV files",
+       "usage: critgraph import FILE|- [--format jsonl] [--message M] [--tag "
+       "T]\n"
+       "                        [--effective YYYY-MM-DD] [--author A]\n"
+       "       critgraph import --format csv --nodes F [--edges F] [...]\n"
+       "       critgraph import DIR --format csv [...]   (DIR/nodes.csv, "
+       "DIR/edges.csv)\n"
+       "\n"
+       "Imports into the database (created if missing). A JSONL stream may\n"
+       "hold many commit lines; ops after the last one are committed as one\n"
+       "more revision with --message/--tag/--effective. CSV files make one\n"
+       "revision. All or nothing: on any error nothing is committed.\n"
+       "Exit 3 on bad input, naming file:line and the reason.\n",
+       {{"format", true},
+        {"nodes", true},
+        {"edges", true},
+        {"message", true},
+        {"tag", true},
+        {"effective", true},
+        {"author", true}},
+       CmdImport},
+      {"log",
+       "list the revisions, newest first",
+       "usage: critgraph log [--stat] [--json]\n"
+       "\n"
+       "--stat  what each revision changed, by node kind and edge type\n"
+       "--json  a JSON array of "
+       "{\"revision\",\"parent\",\"tags\",\"effective\","
+       "\"message\",\"digest\",...}\n",
+       {{"stat", false}, {"json", false}},
+       CmdLog},
+      {"tag",
+       "name a revision",
+       "usage: critgraph tag NAME [REV] [--force]\n"
+       "\n"
+       "Tags REV (default HEAD) as NAME. --force moves an existing tag.\n",
+       {{"force", false}},
+       CmdTag},
+      {"show",
+       "show one node and its edges",
+       "usage: critgraph show KEY [--at REV] [--json]\n",
+       {{"at", true}, {"json", false}},
+       CmdShow},
+      {"export",
+       "export a revision as JSONL, CSV, GraphML or DOT",
+       "usage: critgraph export [--at REV] [--format jsonl|csv|graphml|dot] "
+       "[--out PATH]\n"
+       "\n"
+       "jsonl (default), graphml, dot: to PATH or stdout.\n"
+       "csv: --out DIR is required; writes DIR/nodes.csv and DIR/edges.csv.\n",
+       {{"at", true}, {"format", true}, {"out", true}},
+       CmdExport},
+      {"diff",
+       "what changed between two revisions",
+       "usage: critgraph diff A B [--scope KEY] [--edge-types T,..]\n"
+       "                      [--direction out|in|both] [--max-depth N] "
+       "[--stat]\n"
+       "                      [--format text|json|jsonl|dot]\n"
+       "\n"
+       "--scope KEY  only the subgraph reachable from KEY (e.g. one list:\n"
+       "             --scope us-cet --direction in --edge-types part_of)\n"
+       "--stat       counts only (text, or JSON with --format json)\n"
+       "formats: text (coloured on a terminal), json, jsonl (an importable\n"
+       "patch), dot (added green, removed red, modified orange)\n",
+       {{"scope", true},
+        {"edge-types", true},
+        {"direction", true},
+        {"max-depth", true},
+        {"stat", false},
+        {"format", true}},
+       CmdDiff},
+      {"reach", "nodes reachable from KEY...",
+       "usage: critgraph reach KEY... [--at REV] [--direction out|in|both]\n"
+       "                       [--edge-types T,..] [--kinds K,..] "
+       "[--max-depth N] [--json]\n",
+       With(kFilterOptions, {{"at", true}}), CmdReach},
+      {"path", "a shortest path between two nodes",
+       "usage: critgraph path FROM TO [--at REV] [--direction out|in|both]\n"
+       "                      [--edge-types T,..] [--kinds K,..] "
+       "[--max-depth N] [--json]\n",
+       With(kFilterOptions, {{"at", true}}), CmdPath},
+      {"reach-diff", "how reachability from KEY... changed from A to B",
+       "usage: critgraph reach-diff A B KEY... [--direction out|in|both]\n"
+       "                            [--edge-types T,..] [--kinds K,..] "
+       "[--max-depth N] [--json]\n",
+       kFilterOptions, CmdReachDiff},
+      {"stats",
+       "counts by node kind and edge type",
+       "usage: critgraph stats [--at REV] [--json]\n",
+       {{"at", true}, {"json", false}},
+       CmdStats},
+      {"verify",
+       "check every revision's digest and every record",
+       "usage: critgraph verify\n"
+       "\n"
+       "Exit 0 if the database verifies, 4 if problems were found.\n",
+       {},
+       CmdVerify},
+      {"demo",
+       "build the bundled dataset's database and print a report",
+       "usage: critgraph demo [--db DIR]\n"
+       "\n"
+       "Builds a fresh database from the bundled critical-technology dataset\n"
+       "(compiled into this binary) in DIR (default ./critgraph.db) and\n"
+       "prints the revision log, each list's changes between versions, the\n"
+       "foreign-list entries Japan's 20 areas map to, and the K Program\n"
+       "technologies that depend on critical minerals or magnets.\n"
+       "DIR must not exist, be empty, or hold a database made by an earlier\n"
+       "demo (it is then rebuilt); anything else is refused (exit 2).\n",
+       {},
+       CmdDemo},
+  };
+  return kCommands;
+}
+
+const Command* FindCommand(const std::string& name) {
+  for (const auto& c : AllCommands()) {
+    if (name == c.name) return &c;
+  }
+  return nullptr;
+}
+
+std::string GlobalHelp() {
+  std::string out =
+      "usage: critgraph [--db DIR] COMMAND [options]   (--db may also follow "
+      "the command)\n"
+      "\n"
+      "critgraph: a graph database of critical-technology lists with "
+      "immutable revisions.\n"
+      "The database is --db DIR, else $CRITGRAPH_DB, else ./critgraph.db.\n"
+      "REV is a number, a tag, HEAD, HEAD~N or @YYYY-MM-DD.\n"
+      "\n"
+      "commands:\n";
+  for (const auto& c : AllCommands()) {
+    std::string name = c.name;
+    name.resize(12, ' ');
+    out += "  " + name + c.summary + "\n";
+  }
+  out +=
+      "\n"
+      "`critgraph COMMAND --help` for a command's options.\n"
+      "exit codes: 0 ok, 1 unknown key or revision, 2 usage error, 3 bad "
+      "input data,\n"
+      "            4 database error (corruption, lock held, unknown format)\n";
+  return out;
+}
+
+}  // namespace critgraph::cli
+
+#include <iostream>
+
+#include "cli_common.h"
+
+namespace critgraph::cli {
+
+int UsageError(const std::string& cmd, const std::string& message) {
+  Fail(kExitUsage, cmd + ": " + message);
+  if (const Command* c = FindCommand(cmd)) std::cerr << c->usage;
+  return kExitUsage;
+}
+
+}  // namespace critgraph::cli

@@ -1,0 +1,57 @@
+// The critgraph CLI's commands: one function per command, and the table
+// main() dispatches on (names, options, help texts).
+#ifndef CRITGRAPH_TOOLS_COMMANDS_H_
+#define CRITGRAPH_TOOLS_COMMANDS_H_
+
+#include <string>
+#include <vector>
+
+#include "args.h"
+
+namespace critgraph::cli {
+
+struct Context {
+  std::string db_path;
+  bool db_given = false;
+};
+
+using CommandFn = int (*)(const Context&, const Args&);
+
+struct Command {
+  const char* name;
+  const char* summary;  // one line for the global help
+  const char* usage;    // the command's --help text
+  std::vector<OptionSpec> options;
+  CommandFn run;
+};
+
+const std::vector<Command>& AllCommands();
+const Command* FindCommand(const std::string& name);
+std::string GlobalHelp();
+
+// Commands (cmd_*.cc).
+int CmdInit(const Context&, const Args&);
+int CmdImport(const Context&, const Args&);
+int CmdLog(const Context&, const Args&);
+int CmdTag(const Context&, const Args&);
+int CmdShow(const Context&, const Args&);
+int CmdExport(const Context&, const Args&);
+int CmdDiff(const Context&, const Args&);
+int CmdReach(const Context&, const Args&);
+int CmdPath(const Context&, const Args&);
+int CmdReachDiff(const Context&, const Args&);
+int CmdStats(const Context&, const Args&);
+int CmdVerify(const Context&, const Args&);
+int CmdDemo(const Context&, const Args&);
+
+}  // namespace critgraph::cli
+
+#endif  // CRITGRAPH_TOOLS_COMMANDS_H_
+
+namespace critgraph::cli {
+
+// Prints "critgraph: CMD: MESSAGE" and the command's usage to stderr;
+// returns kExitUsage.
+int UsageError(const std::string& cmd, const std::string& message);
+
+}  // namespace critgraph::cli

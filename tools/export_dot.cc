@@ -1,0 +1,57 @@
+#include "export.h"
+#include "json_out.h"
+#include "progress.h"
+
+namespace critgraph::cli {
+
+std::string DotQuote(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      // dropped: Graphviz has no escape for it
+    } else {
+      out.push_back(c);
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
+absl::Status ExportDot(const Snapshot& snap, std::ostream& out) {
+  out << "digraph critgraph {\n"
+      << "  graph [rankdir=LR, label="
+      << DotQuote("critgraph revision " + std::to_string(snap.revision()))
+      << "];\n"
+      << "  node [shape=box, style=rounded, fontsize=10];\n"
+      << "  edge [fontsize=8];\n";
+  Progress progress("export", snap.node_count() + snap.edge_count(),
+                    "elements");
+  uint64_t done = 0;
+  auto st = snap.ForEachNode([&](const Node& n) {
+    std::string name = DisplayName(n);
+    std::string label = name.empty() ? n.key : name + "\n" + n.key;
+    out << "  " << DotQuote(n.key) << " [label=" << DotQuote(label)
+        << ", kind=" << DotQuote(n.kind) << "];\n";
+    progress.Update(++done);
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  st = snap.ForEachEdge([&](const Edge& e) {
+    out << "  " << DotQuote(e.from) << " -> " << DotQuote(e.to)
+        << " [label=" << DotQuote(e.type) << "];\n";
+    progress.Update(++done);
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  out << "}\n";
+  out.flush();
+  if (!out) return absl::InternalError("write error");
+  return absl::OkStatus();
+}
+
+}  // namespace critgraph::cli

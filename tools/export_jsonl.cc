@@ -1,0 +1,60 @@
+#include <set>
+
+#include "critgraph/change.h"
+#include "critgraph/db.h"
+#include "export.h"
+#include "progress.h"
+
+namespace critgraph::cli {
+
+absl::Status ExportJsonl(const Snapshot& snap, std::ostream& out) {
+  std::set<std::string> builtin_kinds(std::begin(kBuiltinNodeKinds),
+                                      std::end(kBuiltinNodeKinds));
+  std::set<std::string> builtin_types(std::begin(kBuiltinEdgeTypes),
+                                      std::end(kBuiltinEdgeTypes));
+  ChangeOp op;
+  for (const auto& k : snap.NodeKinds()) {
+    if (builtin_kinds.count(k)) continue;
+    op.kind = ChangeOp::Kind::kRegisterNodeKind;
+    op.name = k;
+    out << ToChangeLine(op) << '\n';
+  }
+  for (const auto& t : snap.EdgeTypes()) {
+    if (builtin_types.count(t)) continue;
+    op.kind = ChangeOp::Kind::kRegisterEdgeType;
+    op.name = t;
+    out << ToChangeLine(op) << '\n';
+  }
+  Progress progress("export", snap.node_count() + snap.edge_count(),
+                    "elements");
+  uint64_t done = 0;
+  auto st = snap.ForEachNode([&](const Node& n) {
+    ChangeOp node_op;
+    node_op.kind = ChangeOp::Kind::kNode;
+    node_op.node = n;
+    out << ToChangeLine(node_op) << '\n';
+    progress.Update(++done);
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  st = snap.ForEachEdge([&](const Edge& e) {
+    ChangeOp edge_op;
+    edge_op.kind = ChangeOp::Kind::kEdge;
+    edge_op.edge = e;
+    out << ToChangeLine(edge_op) << '\n';
+    progress.Update(++done);
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  ChangeOp commit;
+  commit.kind = ChangeOp::Kind::kCommit;
+  commit.commit.message = snap.info().message;
+  commit.commit.author = snap.info().author;
+  commit.commit.effective_date = snap.info().effective_date;
+  out << ToChangeLine(commit) << '\n';
+  out.flush();
+  if (!out) return absl::InternalError("write error");
+  return absl::OkStatus();
+}
+
+}  // namespace critgraph::cli

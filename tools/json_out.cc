@@ -1,0 +1,146 @@
+#include "json_out.h"
+
+#include <charconv>
+#include <cmath>
+
+#include "critgraph/change.h"
+
+namespace critgraph::cli {
+
+std::string FormatDouble(double d) {
+  if (!std::isfinite(d))
+    return std::isnan(d) ? "null" : (d > 0 ? "1e999" : "-1e999");
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof(buf), d);
+  std::string s(buf, res.ptr);
+  if (s.find_first_of(".eE") == std::string::npos) s += ".0";
+  return s;
+}
+
+void AppendPropertyValue(std::string* out, const PropertyValue& v) {
+  switch (v.index()) {
+    case 0:
+      AppendJsonString(out, std::get<std::string>(v));
+      break;
+    case 1:
+      *out += std::to_string(std::get<int64_t>(v));
+      break;
+    case 2:
+      *out += FormatDouble(std::get<double>(v));
+      break;
+    case 3:
+      *out += std::get<bool>(v) ? "true" : "false";
+      break;
+    case 4:
+      AppendStringArray(out, std::get<std::vector<std::string>>(v));
+      break;
+  }
+}
+
+void AppendStringArray(std::string* out, const std::vector<std::string>& v) {
+  out->push_back('[');
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i) out->push_back(',');
+    AppendJsonString(out, v[i]);
+  }
+  out->push_back(']');
+}
+
+void AppendProps(std::string* out, const Properties& props) {
+  out->push_back('{');
+  bool first = true;
+  for (const auto& [name, value] : props) {
+    if (!first) out->push_back(',');
+    first = false;
+    AppendJsonString(out, name);
+    out->push_back(':');
+    AppendPropertyValue(out, value);
+  }
+  out->push_back('}');
+}
+
+void AppendNames(std::string* out, const Names& names) {
+  out->push_back('{');
+  bool first = true;
+  for (const auto& [lang, text] : names) {
+    if (!first) out->push_back(',');
+    first = false;
+    AppendJsonString(out, lang);
+    out->push_back(':');
+    AppendJsonString(out, text);
+  }
+  out->push_back('}');
+}
+
+void AppendNode(std::string* out, const Node& node) {
+  *out += "{\"key\":";
+  AppendJsonString(out, node.key);
+  *out += ",\"kind\":";
+  AppendJsonString(out, node.kind);
+  *out += ",\"names\":";
+  AppendNames(out, node.names);
+  *out += ",\"props\":";
+  AppendProps(out, node.props);
+  out->push_back('}');
+}
+
+void AppendEdge(std::string* out, const Edge& edge) {
+  *out += "{\"from\":";
+  AppendJsonString(out, edge.from);
+  *out += ",\"type\":";
+  AppendJsonString(out, edge.type);
+  *out += ",\"to\":";
+  AppendJsonString(out, edge.to);
+  *out += ",\"props\":";
+  AppendProps(out, edge.props);
+  out->push_back('}');
+}
+
+void AppendEdgeId(std::string* out, const EdgeId& id) {
+  out->push_back('[');
+  AppendJsonString(out, id.from);
+  out->push_back(',');
+  AppendJsonString(out, id.type);
+  out->push_back(',');
+  AppendJsonString(out, id.to);
+  out->push_back(']');
+}
+
+std::string PropertyText(const PropertyValue& v) {
+  switch (v.index()) {
+    case 0:
+      return std::get<std::string>(v);
+    case 1:
+      return std::to_string(std::get<int64_t>(v));
+    case 2:
+      return FormatDouble(std::get<double>(v));
+    case 3:
+      return std::get<bool>(v) ? "true" : "false";
+    default: {
+      std::string s = "[";
+      const auto& list = std::get<std::vector<std::string>>(v);
+      for (size_t i = 0; i < list.size(); ++i) {
+        if (i) s += ", ";
+        s += list[i];
+      }
+      return s + "]";
+    }
+  }
+}
+
+const char* PropertyTypeName(const PropertyValue& v) {
+  static constexpr const char* kNames[] = {"string", "int64", "double", "bool",
+                                           "string[]"};
+  return kNames[v.index()];
+}
+
+std::string DisplayName(const Node& node) {
+  for (const char* lang : {"en", "ja"}) {
+    auto it = node.names.find(lang);
+    if (it != node.names.end()) return it->second;
+  }
+  if (!node.names.empty()) return node.names.begin()->second;
+  return "";
+}
+
+}  // namespace critgraph::cli

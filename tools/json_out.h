@@ -1,0 +1,40 @@
+// JSON writing helpers for the CLI's --json outputs (strings via
+// critgraph::AppendJsonString, typed property values, nodes and edges).
+#ifndef CRITGRAPH_TOOLS_JSON_OUT_H_
+#define CRITGRAPH_TOOLS_JSON_OUT_H_
+
+#include <string>
+
+#include "critgraph/types.h"
+
+namespace critgraph::cli {
+
+// Shortest round-trip form of a double, always with '.' or an exponent.
+std::string FormatDouble(double d);
+
+void AppendPropertyValue(std::string* out, const PropertyValue& v);
+// {"name":value,...} in name order.
+void AppendProps(std::string* out, const Properties& props);
+// {"lang":"text",...} in tag order.
+void AppendNames(std::string* out, const Names& names);
+// [ "a", "b" ]
+void AppendStringArray(std::string* out, const std::vector<std::string>& v);
+// {"key":...,"kind":...,"names":{...},"props":{...}}
+void AppendNode(std::string* out, const Node& node);
+// {"from":...,"type":...,"to":...,"props":{...}}
+void AppendEdge(std::string* out, const Edge& edge);
+// ["from","type","to"]
+void AppendEdgeId(std::string* out, const EdgeId& id);
+
+// A property value for people: strings as is, lists as [a, b].
+std::string PropertyText(const PropertyValue& v);
+// The name of a property's type in the CSV header: string, int64, double,
+// bool, string[].
+const char* PropertyTypeName(const PropertyValue& v);
+
+// The display name of a node: "en", else "ja", else the first, else "".
+std::string DisplayName(const Node& node);
+
+}  // namespace critgraph::cli
+
+#endif  // CRITGRAPH_TOOLS_JSON_OUT_H_
