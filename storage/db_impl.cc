@@ -1,10 +1,11 @@
 #include "storage/db_impl.h"
 
 #include <algorithm>
+#include <cstdarg>
+#include <cstdio>
 #include <filesystem>
 
 #include "absl/strings/match.h"
-#include "storage/str_cat.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
@@ -12,6 +13,7 @@
 #include "storage/record.h"
 #include "storage/revision_name.h"
 #include "storage/snapshot_impl.h"
+#include "storage/str_cat.h"
 #include "storage/transaction_impl.h"
 #include "storage/validate.h"
 
@@ -19,17 +21,8 @@ namespace critgraph::storage {
 namespace {
 
 constexpr const char* kCfNames[] = {
-    "default",
-    "nodes",
-    "out_edges",
-    "in_edges",
-    "kind_index",
-    "keys",
-    "ids",
-    "changelog",
-    "revisions",
-    "tags",
-    "registry",
+    "default", "nodes",     "out_edges", "in_edges", "kind_index", "keys",
+    "ids",     "changelog", "revisions", "tags",     "registry",
 };
 static_assert(std::size(kCfNames) == static_cast<size_t>(Cf::kCount));
 
@@ -61,6 +54,29 @@ std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors(
   return out;
 }
 
+// RocksDB's own info log asserts if it writes after a failed write (seen on
+// ENOSPC, in the Debian build which keeps assertions), so the LOG file is
+// written through stdio instead, ignoring errors: losing a diagnostic line
+// must never take the process down.
+class StdioLogger : public rocksdb::Logger {
+ public:
+  StdioLogger(const std::string& path, rocksdb::InfoLogLevel level)
+      : rocksdb::Logger(level), file_(std::fopen(path.c_str(), "a")) {}
+  ~StdioLogger() override {
+    if (file_ != nullptr) std::fclose(file_);
+  }
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    if (file_ == nullptr) return;
+    std::vfprintf(file_, format, ap);
+    std::fputc('\n', file_);
+    std::fflush(file_);
+  }
+
+ private:
+  std::FILE* file_;
+};
+
 std::string MetaU64(uint64_t v) {
   std::string s;
   PutBE64(&s, v);
@@ -77,8 +93,9 @@ absl::Status FromRocks(const rocksdb::Status& s, std::string_view context) {
   if (s.IsInvalidArgument()) return absl::InvalidArgumentError(msg);
   if (s.IsNoSpace()) return absl::ResourceExhaustedError(msg);
   if (s.IsIOError() && absl::StrContains(s.ToString(), "lock")) {
-    return absl::UnavailableError(StrCat(
-        context, ": database is locked by another writer (", s.ToString(), ")"));
+    return absl::UnavailableError(
+        StrCat(context, ": database is locked by another writer (",
+               s.ToString(), ")"));
   }
   return absl::InternalError(msg);
 }
@@ -103,8 +120,8 @@ absl::StatusOr<std::unique_ptr<DB>> DBImpl::OpenImpl(const std::string& path,
 
 absl::Status DBImpl::Init() {
   std::error_code ec;
-  const bool exists = std::filesystem::exists(
-      std::filesystem::path(path_) / "CURRENT", ec);
+  const bool exists =
+      std::filesystem::exists(std::filesystem::path(path_) / "CURRENT", ec);
   if (!exists && (read_only_ || !options_.create_if_missing)) {
     return absl::NotFoundError(
         StrCat("no critgraph database at '", path_, "'"));
@@ -113,7 +130,8 @@ absl::Status DBImpl::Init() {
     // Refuse early, with a clear message, a RocksDB directory that is not
     // ours or comes from a newer build with other column families.
     std::vector<std::string> names;
-    auto s = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path_, &names);
+    auto s =
+        rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path_, &names);
     if (!s.ok()) return FromRocks(s, StrCat("open '", path_, "'"));
     for (const auto& n : names) {
       if (std::find_if(std::begin(kCfNames), std::end(kCfNames),
@@ -133,10 +151,15 @@ absl::Status DBImpl::Init() {
   // A torn last record after a crash is expected and dropped; damage
   // anywhere else in the log fails the open instead of silently losing
   // commits.
-  dbo.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  dbo.wal_recovery_mode =
+      rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   dbo.max_background_jobs = 2;
   dbo.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
-  dbo.keep_log_file_num = 2;
+  if (!read_only_) {
+    std::filesystem::create_directories(path_, ec);
+    dbo.info_log =
+        std::make_shared<StdioLogger>(path_ + "/LOG", dbo.info_log_level);
+  }
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
   if (read_only_) {
@@ -165,11 +188,11 @@ absl::Status DBImpl::Init() {
   } else if (!s.ok()) {
     return FromRocks(s, "read format version");
   } else if (version.size() != 4 || GetBE32(version.data()) != kFormatVersion) {
-    return absl::FailedPreconditionError(StrCat(
-        "'", path_, "' has on-disk format version ",
-        version.size() == 4 ? std::to_string(GetBE32(version.data()))
-                            : std::string("(unreadable)"),
-        "; this build reads version ", kFormatVersion));
+    return absl::FailedPreconditionError(
+        StrCat("'", path_, "' has on-disk format version ",
+               version.size() == 4 ? std::to_string(GetBE32(version.data()))
+                                   : std::string("(unreadable)"),
+               "; this build reads version ", kFormatVersion));
   }
   return LoadState();
 }
@@ -202,8 +225,7 @@ absl::Status DBImpl::CreateNew() {
 
 absl::Status DBImpl::LoadState() {
   rocksdb::ReadOptions ro;
-  auto get_u64 = [&](std::string_view key,
-                     uint64_t* out) -> absl::Status {
+  auto get_u64 = [&](std::string_view key, uint64_t* out) -> absl::Status {
     std::string v;
     auto s = db_->Get(ro, cf(Cf::kDefault), std::string(key), &v);
     if (s.IsNotFound()) {
@@ -212,17 +234,16 @@ absl::Status DBImpl::LoadState() {
     }
     if (!s.ok()) return FromRocks(s, StrCat("read meta '", key, "'"));
     if (v.size() != 8) {
-      return absl::DataLossError(
-          StrCat("meta record '", key, "' is damaged"));
+      return absl::DataLossError(StrCat("meta record '", key, "' is damaged"));
     }
     *out = GetBE64(v.data());
     return absl::OkStatus();
   };
   uint64_t head = 0, pending = 0, next_node = 0, next_type = 0;
-  for (auto [key, out] : {std::pair{kMetaHead, &head},
-                          std::pair{kMetaPending, &pending},
-                          std::pair{kMetaNextNodeId, &next_node},
-                          std::pair{kMetaNextTypeId, &next_type}}) {
+  for (auto [key, out] :
+       {std::pair{kMetaHead, &head}, std::pair{kMetaPending, &pending},
+        std::pair{kMetaNextNodeId, &next_node},
+        std::pair{kMetaNextTypeId, &next_type}}) {
     if (auto st = get_u64(key, out); !st.ok()) return st;
   }
 
@@ -264,9 +285,9 @@ absl::Status DBImpl::LoadState() {
     }
   }
   if (revisions.size() != head + 1) {
-    return absl::DataLossError(StrCat(
-        "head is revision ", head, " but only ", revisions.size(),
-        " revision records exist"));
+    return absl::DataLossError(StrCat("head is revision ", head, " but only ",
+                                      revisions.size(),
+                                      " revision records exist"));
   }
 
   std::map<std::string, Revision, std::less<>> tags;
@@ -274,8 +295,8 @@ absl::Status DBImpl::LoadState() {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(Cf::kTags)));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       if (it->value().size() != 8) {
-        return absl::DataLossError(StrCat(
-            "tag '", it->key().ToStringView(), "' is damaged"));
+        return absl::DataLossError(
+            StrCat("tag '", it->key().ToStringView(), "' is damaged"));
       }
       tags[it->key().ToString()] = GetBE64(it->value().data());
     }
@@ -377,9 +398,9 @@ absl::StatusOr<std::string> DBImpl::KeyOf(NodeId id) const {
 absl::Status DBImpl::DataLoss(std::string_view what, NodeId id,
                               Revision rev) const {
   auto key = KeyOf(id);
-  return absl::DataLossError(StrCat(
-      what, " of node '", key.ok() ? *key : StrCat("#", id),
-      "' at revision ", rev));
+  return absl::DataLossError(StrCat(what, " of node '",
+                                    key.ok() ? *key : StrCat("#", id),
+                                    "' at revision ", rev));
 }
 
 absl::StatusOr<std::optional<std::string>> DBImpl::ReadNodeRaw(
@@ -398,8 +419,7 @@ absl::StatusOr<std::optional<std::string>> DBImpl::ReadNodeRaw(
   if (it->value().empty()) return std::optional<std::string>();
   std::string raw = it->value().ToString();
   if (!DecodeNodeKind(raw).ok()) {
-    return DataLoss("corrupted record", id,
-                    GetInvRev(it->key().data() + 8));
+    return DataLoss("corrupted record", id, GetInvRev(it->key().data() + 8));
   }
   return std::optional<std::string>(std::move(raw));
 }
@@ -436,8 +456,8 @@ absl::StatusOr<Node> DBImpl::MaterializeNode(const std::string& raw, NodeId id,
   if (!rec.ok()) return DataLoss("corrupted record", id, rev);
   const std::string* kind = registry.Name(rec->kind);
   if (kind == nullptr) {
-    return DataLoss(StrCat("unknown kind id ", rec->kind, " in record"),
-                    id, rev);
+    return DataLoss(StrCat("unknown kind id ", rec->kind, " in record"), id,
+                    rev);
   }
   return Node{std::move(rec->key), *kind, std::move(rec->names),
               std::move(rec->props)};
@@ -483,9 +503,8 @@ absl::StatusOr<std::unique_ptr<Transaction>> DBImpl::Begin() {
     leftovers_ = false;
   }
   txn_open_ = true;
-  return std::unique_ptr<Transaction>(
-      new TransactionImpl(this, head_.load(), *registry_, next_node_id_,
-                          next_type_id_));
+  return std::unique_ptr<Transaction>(new TransactionImpl(
+      this, head_.load(), *registry_, next_node_id_, next_type_id_));
 }
 
 void DBImpl::EndTransaction(NodeId next_node_id, bool leftovers) {
@@ -522,9 +541,9 @@ absl::StatusOr<std::unique_ptr<Snapshot>> DBImpl::GetSnapshot(
     Revision rev) const {
   absl::MutexLock lock(&mu_);
   if (rev >= revisions_.size()) {
-    return absl::NotFoundError(StrCat(
-        "revision ", rev, " does not exist (head is ", revisions_.size() - 1,
-        ")"));
+    return absl::NotFoundError(StrCat("revision ", rev,
+                                      " does not exist (head is ",
+                                      revisions_.size() - 1, ")"));
   }
   return std::unique_ptr<Snapshot>(
       new SnapshotImpl(this, WithTags(revisions_[rev]), registry_));
@@ -556,9 +575,9 @@ absl::StatusOr<Revision> DBImpl::ResolveLocked(std::string_view name) const {
       return head - parsed->number;
     case RevisionName::Form::kNumber:
       if (parsed->number > head) {
-        return absl::NotFoundError(StrCat(
-            "revision ", parsed->number, " does not exist (head is ", head,
-            ")"));
+        return absl::NotFoundError(StrCat("revision ", parsed->number,
+                                          " does not exist (head is ", head,
+                                          ")"));
       }
       return parsed->number;
     case RevisionName::Form::kDate:
@@ -583,9 +602,9 @@ absl::StatusOr<Revision> DBImpl::ResolveLocked(std::string_view name) const {
 absl::StatusOr<RevisionInfo> DBImpl::GetRevision(Revision rev) const {
   absl::MutexLock lock(&mu_);
   if (rev >= revisions_.size()) {
-    return absl::NotFoundError(StrCat(
-        "revision ", rev, " does not exist (head is ", revisions_.size() - 1,
-        ")"));
+    return absl::NotFoundError(StrCat("revision ", rev,
+                                      " does not exist (head is ",
+                                      revisions_.size() - 1, ")"));
   }
   return WithTags(revisions_[rev]);
 }
@@ -607,14 +626,13 @@ absl::Status DBImpl::Tag(std::string_view name, Revision rev, bool force) {
   if (auto st = ValidateTagName(name); !st.ok()) return st;
   absl::MutexLock lock(&mu_);
   if (rev >= revisions_.size()) {
-    return absl::NotFoundError(StrCat("revision ", rev,
-                                            " does not exist"));
+    return absl::NotFoundError(StrCat("revision ", rev, " does not exist"));
   }
   auto it = tags_.find(name);
   if (it != tags_.end() && it->second != rev && !force) {
-    return absl::AlreadyExistsError(StrCat(
-        "tag '", name, "' already names revision ", it->second,
-        " (tags are immutable; use force to move it)"));
+    return absl::AlreadyExistsError(
+        StrCat("tag '", name, "' already names revision ", it->second,
+               " (tags are immutable; use force to move it)"));
   }
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
