@@ -37,10 +37,21 @@ TransactionImpl::~TransactionImpl() {
   if (!finished_) Rollback();
 }
 
-absl::Status TransactionImpl::CheckOpen() const {
+absl::Status TransactionImpl::CheckNotFinished() const {
   if (finished_) {
     return absl::FailedPreconditionError(
         "transaction is finished (committed or rolled back)");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status TransactionImpl::CheckOpen() {
+  if (auto st = CheckNotFinished(); !st.ok()) return st;
+  if (++ops_ > db_->options().max_txn_ops) {
+    return absl::InvalidArgumentError(
+        StrCat("transaction exceeds the limit of ", db_->options().max_txn_ops,
+               " operations (Options::max_txn_ops); split it into several "
+               "commits"));
   }
   return absl::OkStatus();
 }
@@ -98,7 +109,7 @@ absl::StatusOr<bool> TransactionImpl::ViewEdgeExists(const EdgeTuple& e) {
 }
 
 absl::StatusOr<Node> TransactionImpl::GetNode(std::string_view key) {
-  if (auto st = CheckOpen(); !st.ok()) return st;
+  if (auto st = CheckNotFinished(); !st.ok()) return st;
   auto id = IdOf(key, /*create=*/false);
   if (!id.ok()) return id.status();
   if (id->has_value()) {
@@ -323,7 +334,7 @@ absl::Status TransactionImpl::ValidateCommitInfo(const CommitInfo& info) const {
 }
 
 absl::StatusOr<Revision> TransactionImpl::Commit(const CommitInfo& info) {
-  if (auto st = CheckOpen(); !st.ok()) return st;
+  if (auto st = CheckNotFinished(); !st.ok()) return st;
   if (auto st = ValidateCommitInfo(info); !st.ok()) return st;
   const Revision p = pending_revision();
   auto fail = [&](absl::Status st) -> absl::Status {

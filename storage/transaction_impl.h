@@ -40,7 +40,9 @@ class TransactionImpl : public Transaction {
  private:
   using EdgeTuple = std::tuple<NodeId, TypeId, NodeId>;
 
-  absl::Status CheckOpen() const;
+  absl::Status CheckNotFinished() const;
+  // CheckNotFinished, and counts one operation against max_txn_ops.
+  absl::Status CheckOpen();
   absl::Status Register(std::string_view name, bool edge_type);
   // The id of `key`, allocating one if `create` and the key is new.
   absl::StatusOr<std::optional<NodeId>> IdOf(std::string_view key,
@@ -69,6 +71,7 @@ class TransactionImpl : public Transaction {
   absl::btree_set<EdgeTuple> staged_in_;  // (to, type, from) of edges_
   absl::flat_hash_map<std::string, NodeId> new_ids_;  // not yet on disk
   size_t staged_bytes_ = 0;
+  uint64_t ops_ = 0;  // operations staged, for Options::max_txn_ops
 };
 
 }  // namespace critgraph::storage

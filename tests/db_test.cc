@@ -139,6 +139,21 @@ TEST(DB, BadInputIsRefusedAndChangesNothing) {
   EXPECT_TRUE(report.ok()) << report.problems[0];
 }
 
+TEST(DB, TransactionSizeLimit) {
+  Options opts;
+  opts.max_txn_ops = 10;
+  auto db = *DB::Open(TempDir("db"), opts);
+  auto txn = *db->Begin();
+  for (int i = 0; i < 9; ++i) {
+    ASSERT_TRUE(txn->PutNode(MakeNode("k" + std::to_string(i), "domain")).ok());
+  }
+  auto st = txn->PutNode(MakeNode("k9", "domain"));
+  ASSERT_TRUE(st.ok());
+  st = txn->PutNode(MakeNode("k10", "domain"));
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("max_txn_ops"), std::string::npos);
+}
+
 TEST(DB, OneWriterAtATime) {
   auto db = OpenNew("db");
   auto t1 = db->Begin();

@@ -21,6 +21,11 @@ struct Options {
   // stays bounded whatever its size.
   size_t txn_chunk_bytes = size_t{32} << 20;
 
+  // Operations one transaction may stage; more are refused with
+  // InvalidArgument. Memory is bounded by txn_chunk_bytes regardless; this
+  // bounds the time and disk a single commit may take.
+  uint64_t max_txn_ops = uint64_t{1} << 32;
+
   // RocksDB block cache shared by all column families.
   size_t block_cache_bytes = size_t{256} << 20;
 
