@@ -1,0 +1,201 @@
+// Read-side benchmarks on one cached dataset (CRITGRAPH_BENCH_SIZE):
+// as-of point reads, neighbour expansion, reach, export, bytes on disk.
+// Every critgraph figure has its SQLite (and, where it applies, raw RocksDB)
+// twin on the same data; results are checked equal before timing.
+#include <benchmark/benchmark.h>
+
+#include "bench/bench_util.h"
+#include "critgraph/traversal.h"
+#include "storage/str_cat.h"
+
+namespace critgraph::bench {
+namespace {
+
+Stores* g;  // the dataset of this run
+constexpr size_t kSample = 1000;
+
+Revision RevOf(const std::string& which) {
+  return which == "old" ? Revision{1} : g->data.head();
+}
+
+void PointRead(benchmark::State& state, std::string engine, std::string which) {
+  const Revision rev = RevOf(which);
+  const auto keys = SampleIndices(g->data, kSample, 7);
+  auto snap = g->db->GetSnapshot(rev);
+  if (!snap.ok()) return Fail(state, snap.status());
+  sqlite3_stmt* stmt = SqlPointStmt(*g->sql);
+  // Check (and warm up) before timing.
+  for (uint64_t i : keys) {
+    auto c = CritPoint(**snap, i);
+    auto q = SqlPoint(*g->sql, stmt, rev, i);
+    if (!c.ok() || !q.ok() || *c != *q) {
+      sqlite3_finalize(stmt);
+      return Fail(state, absl::InternalError(
+                             StrCat("point read of ", NodeKey(i), " differs")));
+    }
+  }
+  size_t n = 0;
+  const bool crit = engine == "critgraph";
+  for (auto _ : state) {
+    const uint64_t i = keys[n++ % keys.size()];
+    if (crit) {
+      auto r = (*snap)->GetNode(NodeKey(i));
+      benchmark::DoNotOptimize(r);
+    } else {
+      auto r = SqlPoint(*g->sql, stmt, rev, i);
+      benchmark::DoNotOptimize(r);
+    }
+  }
+  sqlite3_finalize(stmt);
+  state.counters["reads_per_s"] = Rate(static_cast<double>(n));
+}
+
+void Neighbours(benchmark::State& state, std::string engine,
+                std::string which) {
+  const Revision rev = RevOf(which);
+  const auto keys = SampleIndices(g->data, kSample, 11);
+  auto snap = g->db->GetSnapshot(rev);
+  if (!snap.ok()) return Fail(state, snap.status());
+  sqlite3_stmt* stmt = SqlNeighboursStmt(*g->sql);
+  for (uint64_t i : keys) {
+    auto c = CritNeighbours(**snap, i);
+    auto q = SqlNeighbours(*g->sql, stmt, rev, i);
+    if (!c.ok() || !q.ok() || *c != *q ||
+        *c != RawNeighbours(*g->raw, rev, i)) {
+      sqlite3_finalize(stmt);
+      return Fail(state, absl::InternalError(
+                             StrCat("neighbours of ", NodeKey(i), " differ")));
+    }
+  }
+  size_t n = 0, edges = 0;
+  for (auto _ : state) {
+    const uint64_t i = keys[n++ % keys.size()];
+    if (engine == "critgraph") {
+      auto r = (*snap)->OutEdges(NodeKey(i));
+      if (r.ok()) edges += r->size();
+    } else if (engine == "sqlite") {
+      auto r = SqlNeighbours(*g->sql, stmt, rev, i);
+      if (r.ok()) edges += r->size();
+    } else {
+      edges += g->raw->Neighbours(i, rev).size();
+    }
+  }
+  sqlite3_finalize(stmt);
+  state.counters["nodes_per_s"] = Rate(static_cast<double>(n));
+  state.counters["edges_per_s"] = Rate(static_cast<double>(edges));
+}
+
+void ReachBench(benchmark::State& state, std::string engine,
+                std::string which) {
+  const Revision rev = RevOf(which);
+  auto src = PickReachSource(*g->db, 1, g->data.head());
+  if (!src.ok()) return Fail(state, src.status());
+  uint64_t edges = 0;
+  const IndexSet raw = g->raw->Reach(*src, rev, &edges);
+  auto snap = g->db->GetSnapshot(rev);
+  if (!snap.ok()) return Fail(state, snap.status());
+  // Check this engine's answer against the raw scan (untimed; also warms up).
+  absl::StatusOr<IndexSet> mine = raw;
+  if (engine == "critgraph") mine = CritReach(*g->db, rev, *src);
+  if (engine == "sqlite") mine = SqlReach(*g->sql, rev, *src);
+  if (!mine.ok()) return Fail(state, mine.status());
+  if (*mine != raw) {
+    return Fail(state, absl::InternalError(
+                           StrCat("reach differs: ", engine, " ", mine->size(),
+                                  " nodes, raw scan ", raw.size())));
+  }
+  ReachSpec spec;
+  spec.sources = {NodeKey(*src)};
+  for (auto _ : state) {
+    if (engine == "critgraph") {
+      auto r = Reach(**snap, spec);
+      benchmark::DoNotOptimize(r);
+    } else if (engine == "sqlite") {
+      auto r = SqlReach(*g->sql, rev, *src);
+      benchmark::DoNotOptimize(r);
+    } else {
+      auto r = g->raw->Reach(*src, rev, nullptr);
+      benchmark::DoNotOptimize(r);
+    }
+  }
+  const double iters = static_cast<double>(state.iterations());
+  state.counters["edges_per_s"] = Rate(iters * static_cast<double>(edges));
+  state.counters["nodes_per_s"] = Rate(iters * static_cast<double>(raw.size()));
+  state.counters["reached_nodes"] = static_cast<double>(raw.size());
+  state.counters["edges"] = static_cast<double>(edges);
+}
+
+void Export(benchmark::State& state, std::string engine) {
+  const Revision rev = g->data.head();
+  auto snap = g->db->GetSnapshot(rev);
+  if (!snap.ok()) return Fail(state, snap.status());
+  const auto expect =
+      std::make_pair(g->data.stats.head_nodes, g->data.stats.head_edges);
+  for (auto _ : state) {
+    auto r =
+        engine == "critgraph" ? CritExport(**snap) : SqlExport(*g->sql, rev);
+    if (!r.ok()) return Fail(state, r.status());
+    if (*r != expect) {
+      return Fail(state, absl::InternalError(StrCat(
+                             engine, " exported ", r->first, "/", r->second,
+                             ", expected ", expect.first, "/", expect.second)));
+    }
+  }
+  const double iters = static_cast<double>(state.iterations());
+  state.counters["elements_per_s"] =
+      Rate(iters * static_cast<double>(expect.first + expect.second));
+}
+
+void BytesOnDisk(benchmark::State& state) {
+  for (auto _ : state) {
+  }
+  const auto& s = g->data.stats;
+  const double versions = static_cast<double>(s.ops);
+  const double head = static_cast<double>(s.head_nodes + s.head_edges);
+  const double crit = static_cast<double>(DiskBytes(g->data.critgraph_path()));
+  const double sql = static_cast<double>(DiskBytes(g->data.sqlite_path()));
+  const double raw = static_cast<double>(DiskBytes(g->data.raw_path()));
+  state.counters["critgraph_bytes"] = crit;
+  state.counters["sqlite_bytes"] = sql;
+  state.counters["raw_edges_bytes"] = raw;
+  state.counters["stored_versions"] = versions;
+  state.counters["critgraph_bytes_per_version"] = crit / versions;
+  state.counters["sqlite_bytes_per_version"] = sql / versions;
+  state.counters["critgraph_bytes_per_head_element"] = crit / head;
+  state.counters["sqlite_bytes_per_head_element"] = sql / head;
+}
+
+void RegisterAll() {
+  g = &StoresFor(EnvSize());
+  AddContext(*g);
+  using benchmark::RegisterBenchmark;
+  for (std::string which : {"old", "head"}) {
+    for (std::string e : {"critgraph", "sqlite"}) {
+      RegisterBenchmark(("BM_PointRead/" + e + "/" + which).c_str(), PointRead,
+                        e, which)
+          ->Unit(benchmark::kMicrosecond);
+    }
+    for (std::string e : {"critgraph", "sqlite", "raw"}) {
+      RegisterBenchmark(("BM_Neighbours/" + e + "/" + which).c_str(),
+                        Neighbours, e, which)
+          ->Unit(benchmark::kMicrosecond);
+    }
+    for (std::string e : {"critgraph", "sqlite", "raw"}) {
+      RegisterBenchmark(("BM_Reach/" + e + "/" + which).c_str(), ReachBench, e,
+                        which)
+          ->Unit(benchmark::kMillisecond);
+    }
+  }
+  for (std::string e : {"critgraph", "sqlite"}) {
+    RegisterBenchmark(("BM_Export/" + e).c_str(), Export, e)
+        ->Unit(benchmark::kMillisecond);
+  }
+  RegisterBenchmark("BM_BytesOnDisk", BytesOnDisk)->Iterations(1);
+}
+
+}  // namespace
+}  // namespace critgraph::bench
+
+int main(int argc, char** argv) {
+  return critgraph::bench::RunMain(argc, argv, critgraph::bench::RegisterAll);
+}
