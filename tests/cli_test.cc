@@ -1,0 +1,980 @@
+// Integration tests of the critgraph CLI: runs the built binary
+// (CRITGRAPH_CLI) on temporary databases and checks outputs, exit codes and
+// that failed imports leave the database unchanged. Golden outputs live in
+// tests/golden/ (regenerate with CRITGRAPH_UPDATE_GOLDEN=1; review the diff).
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "critgraph/critgraph.h"
+#include "gtest/gtest.h"
+#include "simdjson.h"
+
+#ifndef CRITGRAPH_CLI
+#define CRITGRAPH_CLI ""
+#endif
+#ifndef CRITGRAPH_SOURCE_DIR
+#define CRITGRAPH_SOURCE_DIR ""
+#endif
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kCli = CRITGRAPH_CLI;
+const std::string kSource = CRITGRAPH_SOURCE_DIR;
+const std::string kDataset = kSource + "/data/critgraph-dataset.jsonl";
+const std::string kGolden = kSource + "/tests/golden/";
+
+struct RunResult {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string ShellQuote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      q += "'\\''";
+    } else {
+      q.push_back(c);
+    }
+  }
+  return q + "'";
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+size_t Count(const std::string& haystack, const std::string& needle) {
+  size_t n = 0;
+  for (size_t pos = haystack.find(needle); pos != std::string::npos;
+       pos = haystack.find(needle, pos + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (kCli.empty()) GTEST_SKIP() << "CRITGRAPH_CLI not defined";
+    const char* base = std::getenv("CRITGRAPH_TEST_TMP");
+    fs::path root = base ? fs::path(base) : fs::temp_directory_path();
+    fs::create_directories(root);
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string name = std::string("cli-") + info->name() + "-XXXXXX";
+    for (char& c : name) {
+      if (c == '/') c = '_';
+    }
+    std::string templ = (root / name).string();
+    ASSERT_NE(mkdtemp(templ.data()), nullptr);
+    dir_ = templ;
+    db_ = dir_ + "/db";
+  }
+  void TearDown() override {
+    if (!dir_.empty()) {
+      std::error_code ec;
+      fs::remove_all(dir_, ec);
+    }
+  }
+
+  // Runs the CLI with `args`; `stdin_path` (default /dev/null); extra
+  // environment assignments ("A=b"); working directory (default dir_).
+  RunResult Run(const std::vector<std::string>& args,
+                const std::string& stdin_path = "/dev/null",
+                const std::string& env = "", const std::string& cwd = "") {
+    std::string out = dir_ + "/.stdout";
+    std::string err = dir_ + "/.stderr";
+    std::string cmd = "cd " + ShellQuote(cwd.empty() ? dir_ : cwd) +
+                      " && env -u CRITGRAPH_DB " + env + " " + ShellQuote(kCli);
+    for (const auto& a : args) cmd += " " + ShellQuote(a);
+    cmd += " <" + ShellQuote(stdin_path) + " >" + ShellQuote(out) + " 2>" +
+           ShellQuote(err);
+    int status = std::system(cmd.c_str());
+    RunResult r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = ReadFile(out);
+    r.err = ReadFile(err);
+    return r;
+  }
+  // Runs with --db db_ appended.
+  RunResult Db(std::vector<std::string> args,
+               const std::string& stdin_path = "/dev/null") {
+    args.push_back("--db");
+    args.push_back(db_);
+    return Run(args, stdin_path);
+  }
+
+  void ImportDataset(const std::string& db) {
+    auto r = Run({"--db", db, "import", kDataset});
+    ASSERT_EQ(r.code, 0) << r.err;
+  }
+
+  std::string Path(const std::string& name) const { return dir_ + "/" + name; }
+
+  // Head revision and digest, via `log --json` and `stats --json`.
+  std::pair<uint64_t, std::string> HeadAndDigest(const std::string& db) {
+    auto r = Run({"--db", db, "stats", "--json"});
+    EXPECT_EQ(r.code, 0) << r.err;
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    if (parser.parse(r.out).get(doc) != simdjson::SUCCESS) {
+      ADD_FAILURE() << "stats --json is not JSON: " << r.out;
+      return {};
+    }
+    return {uint64_t(doc["revision"]),
+            std::string(std::string_view(doc["digest"]))};
+  }
+
+  // Number of nodes `reach --json` returns (sources included).
+  size_t ReachCount(const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"--db", db_, "reach"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.push_back("--json");
+    auto r = Run(args);
+    EXPECT_EQ(r.code, 0) << r.err;
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    if (parser.parse(r.out).get(doc) != simdjson::SUCCESS) {
+      ADD_FAILURE() << r.out;
+      return 0;
+    }
+    return simdjson::dom::array(doc["nodes"]).size();
+  }
+
+  void ExpectGolden(const std::string& name, const std::string& actual) {
+    std::string path = kGolden + name;
+    if (std::getenv("CRITGRAPH_UPDATE_GOLDEN") != nullptr) {
+      WriteFile(path, actual);
+      return;
+    }
+    std::string want = ReadFile(path);
+    ASSERT_FALSE(want.empty()) << "missing golden file " << path;
+    EXPECT_EQ(actual, want) << "differs from " << path;
+  }
+
+  std::string dir_;
+  std::string db_;
+};
+
+// ---------------------------------------------------------------- help
+
+TEST_F(CliTest, HelpEverywhere) {
+  auto r = Run({"--help"});
+  EXPECT_EQ(r.code, 0);
+  for (const char* cmd :
+       {"init", "import", "log", "tag", "show", "export", "diff", "reach",
+        "path", "reach-diff", "stats", "verify", "demo"}) {
+    EXPECT_NE(r.out.find(std::string("  ") + cmd + " "), std::string::npos)
+        << cmd;
+    auto h = Run({cmd, "--help"});
+    EXPECT_EQ(h.code, 0) << cmd;
+    EXPECT_NE(h.out.find(std::string("usage: critgraph ") + cmd),
+              std::string::npos)
+        << cmd << ": " << h.out;
+    auto h2 = Run({"--help", cmd});
+    EXPECT_EQ(h2.out, h.out) << cmd;
+  }
+  EXPECT_EQ(Run({}).code, 2);
+  EXPECT_EQ(Run({"frobnicate"}).code, 2);
+  auto bad = Run({"log", "--frob"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("unknown option '--frob'"), std::string::npos);
+}
+
+TEST_F(CliTest, DatabasePathBeforeAfterEnvDefault) {
+  ASSERT_EQ(Run({"--db", Path("a"), "init"}).code, 0);
+  EXPECT_TRUE(fs::exists(Path("a")));
+  ASSERT_EQ(Run({"init", "--db", Path("b")}).code, 0);
+  EXPECT_TRUE(fs::exists(Path("b")));
+  ASSERT_EQ(Run({"init"}, "/dev/null", "CRITGRAPH_DB=" + Path("c")).code, 0);
+  EXPECT_TRUE(fs::exists(Path("c")));
+  ASSERT_EQ(Run({"init"}).code, 0);
+  EXPECT_TRUE(fs::exists(Path("critgraph.db")));
+  // Read commands on a missing database: exit 4 with a hint.
+  auto r = Run({"--db", Path("missing"), "log"});
+  EXPECT_EQ(r.code, 4);
+  EXPECT_NE(r.err.find("no database at"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(Path("missing")));
+}
+
+TEST_F(CliTest, InitLogStatsVerifyOnEmpty) {
+  auto r = Db({"init"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("initialized"), std::string::npos);
+  EXPECT_EQ(Db({"init"}).code, 0);  // idempotent
+  r = Db({"log", "--json"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out, "[]\n");
+  r = Db({"stats", "--json"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("\"revision\":0"), std::string::npos) << r.out;
+  EXPECT_EQ(Db({"verify"}).code, 0);
+}
+
+// ---------------------------------------------------------------- dataset
+
+TEST_F(CliTest, DatasetCounts) {
+  ImportDataset(db_);
+  auto members = [&](const std::string& list, const std::string& at,
+                     std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {
+        list,      "--at",        at, "--direction", "in", "--edge-types",
+        "part_of", "--max-depth", "1"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return ReachCount(args) - 1;  // minus the list itself
+  };
+  EXPECT_EQ(members("us-cet", "us-cet-2020"), 20u);
+  EXPECT_EQ(members("us-cet", "us-cet-2022"), 19u);
+  EXPECT_EQ(members("us-cet", "us-cet-2024"), 18u);
+  EXPECT_EQ(members("eu-cta", "HEAD"), 10u);
+  EXPECT_EQ(members("cn-14fyp", "HEAD"), 7u);
+  EXPECT_EQ(members("jp-20-areas", "HEAD"), 20u);
+  EXPECT_EQ(
+      members("jp-kprogram", "kprogram-vision-1", {"--kinds", "technology"}),
+      27u);
+  EXPECT_EQ(
+      members("jp-kprogram", "kprogram-vision-2", {"--kinds", "technology"}),
+      50u);
+  EXPECT_EQ(members("jp-kprogram", "kprogram-vision-2-rev-2025-03",
+                    {"--kinds", "technology"}),
+            51u);
+  EXPECT_EQ(members("jp-materials", "materials-2022"), 11u);
+  EXPECT_EQ(members("jp-materials", "materials-2024"), 12u);
+
+  auto r = Db({"stats", "--json"});
+  ASSERT_EQ(r.code, 0);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = parser.parse(r.out);
+  EXPECT_EQ(uint64_t(doc["revision"]), 12u);
+  EXPECT_EQ(uint64_t(doc["nodes"]), 199u);
+  EXPECT_EQ(uint64_t(doc["edges"]), 445u);
+  EXPECT_EQ(uint64_t(doc["edges_by_type"]["maps_to"]), 74u);
+  EXPECT_EQ(uint64_t(doc["edges_by_type"]["depends_on"]), 33u);
+  EXPECT_EQ(uint64_t(doc["edges_by_type"]["covers"]), 96u);
+  EXPECT_EQ(uint64_t(doc["edges_by_type"]["part_of"]), 242u);
+  EXPECT_EQ(Db({"verify"}).code, 0);
+}
+
+TEST_F(CliTest, LogTextJsonStat) {
+  ImportDataset(db_);
+  auto r = Db({"log", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  simdjson::dom::parser parser;
+  simdjson::dom::array log = parser.parse(r.out);
+  ASSERT_EQ(log.size(), 12u);
+  simdjson::dom::element first = log.at(0);
+  EXPECT_EQ(uint64_t(first["revision"]), 12u);
+  EXPECT_EQ(uint64_t(first["parent"]), 11u);
+  EXPECT_EQ(std::string_view(first["tags"].at(0)), "curated-links");
+  EXPECT_EQ(std::string_view(first["effective"]), "2025-10-28");
+  EXPECT_EQ(std::string_view(first["digest"]).size(), 32u);
+  EXPECT_NE(std::string_view(first["message"]).find("Curated"),
+            std::string_view::npos);
+  simdjson::dom::element last = log.at(11);
+  EXPECT_EQ(uint64_t(last["revision"]), 1u);
+  EXPECT_EQ(std::string_view(last["tags"].at(0)), "us-cet-2020");
+
+  r = Db({"log", "--stat", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  simdjson::dom::array with_stat = parser.parse(r.out);
+  EXPECT_EQ(
+      uint64_t(with_stat.at(0)["stat"]["edges_by_type"]["maps_to"]["added"]),
+      74u);
+  r = Db({"log", "--stat"});
+  ASSERT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("edge maps_to +74 -0 ~0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("node foreign_list_entry +7 -6 ~4"), std::string::npos);
+  r = Db({"log"});
+  EXPECT_EQ(Count(r.out, "\nrevision "), 11u);
+  EXPECT_EQ(r.out.rfind("revision 12  tag curated-links", 0), 0u) << r.out;
+}
+
+TEST_F(CliTest, TagShowStats) {
+  ImportDataset(db_);
+  auto r = Db({"tag", "mine", "3"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = Db({"tag", "mine", "4"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--force"), std::string::npos) << r.err;
+  EXPECT_EQ(Db({"tag", "mine", "4", "--force"}).code, 0);
+  EXPECT_EQ(Db({"tag", "other", "99"}).code, 1);
+  EXPECT_EQ(Db({"tag", "bad name!", "1"}).code, 2);
+
+  r = Db({"show", "us-cet/pnt", "--at", "mine"});  // added in 2024
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_EQ(Db({"show", "us-cet/pnt", "--at", "us-cet-2024"}).code, 0);
+  r = Db({"show", "us-cet/quantum", "--at", "us-cet-2022"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("name en: Quantum Information Technologies"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("part_of -> us-cet"), std::string::npos);
+  r = Db({"show", "us-cet/quantum", "--json"});
+  ASSERT_EQ(r.code, 0);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = parser.parse(r.out);
+  EXPECT_EQ(uint64_t(doc["revision"]), 12u);
+  EXPECT_EQ(std::string_view(doc["node"]["names"]["en"]),
+            "Quantum Information and Enabling Technologies");
+  EXPECT_GE(simdjson::dom::array(doc["in"]).size(), 1u);  // maps_to into it
+  r = Db({"show", "no/such/key"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("no node 'no/such/key'"), std::string::npos);
+  EXPECT_EQ(Db({"show", "us-cet", "--at", "nope"}).code, 1);
+  EXPECT_EQ(Db({"show", "us-cet", "--at", "HEAD~x"}).code, 2);
+
+  r = Db({"stats", "--at", "@2022-12-31"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("revision 6 (materials-2022)"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("nodes 148"), std::string::npos);
+}
+
+// ---------------------------------------------------------------- export
+
+TEST_F(CliTest, JsonlExportImportExportIdentity) {
+  ImportDataset(db_);
+  for (const char* rev : {"HEAD", "us-cet-2022", "1"}) {
+    SCOPED_TRACE(rev);
+    auto e1 = Db({"export", "--at", rev});
+    ASSERT_EQ(e1.code, 0) << e1.err;
+    EXPECT_EQ(Db({"export", "--at", rev}).out, e1.out);  // byte-identical
+    WriteFile(Path("e1.jsonl"), e1.out);
+    std::string db2 = Path(std::string("db-") + rev);
+    auto r = Run({"--db", db2, "import", Path("e1.jsonl")});
+    ASSERT_EQ(r.code, 0) << r.err;
+    auto e2 = Run({"--db", db2, "export"});
+    ASSERT_EQ(e2.code, 0);
+    EXPECT_EQ(e2.out, e1.out);
+    auto s1 = Db({"stats", "--at", rev, "--json"});
+    auto s2 = Run({"--db", db2, "stats", "--json"});
+    simdjson::dom::parser p1, p2;
+    simdjson::dom::element d1 = p1.parse(s1.out), d2 = p2.parse(s2.out);
+    EXPECT_EQ(std::string_view(d1["digest"]), std::string_view(d2["digest"]));
+  }
+  // Layout: nodes sorted by key, then edges, then one commit line.
+  auto e = Db({"export", "--out", Path("head.jsonl")});
+  ASSERT_EQ(e.code, 0);
+  std::string text = ReadFile(Path("head.jsonl"));
+  EXPECT_EQ(Count(text, "{\"op\":\"node\""), 199u);
+  EXPECT_EQ(Count(text, "{\"op\":\"edge\""), 445u);
+  EXPECT_EQ(Count(text, "{\"op\":\"commit\""), 1u);
+  EXPECT_EQ(text.rfind("{\"op\":\"node\",\"key\":\"cn-14fyp\"", 0), 0u);
+}
+
+// A graph with custom kinds and every property type, including values that
+// need escaping in CSV, XML and DOT.
+const char kTypedGraph[] =
+    R"({"op":"register","node_kind":"organization"}
+{"op":"register","edge_type":"funds"}
+{"op":"node","key":"org/a","kind":"organization","names":{"en":"A, \"quoted\" <&> org","ja":"組織"},"props":{"budget":12.5,"count":-3,"active":true,"tags":["x;y","back\\slash",""],"empty":"","none":[],"note":"line1\nline2"}}
+{"op":"node","key":"org/b","kind":"organization","names":{"en":"B"},"props":{"count":"three","one":[""],"big":9007199254740993}}
+{"op":"node","key":"tech/c","kind":"technology","props":{"ratio":1e-300,"neg":-0.0}}
+{"op":"edge","from":"org/a","type":"funds","to":"tech/c","props":{"amount":100,"via":"grant, \"2024\""}}
+{"op":"edge","from":"org/b","type":"funds","to":"tech/c","props":{}}
+{"op":"edge","from":"tech/c","type":"part_of","to":"org/a","props":{"since":"x"}}
+{"op":"commit","message":"typed graph","tag":"typed","effective":"2024-01-02"}
+)";
+
+TEST_F(CliTest, TypedGraphJsonlAndCsvRoundTrip) {
+  WriteFile(Path("typed.jsonl"), kTypedGraph);
+  auto r = Db({"import", Path("typed.jsonl")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto [rev, digest] = HeadAndDigest(db_);
+  EXPECT_EQ(rev, 1u);
+
+  // JSONL keeps the registrations.
+  auto e1 = Db({"export"});
+  EXPECT_EQ(
+      e1.out.rfind("{\"op\":\"register\",\"node_kind\":\"organization\"}\n"
+                   "{\"op\":\"register\",\"edge_type\":\"funds\"}\n",
+                   0),
+      0u)
+      << e1.out;
+  WriteFile(Path("e1.jsonl"), e1.out);
+  ASSERT_EQ(Run({"--db", Path("j2"), "import", Path("e1.jsonl")}).code, 0);
+  EXPECT_EQ(HeadAndDigest(Path("j2")).second, digest);
+  EXPECT_EQ(Run({"--db", Path("j2"), "export"}).out, e1.out);
+
+  // CSV: export to a directory, import it back (two forms), same digest.
+  r = Db({"export", "--format", "csv", "--out", Path("csv")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::string nodes = ReadFile(Path("csv/nodes.csv"));
+  EXPECT_EQ(nodes.substr(0, nodes.find('\n')),
+            "key,kind,name:en,name:ja,active:bool,big:int64,budget:double,"
+            "count:string,count:int64,empty:string,neg:double,none:string[],"
+            "note:string,one:string[],ratio:double,tags:string[]");
+  r = Run({"--db", Path("c2"), "import", "--format", "csv", "--nodes",
+           Path("csv/nodes.csv"), "--edges", Path("csv/edges.csv")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(HeadAndDigest(Path("c2")).second, digest);
+  r = Run({"--db", Path("c3"), "import", Path("csv"), "--format", "csv"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(HeadAndDigest(Path("c3")).second, digest);
+  // The same content lines; only the commit line differs.
+  auto without_commit = [](const std::string& s) {
+    return s.substr(0, s.rfind("{\"op\":\"commit\""));
+  };
+  EXPECT_EQ(without_commit(Run({"--db", Path("c3"), "export"}).out),
+            without_commit(e1.out));
+}
+
+TEST_F(CliTest, CsvOfDatasetReimportsWithSameDigest) {
+  ImportDataset(db_);
+  auto r = Db({"export", "--format", "csv", "--out", Path("csv")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = Run({"--db", Path("c2"), "import", "--format", "csv", "--nodes",
+           Path("csv/nodes.csv"), "--edges", Path("csv/edges.csv"), "--tag",
+           "from-csv", "--message", "CSV copy"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(HeadAndDigest(Path("c2")).second, HeadAndDigest(db_).second);
+  r = Run({"--db", Path("c2"), "log", "--json"});
+  EXPECT_NE(r.out.find("\"tags\":[\"from-csv\"]"), std::string::npos);
+  EXPECT_NE(r.out.find("\"message\":\"CSV copy\""), std::string::npos);
+  EXPECT_EQ(Db({"export", "--format", "csv"}).code, 2);  // needs --out
+}
+
+bool Has(const std::string& shell_test) {
+  return std::system((shell_test + " >/dev/null 2>&1").c_str()) == 0;
+}
+
+TEST_F(CliTest, GraphmlParsesBack) {
+  WriteFile(Path("typed.jsonl"), kTypedGraph);
+  ASSERT_EQ(Db({"import", Path("typed.jsonl")}).code, 0);
+  ImportDataset(Path("ds"));
+  for (const auto& [db, nodes, edges] :
+       {std::tuple{db_, 3, 3}, std::tuple{Path("ds"), 199, 445}}) {
+    std::string file = Path("g.graphml");
+    auto r = Run({"--db", db, "export", "--format", "graphml", "--out", file});
+    ASSERT_EQ(r.code, 0) << r.err;
+    std::string xml = ReadFile(file);
+    EXPECT_EQ(
+        xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<graphml", 0),
+        0u);
+    EXPECT_EQ(Count(xml, "<node id="), size_t(nodes));
+    EXPECT_EQ(Count(xml, "<edge id="), size_t(edges));
+    EXPECT_NE(xml.find("attr.type=\"string\""), std::string::npos);
+    std::string check;
+    if (Has("python3 -c 'import networkx'")) {
+      // NetworkX's read_graphml: the reader the issue names.
+      check =
+          "import networkx as nx, sys\n"
+          "g = nx.read_graphml(sys.argv[1])\n"
+          "print(g.number_of_nodes(), g.number_of_edges())\n";
+    } else if (Has("python3 -c 'import xml.dom.minidom'")) {
+      // NetworkX is not installed: parse with the standard library's XML
+      // parser and count the elements.
+      check =
+          "import xml.dom.minidom as m, sys\n"
+          "d = m.parse(sys.argv[1])\n"
+          "print(len(d.getElementsByTagName('node')), "
+          "len(d.getElementsByTagName('edge')))\n";
+    } else {
+      GTEST_SKIP() << "no python3 to parse GraphML with";
+    }
+    WriteFile(Path("check.py"), check);
+    std::string out = Path("check.out");
+    ASSERT_EQ(std::system(("python3 " + ShellQuote(Path("check.py")) + " " +
+                           ShellQuote(file) + " > " + ShellQuote(out))
+                              .c_str()),
+              0);
+    EXPECT_EQ(ReadFile(out),
+              std::to_string(nodes) + " " + std::to_string(edges) + "\n");
+  }
+  // Typed attributes survive in NetworkX.
+  if (Has("python3 -c 'import networkx'")) {
+    std::string file = Path("t.graphml");
+    ASSERT_EQ(Db({"export", "--format", "graphml", "--out", file}).code, 0);
+    WriteFile(Path("attrs.py"),
+              "import networkx as nx, sys\n"
+              "g = nx.read_graphml(sys.argv[1])\n"
+              "a = g.nodes['org/a']\n"
+              "print(a['kind'], a['name:en'], a['budget'], a['active'], "
+              "a['note'] == 'line1\\nline2')\n"
+              "print(g.edges['org/a', 'tech/c']['amount'])\n");
+    std::string out = Path("attrs.out");
+    ASSERT_EQ(std::system(("python3 " + ShellQuote(Path("attrs.py")) + " " +
+                           ShellQuote(file) + " > " + ShellQuote(out))
+                              .c_str()),
+              0);
+    EXPECT_EQ(ReadFile(out),
+              "organization A, \"quoted\" <&> org 12.5 True True\n100\n");
+  }
+}
+
+TEST_F(CliTest, DotExport) {
+  WriteFile(Path("typed.jsonl"), kTypedGraph);
+  ASSERT_EQ(Db({"import", Path("typed.jsonl")}).code, 0);
+  auto r = Db({"export", "--format", "dot"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("digraph critgraph {", 0), 0u);
+  EXPECT_EQ(Count(r.out, " -> "), 3u);
+  EXPECT_NE(r.out.find("\"A, \\\"quoted\\\" <&> org\\norg/a\""),
+            std::string::npos)
+      << r.out;
+  if (Has("command -v dot")) {
+    WriteFile(Path("g.dot"), r.out);
+    EXPECT_EQ(
+        std::system(("dot -Tsvg " + ShellQuote(Path("g.dot")) + " > /dev/null")
+                        .c_str()),
+        0);
+  }
+}
+
+// ---------------------------------------------------------------- import
+
+TEST_F(CliTest, ImportStdinTrailingOpsAndOptions) {
+  WriteFile(Path("s.jsonl"),
+            "\n{\"op\":\"node\",\"key\":\"a\",\"kind\":\"domain\"}\n"
+            "   \n"
+            "{\"op\":\"commit\",\"message\":\"first\",\"author\":\"me\"}\n"
+            "{\"op\":\"node\",\"key\":\"b\",\"kind\":\"domain\"}\n"
+            "{\"op\":\"edge\",\"from\":\"b\",\"type\":\"part_of\",\"to\":"
+            "\"a\"}\r\n");
+  auto r = Db({"import", "-", "--message", "second", "--tag", "t2",
+               "--effective", "2024-05-06"},
+              Path("s.jsonl"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("imported 2 revisions (1..2)"), std::string::npos)
+      << r.out;
+  EXPECT_TRUE(r.err.empty())
+      << "no progress bar when stderr is not a tty: " << r.err;
+  r = Db({"log", "--json"});
+  simdjson::dom::parser parser;
+  simdjson::dom::array log = parser.parse(r.out);
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(std::string_view(log.at(0)["message"]), "second");
+  EXPECT_EQ(std::string_view(log.at(0)["tags"].at(0)), "t2");
+  EXPECT_EQ(std::string_view(log.at(0)["effective"]), "2024-05-06");
+  EXPECT_EQ(std::string_view(log.at(1)["author"]), "me");
+  EXPECT_TRUE(log.at(1)["effective"].is_null());
+  // An empty stream imports nothing.
+  WriteFile(Path("empty.jsonl"), "\n\n");
+  r = Db({"import", Path("empty.jsonl")});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("nothing to import"), std::string::npos);
+}
+
+struct BadCase {
+  const char* name;
+  std::string content;  // the file imported after the base history
+  std::string where;    // expected "file:line" suffix, e.g. ":2:"
+  std::string reason;   // expected substring of the message
+};
+
+class CliBadInputTest : public CliTest {
+ protected:
+  // A small base history: two revisions.
+  void MakeBase() {
+    WriteFile(Path("base.jsonl"),
+              "{\"op\":\"node\",\"key\":\"l\",\"kind\":\"list\"}\n"
+              "{\"op\":\"node\",\"key\":\"l/a\",\"kind\":\"domain\"}\n"
+              "{\"op\":\"edge\",\"from\":\"l/a\",\"type\":\"part_of\",\"to\":"
+              "\"l\"}\n"
+              "{\"op\":\"commit\",\"message\":\"v1\",\"tag\":\"v1\"}\n"
+              "{\"op\":\"node\",\"key\":\"l/b\",\"kind\":\"domain\"}\n"
+              "{\"op\":\"commit\",\"message\":\"v2\",\"tag\":\"v2\"}\n");
+    auto r = Db({"import", Path("base.jsonl")});
+    ASSERT_EQ(r.code, 0) << r.err;
+    base_ = HeadAndDigest(db_);
+    ASSERT_EQ(base_.first, 2u);
+  }
+  void ExpectUnchanged() {
+    EXPECT_EQ(HeadAndDigest(db_), base_);
+    auto v = Db({"verify"});
+    EXPECT_EQ(v.code, 0) << v.out << v.err;
+    auto log = Db({"log", "--json"});
+    simdjson::dom::parser parser;
+    simdjson::dom::array a = parser.parse(log.out);
+    EXPECT_EQ(a.size(), 2u);
+  }
+  std::pair<uint64_t, std::string> base_;
+};
+
+TEST_F(CliBadInputTest, JsonlErrorsExit3AndChangeNothing) {
+  MakeBase();
+  const std::string ok_node =
+      "{\"op\":\"node\",\"key\":\"n1\",\"kind\":\"domain\"}\n";
+  const std::string commit = "{\"op\":\"commit\",\"message\":\"c\"}\n";
+  std::vector<BadCase> cases = {
+      {"malformed_json", ok_node + "{\"op\":\"node\",\"key\":\n",
+       ":2:", "malformed JSON"},
+      {"unknown_op", ok_node + "{\"op\":\"upsert\",\"key\":\"x\"}\n",
+       ":2:", "unknown op \"upsert\""},
+      {"missing_field", ok_node + "{\"op\":\"node\",\"kind\":\"domain\"}\n",
+       ":2:", "key"},
+      {"wrong_type",
+       ok_node + "{\"op\":\"node\",\"key\":5,\"kind\":\"domain\"}\n",
+       ":2:", "key"},
+      {"unknown_field",
+       ok_node +
+           "{\"op\":\"node\",\"key\":\"x\",\"kind\":\"domain\",\"x\":1}\n",
+       ":2:", "x"},
+      {"edge_to_unknown_key",
+       ok_node + "{\"op\":\"edge\",\"from\":\"n1\",\"type\":\"part_of\",\"to\":"
+                 "\"nowhere\"}\n",
+       ":2:", "nowhere"},
+      {"unknown_kind",
+       ok_node + "{\"op\":\"node\",\"key\":\"x\",\"kind\":\"wizard\"}\n",
+       ":2:", "wizard"},
+      {"invalid_utf8",
+       ok_node + "{\"op\":\"node\",\"key\":\"x\xff\",\"kind\":\"domain\"}\n",
+       ":2:", "UTF-8"},
+      {"truncated", ok_node + "{\"op\":\"node\",\"key\":\"x\",\"ki",
+       ":2:", "truncated"},
+      {"delete_missing", ok_node + "{\"op\":\"del_node\",\"key\":\"ghost\"}\n",
+       ":2:", "ghost"},
+      {"bad_effective_date",
+       ok_node + "{\"op\":\"commit\",\"message\":\"c\",\"effective\":"
+                 "\"2024-02-30\"}\n",
+       ":2:", "2024-02-30"},
+      {"existing_tag",
+       ok_node + "{\"op\":\"commit\",\"message\":\"c\",\"tag\":"
+                 "\"v1\"}\n",
+       ":2:", "v1"},
+      // Atomicity across revisions: revision 1 of the file is fine, revision
+      // 2 refers to a key that does not exist. Nothing may be committed.
+      {"second_revision_fails",
+       ok_node + commit +
+           "{\"op\":\"edge\",\"from\":\"n1\",\"type\":\"part_of\",\"to\":"
+           "\"missing\"}\n" +
+           commit,
+       ":3:", "missing"},
+      {"third_revision_unknown_kind",
+       ok_node + commit + "{\"op\":\"del_node\",\"key\":\"l/b\"}\n" + commit +
+           "{\"op\":\"node\",\"key\":\"q\",\"kind\":\"nokind\"}\n",
+       ":5:", "nokind"},
+      {"tag_twice_in_file",
+       ok_node + "{\"op\":\"commit\",\"message\":\"c\",\"tag\":\"dup\"}\n" +
+           ok_node + "{\"op\":\"commit\",\"message\":\"c\",\"tag\":\"dup\"}\n",
+       ":4:", "dup"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    std::string file = Path(std::string(c.name) + ".jsonl");
+    WriteFile(file, c.content);
+    auto r = Db({"import", file});
+    EXPECT_EQ(r.code, 3) << r.out << r.err;
+    EXPECT_NE(r.err.find(file + c.where), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(c.reason), std::string::npos) << r.err;
+    ExpectUnchanged();
+  }
+  // The same through stdin names <stdin>.
+  WriteFile(Path("s.jsonl"), cases[1].content);
+  auto r = Db({"import", "-"}, Path("s.jsonl"));
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("<stdin>:2:"), std::string::npos) << r.err;
+  // A bad --tag / --effective for the trailing revision.
+  WriteFile(Path("t.jsonl"), ok_node);
+  r = Db({"import", Path("t.jsonl"), "--tag", "v2"});
+  EXPECT_EQ(r.code, 3) << r.err;
+  r = Db({"import", Path("t.jsonl"), "--effective", "yesterday"});
+  EXPECT_EQ(r.code, 3) << r.err;
+  ExpectUnchanged();
+}
+
+TEST_F(CliBadInputTest, HundredMegabyteLine) {
+  MakeBase();
+  std::string file = Path("huge.jsonl");
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << "{\"op\":\"node\",\"key\":\"n1\",\"kind\":\"domain\"}\n";
+    out << "{\"op\":\"node\",\"key\":\"big\",\"kind\":\"domain\",\"props\":"
+           "{\"p\":\"";
+    std::string chunk(1 << 20, 'x');
+    for (int i = 0; i < 100; ++i) out << chunk;
+    out << "\"}}\n";
+    out << "{\"op\":\"node\",\"key\":\"n2\",\"kind\":\"domain\"}\n";
+  }
+  ASSERT_GT(fs::file_size(file), size_t{100} << 20);
+  auto r = Db({"import", file});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find(file + ":2: line is longer than"), std::string::npos)
+      << r.err;
+  ExpectUnchanged();
+  fs::remove(file);
+}
+
+TEST_F(CliBadInputTest, CsvErrorsExit3AndChangeNothing) {
+  MakeBase();
+  struct CsvCase {
+    const char* name;
+    std::string nodes, edges, where, reason;
+  };
+  const std::string header = "key,kind,name:en,rank:int64\n";
+  std::vector<CsvCase> cases = {
+      {"bad_int", header + "x,domain,X,seven\n", "", "nodes.csv:2:", "int64"},
+      {"unknown_type", "key,kind,rank:integer\n", "",
+       "nodes.csv:1:", "unknown type 'integer'"},
+      {"missing_key_column", "kind,name:en\n", "", "nodes.csv:1:", "'key'"},
+      {"field_count", header + "x,domain\n", "",
+       "nodes.csv:2:", "expected 4 fields"},
+      {"unterminated_quote", header + "x,domain,\"open\n", "",
+       "nodes.csv:2:", "unterminated"},
+      {"edge_to_unknown_key", header + "x,domain,X,1\n",
+       "from,type,to\nx,part_of,nowhere\n", "edges.csv:2:", "nowhere"},
+      {"invalid_utf8", header + "x\xfe,domain,X,1\n", "",
+       "nodes.csv:2:", "UTF-8"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    std::string d = Path(std::string("csv-") + c.name);
+    fs::create_directories(d);
+    WriteFile(d + "/nodes.csv", c.nodes);
+    std::vector<std::string> args = {"import", "--format", "csv", "--nodes",
+                                     d + "/nodes.csv"};
+    if (!c.edges.empty()) {
+      WriteFile(d + "/edges.csv", c.edges);
+      args.push_back("--edges");
+      args.push_back(d + "/edges.csv");
+    }
+    auto r = Db(args);
+    EXPECT_EQ(r.code, 3) << r.out << r.err;
+    EXPECT_NE(r.err.find(c.where), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(c.reason), std::string::npos) << r.err;
+    ExpectUnchanged();
+  }
+}
+
+TEST_F(CliBadInputTest, UnknownRevisionsAndUsageErrors) {
+  MakeBase();
+  struct Case {
+    std::vector<std::string> args;
+    int code;
+    std::string message;
+  };
+  std::vector<Case> cases = {
+      {{"export", "--at", "nope"}, 1, "unknown revision 'nope'"},
+      {{"export", "--at", "7"}, 1, "unknown revision '7'"},
+      {{"diff", "v1", "v9"}, 1, "unknown revision 'v9'"},
+      {{"reach", "l", "--at", "@1999-01-01"}, 1, "unknown revision"},
+      {{"reach", "ghost"}, 1, "ghost"},
+      {{"path", "l", "ghost"}, 1, "ghost"},
+      {{"diff", "v1"}, 2, "want A B"},
+      {{"reach", "l", "--direction", "sideways"}, 2, "--direction"},
+      {{"reach", "l", "--max-depth", "-1"}, 2, "--max-depth"},
+      {{"reach", "l", "--edge-types", "nosuchtype"}, 2, "nosuchtype"},
+      {{"export", "--format", "xml"}, 2, "unknown --format 'xml'"},
+      {{"diff", "v1", "v2", "--format", "yaml"}, 2, "--format"},
+      {{"diff", "v1", "v2", "--direction", "in"}, 2, "need --scope"},
+      {{"import"}, 2, "want one FILE"},
+      {{"import", "--format", "csv"}, 2, "--nodes"},
+      {{"import", Path("does-not-exist.jsonl")}, 3, "cannot open"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.args[0] + " " + (c.args.size() > 1 ? c.args[1] : ""));
+    auto r = Db(c.args);
+    EXPECT_EQ(r.code, c.code) << r.out << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+  }
+  ExpectUnchanged();
+}
+
+TEST_F(CliBadInputTest, LockedDatabaseIsExit4) {
+  MakeBase();
+  auto db = critgraph::DB::Open(db_);
+  ASSERT_TRUE(db.ok()) << db.status();
+  WriteFile(Path("n.jsonl"),
+            "{\"op\":\"node\",\"key\":\"z\",\"kind\":\"domain\"}\n");
+  auto r = Db({"import", Path("n.jsonl")});
+  EXPECT_EQ(r.code, 4);
+  EXPECT_NE(r.err.find("another process"), std::string::npos) << r.err;
+  EXPECT_EQ(Db({"tag", "x"}).code, 4);
+  // Readers are not blocked by the writer.
+  EXPECT_EQ(Db({"log"}).code, 0);
+  EXPECT_EQ(Db({"verify"}).code, 0);
+  db->reset();
+  ExpectUnchanged();
+}
+
+// ---------------------------------------------------------------- diff
+
+TEST_F(CliTest, DiffFormatsAndGolden) {
+  ImportDataset(db_);
+  const std::vector<std::string> scope = {
+      "--scope", "us-cet", "--direction", "in", "--edge-types", "part_of"};
+  auto with = [&](std::vector<std::string> args) {
+    args.insert(args.end(), scope.begin(), scope.end());
+    return Db(args);
+  };
+  auto text = with({"diff", "us-cet-2020", "us-cet-2022"});
+  ASSERT_EQ(text.code, 0) << text.err;
+  EXPECT_EQ(text.out.find("\033["), std::string::npos) << "no colour off a tty";
+  ExpectGolden("diff_us_cet_2020_2022.txt", text.out);
+  auto json = with({"diff", "us-cet-2020", "us-cet-2022", "--format", "json"});
+  ASSERT_EQ(json.code, 0);
+  ExpectGolden("diff_us_cet_2020_2022.json", json.out);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = parser.parse(json.out);
+  EXPECT_EQ(uint64_t(doc["from"]), 1u);
+  EXPECT_EQ(uint64_t(doc["to"]), 3u);
+  EXPECT_EQ(simdjson::dom::array(doc["nodes"]["added"]).size(), 7u);
+  EXPECT_EQ(simdjson::dom::array(doc["nodes"]["removed"]).size(), 8u);
+  EXPECT_EQ(simdjson::dom::array(doc["nodes"]["modified"]).size(), 4u);
+
+  auto stat = with({"diff", "us-cet-2022", "us-cet-2024", "--stat"});
+  ASSERT_EQ(stat.code, 0);
+  EXPECT_NE(stat.out.find("nodes +3 -4 ~3"), std::string::npos) << stat.out;
+  auto stat_json = with(
+      {"diff", "us-cet-2022", "us-cet-2024", "--stat", "--format", "json"});
+  simdjson::dom::element sj = parser.parse(stat_json.out);
+  EXPECT_EQ(uint64_t(sj["stat"]["nodes"]["modified"]), 3u);
+
+  auto dot = Db({"diff", "us-cet-2020", "us-cet-2022", "--format", "dot"});
+  ASSERT_EQ(dot.code, 0);
+  EXPECT_EQ(dot.out.rfind("digraph critgraph_diff {", 0), 0u);
+  EXPECT_NE(dot.out.find("color=green"), std::string::npos);
+  EXPECT_NE(dot.out.find("color=red"), std::string::npos);
+  EXPECT_NE(dot.out.find("fillcolor=orange"), std::string::npos);
+  EXPECT_NE(dot.out.find("fillcolor=palegreen"), std::string::npos);
+  EXPECT_NE(dot.out.find("fillcolor=lightpink"), std::string::npos);
+  EXPECT_EQ(
+      with({"diff", "us-cet-2020", "us-cet-2022", "--stat", "--format", "dot"})
+          .code,
+      2);
+}
+
+TEST_F(CliTest, DiffPatchIsImportable) {
+  ImportDataset(db_);
+  // Patch from revision 3 to 10 (unscoped), applied to a copy of revision 3.
+  auto base = Db({"export", "--at", "3", "--out", Path("r3.jsonl")});
+  ASSERT_EQ(base.code, 0);
+  ASSERT_EQ(Run({"--db", Path("copy"), "import", Path("r3.jsonl")}).code, 0);
+  auto patch = Db({"diff", "3", "10", "--format", "jsonl"});
+  ASSERT_EQ(patch.code, 0) << patch.err;
+  EXPECT_NE(patch.out.find("{\"op\":\"del_node\""), std::string::npos);
+  WriteFile(Path("patch.jsonl"), patch.out);
+  auto r = Run({"--db", Path("copy"), "import", Path("patch.jsonl")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto s10 = Db({"stats", "--at", "10", "--json"});
+  simdjson::dom::parser parser;
+  simdjson::dom::element d10 = parser.parse(s10.out);
+  EXPECT_EQ(HeadAndDigest(Path("copy")).second,
+            std::string(std::string_view(d10["digest"])));
+  // Diffing equal revisions is empty.
+  auto same = Db({"diff", "HEAD", "12", "--format", "json"});
+  EXPECT_EQ(same.out,
+            "{\"from\":12,\"to\":12,\"nodes\":{\"added\":[],\"removed\":[],"
+            "\"modified\":[]},\"edges\":{\"added\":[],\"removed\":[],"
+            "\"modified\":[]}}\n");
+}
+
+// ---------------------------------------------------------------- reach
+
+TEST_F(CliTest, ReachPathReachDiff) {
+  ImportDataset(db_);
+  auto r = Db({"reach", "jp-materials/critical-minerals/rare-earths",
+               "--direction", "in", "--edge-types", "depends_on", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "{\"revision\":12,\"nodes\":[{\"key\":\"jp-materials/"
+            "critical-minerals/rare-earths\",\"depth\":0},{\"key\":\"jp-"
+            "kprogram/cross-domain-cyber/heavy-rare-earth-free-magnets\","
+            "\"depth\":1}]}\n");
+  r = Db({"reach", "us-cet", "--direction", "in", "--edge-types", "part_of",
+          "--at", "us-cet-2020"});
+  ASSERT_EQ(r.code, 0);
+  EXPECT_EQ(r.out.rfind("21 nodes reached at revision 1 (us-cet-2020)", 0), 0u)
+      << r.out;
+  EXPECT_NE(r.out.find("  1  us-cet/quantum  \"Quantum Information Science\"  "
+                       "via us-cet\n"),
+            std::string::npos)
+      << r.out;
+
+  r = Db({"path",
+          "jp-kprogram/cross-domain-cyber/heavy-rare-earth-free-magnets",
+          "jp-materials", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "{\"revision\":12,\"path\":[\"jp-kprogram/cross-domain-cyber/"
+            "heavy-rare-earth-free-magnets\",\"jp-materials/critical-"
+            "minerals\",\"jp-materials\"]}\n");
+  r = Db({"path", "us-cet", "jp-materials", "--json"});
+  ASSERT_EQ(r.code, 0);
+  EXPECT_EQ(r.out, "{\"revision\":12,\"path\":null}\n");
+  r = Db({"path", "us-cet", "jp-materials"});
+  EXPECT_NE(r.out.find("no path from us-cet to jp-materials"),
+            std::string::npos);
+
+  r = Db({"reach-diff", "us-cet-2022", "us-cet-2024", "us-cet", "--direction",
+          "in", "--edge-types", "part_of", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = parser.parse(r.out);
+  EXPECT_EQ(uint64_t(doc["from"]), 3u);
+  EXPECT_EQ(uint64_t(doc["to"]), 10u);
+  EXPECT_EQ(simdjson::dom::array(doc["entered"]).size(), 3u);
+  EXPECT_EQ(simdjson::dom::array(doc["left"]).size(), 4u);
+  EXPECT_EQ(simdjson::dom::array(doc["depth_changed"]).size(), 0u);
+  r = Db({"reach-diff", "us-cet-2022", "us-cet-2024", "us-cet", "--direction",
+          "in", "--edge-types", "part_of"});
+  EXPECT_NE(r.out.find("3 entered, 4 left, 0 depth changed"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("+ us-cet/pnt  depth 1"), std::string::npos);
+}
+
+// ---------------------------------------------------------------- demo
+
+TEST_F(CliTest, DemoReportGoldenAndSafety) {
+  auto r = Run({"demo", "--db", db_});
+  ASSERT_EQ(r.code, 0) << r.err;
+  // First line names the directory, last line the time: not golden.
+  std::string out = r.out;
+  size_t first_nl = out.find('\n');
+  size_t last_line = out.rfind('\n', out.size() - 2);
+  ASSERT_NE(first_nl, std::string::npos);
+  EXPECT_NE(out.substr(0, first_nl).find("12 revisions, 199 nodes, 445 edges"),
+            std::string::npos);
+  EXPECT_EQ(out.substr(last_line + 1, 8), "done in ");
+  ExpectGolden("demo_report.txt",
+               out.substr(first_nl + 1, last_line - first_nl));
+  EXPECT_EQ(Db({"verify"}).code, 0);
+
+  // A second run rebuilds the demo database.
+  Db({"tag", "extra"});
+  r = Run({"demo", "--db", db_});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(Db({"show", "us-cet", "--at", "extra"}).code, 1);
+
+  // A database with a revision the demo did not write is refused.
+  WriteFile(Path("n.jsonl"),
+            "{\"op\":\"node\",\"key\":\"mine\",\"kind\":\"domain\"}\n");
+  ASSERT_EQ(Db({"import", Path("n.jsonl")}).code, 0);
+  auto before = HeadAndDigest(db_);
+  r = Run({"demo", "--db", db_});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("refusing"), std::string::npos) << r.err;
+  EXPECT_EQ(HeadAndDigest(db_), before);
+  // So is a directory holding anything else.
+  fs::create_directories(Path("docs"));
+  WriteFile(Path("docs/thesis.txt"), "precious");
+  r = Run({"demo", "--db", Path("docs")});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(ReadFile(Path("docs/thesis.txt")), "precious");
+  // Default directory, from another working directory.
+  fs::create_directories(Path("elsewhere"));
+  r = Run({"demo"}, "/dev/null", "", Path("elsewhere"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(Path("elsewhere/critgraph.db")));
+}
+
+}  // namespace
