@@ -89,7 +89,7 @@ int CmdReach(const Context& ctx, const Args& args) {
     return kExitOk;
   }
   std::cout << reached->size() << " nodes reached at revision "
-            << RevisionLabel(**db, *rev) << " (" << FilterText(spec) << ")\n";
+            << RevisionLabel(**db, *rev) << "; " << FilterText(spec) << "\n";
   for (const auto& n : *reached) {
     std::cout << "  " << n.depth << "  " << n.key;
     std::string name = NameOf(**snap, n.key);
@@ -128,11 +128,12 @@ int CmdPath(const Context& ctx, const Args& args) {
   if (!*path) {
     std::cout << "no path from " << args.positional[0] << " to "
               << args.positional[1] << " at revision "
-              << RevisionLabel(**db, *rev) << " (" << FilterText(spec) << ")\n";
+              << RevisionLabel(**db, *rev) << "; " << FilterText(spec) << "\n";
     return kExitOk;
   }
-  std::cout << "path of " << (*path)->size() - 1 << " edges at revision "
-            << RevisionLabel(**db, *rev) << " (" << FilterText(spec) << ")\n";
+  std::cout << "path of " << (*path)->size() - 1
+            << ((*path)->size() == 2 ? " edge" : " edges") << " at revision "
+            << RevisionLabel(**db, *rev) << "; " << FilterText(spec) << "\n";
   for (const auto& key : **path) {
     std::cout << "  " << key;
     std::string name = NameOf(**snap, key);
