@@ -34,8 +34,9 @@ Options TestOptions() {
   return o;
 }
 
-std::unique_ptr<DB> OpenFresh(const std::string& name) {
-  auto db = DB::Open(TempDir(name), TestOptions());
+std::unique_ptr<DB> OpenFresh(const std::string& name,
+                              const Options& options = TestOptions()) {
+  auto db = DB::Open(TempDir(name), options);
   EXPECT_TRUE(db.ok()) << db.status();
   return *std::move(db);
 }
@@ -46,11 +47,14 @@ struct History {
   Model model;
 };
 
+// chunk_bytes: Options::txn_chunk_bytes (tiny values make commits spill).
 History BuildHistory(uint64_t seed, int revisions, int ops_per_rev,
-                     int key_space) {
+                     int key_space, size_t chunk_bytes = size_t{32} << 20) {
   std::mt19937_64 rng(seed);
   History h;
-  h.db = OpenFresh(StrCat("h", seed));
+  Options options = TestOptions();
+  options.txn_chunk_bytes = chunk_bytes;
+  h.db = OpenFresh(StrCat("h", seed), options);
   for (int r = 0; r < revisions; ++r) {
     auto txn = *h.db->Begin();
     // Some revisions are empty or tiny, so that states repeat now and then.
@@ -116,10 +120,12 @@ TEST(Diff, RandomPairsMatchModelSetDifference) {
   struct Config {
     uint64_t seed;
     int revisions, ops, keys;
+    size_t chunk_bytes = size_t{32} << 20;
   };
-  for (Config c : {Config{1, 40, 30, 25}, Config{2, 60, 10, 12},
-                   Config{3, 30, 80, 60}, Config{4, 80, 5, 6}}) {
-    History h = BuildHistory(c.seed, c.revisions, c.ops, c.keys);
+  for (Config c :
+       {Config{1, 40, 30, 25}, Config{2, 60, 10, 12}, Config{3, 30, 80, 60},
+        Config{4, 80, 5, 6}, Config{5, 30, 40, 15, 300}}) {
+    History h = BuildHistory(c.seed, c.revisions, c.ops, c.keys, c.chunk_bytes);
     const Revision head = h.model.head();
     std::mt19937_64 rng(c.seed * 77);
     for (int i = 0; i < 60; ++i) {
@@ -684,6 +690,8 @@ TEST(Diff, ReadsOnlyTheChangeLog) {
   rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
   EXPECT_EQ(n, static_cast<uint64_t>(kNodes));
   EXPECT_GT(scan_bytes, 100u * 1000);
+  RecordProperty("diff_bytes", static_cast<int>(diff_bytes));
+  RecordProperty("scan_bytes", static_cast<int>(scan_bytes));
   EXPECT_LT(diff_bytes * 50, scan_bytes)
       << "diff read " << diff_bytes << " bytes, a scan " << scan_bytes;
   // And the whole graph diffs as added.
