@@ -22,9 +22,23 @@ void DiffBench(benchmark::State& state, Stores* s, std::string engine,
     auto q = SqlDiff(*s->sql, from, head);
     if (!q.ok()) return Fail(state, q.status());
     if (*q != *c) {
-      return Fail(state, absl::InternalError(StrCat("diff r", from, "..r", head,
-                                                    " differs: ", c->size(),
-                                                    " vs sqlite ", q->size())));
+      // Name the elements present on one side only.
+      std::string only;
+      for (const auto& x : c->nodes) {
+        if (!q->nodes.contains(x)) only += " critgraph-only:" + x;
+      }
+      for (const auto& x : c->edges) {
+        if (!q->edges.contains(x)) only += " critgraph-only:" + x;
+      }
+      for (const auto& x : q->nodes) {
+        if (!c->nodes.contains(x)) only += " sqlite-only:" + x;
+      }
+      for (const auto& x : q->edges) {
+        if (!c->edges.contains(x)) only += " sqlite-only:" + x;
+      }
+      return Fail(state, absl::InternalError(StrCat(
+                             "diff r", from, "..r", head, " differs: ",
+                             c->size(), " vs sqlite ", q->size(), ";", only)));
     }
   }
   for (auto _ : state) {

@@ -48,7 +48,10 @@ install_missing() {
 }
 
 report() {
-  python3 scripts/bench_report.py --results "$OUT" --out docs/PERFORMANCE.md \
+  # Debian's python3 has python3-matplotlib (a pyenv python3 on PATH may not).
+  local py=python3
+  [ -x /usr/bin/python3 ] && py=/usr/bin/python3
+  "$py" scripts/bench_report.py --results "$OUT" --out docs/PERFORMANCE.md \
     --plots docs/perf
 }
 
