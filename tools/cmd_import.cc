@@ -165,6 +165,11 @@ int CmdImport(const Context& ctx, const Args& args) {
     return kExitOk;
   }
   PrintSummary(**db, res->revisions);
+  if (!res->trailing_revision && (opts.message || opts.tag || opts.effective)) {
+    std::cerr << "critgraph: import: note: --message, --tag and --effective "
+                 "apply to ops after the last commit line; "
+              << name << " has none, so they were not used\n";
+  }
   return kExitOk;
 }
 

@@ -188,6 +188,7 @@ absl::Status Replay(DB& db, const std::string& name, const StreamOpener& open,
                   return absl::OkStatus();
                 });
   if (!st.ok()) return fail(st);
+  progress.Finish();
   if (pending_ops > 0) {
     if (auto s = commit(TrailingCommitInfo(name, options), 0, false); !s.ok()) {
       return fail(s);
@@ -267,6 +268,7 @@ absl::StatusOr<ImportResult> ImportJsonl(DB& db, const std::string& name,
   if (!scan.ok()) return scan.status();
   uint64_t revisions = scan->commits + (scan->trailing_ops > 0 ? 1 : 0);
   ImportResult result;
+  result.trailing_revision = scan->trailing_ops > 0;
   if (revisions == 0) return result;
 
   if (revisions > 1 && options.dry_run) {

@@ -45,6 +45,7 @@ struct ImportOptions {
 struct ImportResult {
   std::vector<Revision> revisions;  // created, oldest first
   uint64_t ops = 0;                 // non-commit ops applied
+  bool trailing_revision = false;   // ops after the last commit line
 };
 
 // Imports the stream named `name` (used in messages: "name:line: reason").
