@@ -88,8 +88,9 @@ int CmdReach(const Context& ctx, const Args& args) {
     std::cout << s << "}\n";
     return kExitOk;
   }
-  std::cout << reached->size() << " nodes reached at revision "
-            << RevisionLabel(**db, *rev) << "; " << FilterText(spec) << "\n";
+  std::cout << reached->size() << (reached->size() == 1 ? " node" : " nodes")
+            << " reached at revision " << RevisionLabel(**db, *rev) << "; "
+            << FilterText(spec) << "\n";
   for (const auto& n : *reached) {
     std::cout << "  " << n.depth << "  " << n.key;
     std::string name = NameOf(**snap, n.key);
