@@ -11,8 +11,8 @@
 
 namespace critgraph::storage {
 
-using NodeId = uint64_t;   // internal, never reused
-using TypeId = uint32_t;   // registry id of a node kind or edge type
+using NodeId = uint64_t;  // internal, never reused
+using TypeId = uint32_t;  // registry id of a node kind or edge type
 
 inline void PutBE64(std::string* dst, uint64_t v) {
   char buf[8];
@@ -42,17 +42,16 @@ inline uint32_t GetBE32(const char* p) {
 }
 
 // Versions sort newest first under a key prefix: ~rev, big-endian.
-inline void PutInvRev(std::string* dst, Revision rev) {
-  PutBE64(dst, ~rev);
-}
+inline void PutInvRev(std::string* dst, Revision rev) { PutBE64(dst, ~rev); }
 inline Revision GetInvRev(const char* p) { return ~GetBE64(p); }
 
-// nodes CF:     id(8) | ~rev(8)                     -> NodeRecord | "" (deleted)
+// nodes CF:     id(8) | ~rev(8)                     -> NodeRecord | ""
+// (deleted)
 inline constexpr size_t kNodeKeySize = 16;
 std::string NodeKey(NodeId id, Revision rev);
 
-// out_edges CF: from(8) | type(4) | to(8) | ~rev(8) -> EdgeRecord | "" (deleted)
-// in_edges CF:  to(8) | type(4) | from(8) | ~rev(8) -> "A" | "D"
+// out_edges CF: from(8) | type(4) | to(8) | ~rev(8) -> EdgeRecord | ""
+// (deleted) in_edges CF:  to(8) | type(4) | from(8) | ~rev(8) -> "A" | "D"
 inline constexpr size_t kEdgeKeySize = 28;
 inline constexpr size_t kEdgePrefixSize = 20;  // without the revision
 std::string EdgeKey(NodeId a, TypeId type, NodeId b, Revision rev);

@@ -503,8 +503,9 @@ absl::StatusOr<std::unique_ptr<Transaction>> DBImpl::Begin() {
     leftovers_ = false;
   }
   txn_open_ = true;
-  return std::unique_ptr<Transaction>(new TransactionImpl(
-      this, head_.load(), *registry_, next_node_id_, next_type_id_));
+  return std::unique_ptr<Transaction>(
+      new TransactionImpl(this, revisions_[head_.load()], *registry_,
+                          next_node_id_, next_type_id_));
 }
 
 void DBImpl::EndTransaction(NodeId next_node_id, bool leftovers) {

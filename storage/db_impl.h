@@ -45,7 +45,9 @@ class DBImpl : public DB {
   ~DBImpl() override;
 
   absl::StatusOr<std::unique_ptr<Transaction>> Begin() override;
-  Revision Head() const override { return head_.load(std::memory_order_acquire); }
+  Revision Head() const override {
+    return head_.load(std::memory_order_acquire);
+  }
   absl::StatusOr<std::unique_ptr<Snapshot>> GetSnapshot(
       Revision rev) const override;
   using DB::GetSnapshot;
@@ -75,8 +77,7 @@ class DBImpl : public DB {
                                                          Revision rev) const;
   // The raw out-edge record visible at `rev`, or nullopt.
   absl::StatusOr<std::optional<std::string>> ReadEdgeRaw(NodeId from,
-                                                         TypeId type,
-                                                         NodeId to,
+                                                         TypeId type, NodeId to,
                                                          Revision rev) const;
   // Decodes a verified raw node record into a public Node.
   absl::StatusOr<Node> MaterializeNode(const std::string& raw, NodeId id,
@@ -110,7 +111,8 @@ class DBImpl : public DB {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status VerifyRevisionChanges(Revision rev, const Registry& registry,
                                      Digest* digest, int64_t* nodes,
-                                     int64_t* edges, VerifyReport* report) const;
+                                     int64_t* edges,
+                                     VerifyReport* report) const;
 
   const std::string path_;
   const Options options_;

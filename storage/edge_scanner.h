@@ -8,19 +8,18 @@
 #include <string>
 
 #include "absl/status/status.h"
-#include "storage/str_cat.h"
 #include "absl/types/span.h"
 #include "rocksdb/db.h"
 #include "storage/coding.h"
 #include "storage/db_impl.h"
+#include "storage/str_cat.h"
 
 namespace critgraph::storage {
 
 class EdgeScanner {
  public:
   // `outgoing` picks the out_edges (true) or in_edges (false) family.
-  EdgeScanner(const DBImpl& db, bool outgoing)
-      : outgoing_(outgoing) {
+  EdgeScanner(const DBImpl& db, bool outgoing) : outgoing_(outgoing) {
     rocksdb::ReadOptions ro;
     ro.prefix_same_as_start = true;
     it_.reset(db.rdb()->NewIterator(
@@ -46,9 +45,9 @@ class EdgeScanner {
     for (; it_->Valid(); it_->Next()) {
       rocksdb::Slice k = it_->key();
       if (k.size() != kEdgeKeySize) {
-        return absl::DataLossError(StrCat(
-            outgoing_ ? "out" : "in", "-edge key of node id ", node,
-            " is damaged"));
+        return absl::DataLossError(StrCat(outgoing_ ? "out" : "in",
+                                          "-edge key of node id ", node,
+                                          " is damaged"));
       }
       const char* p = k.data();
       if (GetBE64(p) != node) break;
@@ -59,7 +58,8 @@ class EdgeScanner {
       last_type = type;
       last_other = other;
       rocksdb::Slice v = it_->value();
-      const bool alive = outgoing_ ? !v.empty() : (v.size() == 1 && v[0] == 'A');
+      const bool alive =
+          outgoing_ ? !v.empty() : (v.size() == 1 && v[0] == 'A');
       if (!alive) continue;
       if (!types.empty() &&
           std::find(types.begin(), types.end(), type) == types.end()) {
@@ -68,8 +68,8 @@ class EdgeScanner {
       if (auto st = fn(type, other, v.ToStringView()); !st.ok()) return st;
     }
     if (!it_->status().ok()) {
-      return absl::InternalError(StrCat(
-          "scan edges of node id ", node, ": ", it_->status().ToString()));
+      return absl::InternalError(StrCat("scan edges of node id ", node, ": ",
+                                        it_->status().ToString()));
     }
     return absl::OkStatus();
   }

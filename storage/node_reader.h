@@ -29,6 +29,7 @@ class NodeReader {
   // not exist there. The view is valid until the next call.
   absl::StatusOr<std::optional<std::string_view>> Read(NodeId id,
                                                        Revision rev) {
+    found_rev_ = 0;
     it_->Seek(NodeKey(id, rev));
     if (!it_->Valid()) {
       if (!it_->status().ok()) {
@@ -37,10 +38,11 @@ class NodeReader {
       return std::optional<std::string_view>();
     }
     rocksdb::Slice k = it_->key();
-    if (k.size() != kNodeKeySize || GetBE64(k.data()) != id ||
-        it_->value().empty()) {
+    if (k.size() != kNodeKeySize || GetBE64(k.data()) != id) {
       return std::optional<std::string_view>();
     }
+    found_rev_ = GetInvRev(k.data() + 8);
+    if (it_->value().empty()) return std::optional<std::string_view>();
     std::string_view v = it_->value().ToStringView();
     if (!DecodeNodeKind(v).ok()) {
       return db_.DataLoss("corrupted record", id, GetInvRev(k.data() + 8));
@@ -48,9 +50,14 @@ class NodeReader {
     return std::optional<std::string_view>(v);
   }
 
+  // The revision of the version the last Read found (live or deleted), or 0
+  // if it found none.
+  Revision found_rev() const { return found_rev_; }
+
  private:
   const DBImpl& db_;
   std::unique_ptr<rocksdb::Iterator> it_;
+  Revision found_rev_ = 0;
 };
 
 // Point reads of out-edge versions through one reusable iterator.
@@ -66,9 +73,10 @@ class EdgeReader {
 
   // The verified record of the edge visible at `rev`, or nullopt if it does
   // not exist there. The view is valid until the next call.
-  absl::StatusOr<std::optional<std::string_view>> Read(NodeId from,
-                                                       TypeId type, NodeId to,
+  absl::StatusOr<std::optional<std::string_view>> Read(NodeId from, TypeId type,
+                                                       NodeId to,
                                                        Revision rev) {
+    found_rev_ = 0;
     std::string k = EdgeKey(from, type, to, rev);
     it_->Seek(k);
     if (!it_->Valid()) {
@@ -78,10 +86,11 @@ class EdgeReader {
     rocksdb::Slice found = it_->key();
     if (found.size() != kEdgeKeySize ||
         std::string_view(found.data(), kEdgePrefixSize) !=
-            std::string_view(k).substr(0, kEdgePrefixSize) ||
-        it_->value().empty()) {
+            std::string_view(k).substr(0, kEdgePrefixSize)) {
       return std::optional<std::string_view>();
     }
+    found_rev_ = GetInvRev(found.data() + 20);
+    if (it_->value().empty()) return std::optional<std::string_view>();
     std::string_view v = it_->value().ToStringView();
     if (!VerifyEdgeRecord(v)) {
       return db_.DataLoss("corrupted out-edge record", from,
@@ -90,9 +99,13 @@ class EdgeReader {
     return std::optional<std::string_view>(v);
   }
 
+  // As NodeReader::found_rev.
+  Revision found_rev() const { return found_rev_; }
+
  private:
   const DBImpl& db_;
   std::unique_ptr<rocksdb::Iterator> it_;
+  Revision found_rev_ = 0;
 };
 
 }  // namespace critgraph::storage

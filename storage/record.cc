@@ -1,6 +1,8 @@
 #include "storage/record.h"
 
+#include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "edge_generated.h"
@@ -17,6 +19,26 @@ namespace {
 constexpr flatbuffers::uoffset_t kMaxDepth = 16;
 constexpr flatbuffers::uoffset_t kMaxTables = 1 << 20;
 
+// FlatBuffers reads scalars in place and needs them aligned; RocksDB values
+// come at any address. A misaligned record is copied into an aligned,
+// per-thread buffer before it is verified and read.
+class Aligned {
+ public:
+  explicit Aligned(std::string_view bytes) : view_(bytes) {
+    if (reinterpret_cast<uintptr_t>(bytes.data()) % alignof(uint64_t) != 0) {
+      thread_local std::vector<uint64_t> buffer;
+      buffer.resize(bytes.size() / sizeof(uint64_t) + 1);
+      std::memcpy(buffer.data(), bytes.data(), bytes.size());
+      view_ = std::string_view(reinterpret_cast<const char*>(buffer.data()),
+                               bytes.size());
+    }
+  }
+  std::string_view view() const { return view_; }
+
+ private:
+  std::string_view view_;
+};
+
 template <typename T>
 flatbuffers::Verifier MakeVerifier(std::string_view bytes) {
   return flatbuffers::Verifier(reinterpret_cast<const uint8_t*>(bytes.data()),
@@ -30,7 +52,9 @@ BuildProps(flatbuffers::FlatBufferBuilder& b, const Properties& props) {
   for (const auto& [name, value] : props) {
     auto n = b.CreateString(name);
     flatbuffers::Offset<flatbuffers::String> s;
-    flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>> l;
+    flatbuffers::Offset<
+        flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>>
+        l;
     if (auto* v = std::get_if<std::string>(&value)) s = b.CreateString(*v);
     if (auto* v = std::get_if<std::vector<std::string>>(&value)) {
       l = b.CreateVectorOfStrings(*v);
@@ -92,9 +116,9 @@ absl::StatusOr<Properties> ReadProps(
         break;
       }
       default:
-        return absl::DataLossError(
-            "property '" + name + "' has an unknown type " +
-            std::to_string(static_cast<int>(p->type())));
+        return absl::DataLossError("property '" + name +
+                                   "' has an unknown type " +
+                                   std::to_string(static_cast<int>(p->type())));
     }
   }
   return props;
@@ -157,11 +181,14 @@ std::string EncodeNodeRecord(std::string_view key, TypeId kind,
   }
   auto nv = b.CreateVector(ns);
   auto pv = BuildProps(b, props);
-  b.Finish(fb::CreateNodeRecord(b, k, kind, nv, pv), fb::NodeRecordIdentifier());
+  b.Finish(fb::CreateNodeRecord(b, k, kind, nv, pv),
+           fb::NodeRecordIdentifier());
   return Finish(b);
 }
 
-absl::StatusOr<NodeRecordData> DecodeNodeRecord(std::string_view bytes) {
+absl::StatusOr<NodeRecordData> DecodeNodeRecord(std::string_view raw) {
+  const Aligned aligned(raw);
+  const std::string_view bytes = aligned.view();
   auto v = MakeVerifier<fb::NodeRecord>(bytes);
   if (!fb::VerifyNodeRecordBuffer(v)) {
     return absl::DataLossError("node record fails verification");
@@ -181,7 +208,9 @@ absl::StatusOr<NodeRecordData> DecodeNodeRecord(std::string_view bytes) {
   return out;
 }
 
-absl::StatusOr<TypeId> DecodeNodeKind(std::string_view bytes) {
+absl::StatusOr<TypeId> DecodeNodeKind(std::string_view raw) {
+  const Aligned aligned(raw);
+  const std::string_view bytes = aligned.view();
   auto v = MakeVerifier<fb::NodeRecord>(bytes);
   if (!fb::VerifyNodeRecordBuffer(v)) {
     return absl::DataLossError("node record fails verification");
@@ -196,12 +225,16 @@ std::string EncodeEdgeRecord(const Properties& props) {
   return Finish(b);
 }
 
-bool VerifyEdgeRecord(std::string_view bytes) {
+bool VerifyEdgeRecord(std::string_view raw) {
+  const Aligned aligned(raw);
+  const std::string_view bytes = aligned.view();
   auto v = MakeVerifier<fb::EdgeRecord>(bytes);
   return fb::VerifyEdgeRecordBuffer(v);
 }
 
-absl::StatusOr<Properties> DecodeEdgeRecord(std::string_view bytes) {
+absl::StatusOr<Properties> DecodeEdgeRecord(std::string_view raw) {
+  const Aligned aligned(raw);
+  const std::string_view bytes = aligned.view();
   if (!VerifyEdgeRecord(bytes)) {
     return absl::DataLossError("edge record fails verification");
   }
@@ -230,7 +263,9 @@ std::string EncodeRevisionRecord(const RevisionInfo& info) {
   return Finish(b);
 }
 
-absl::StatusOr<RevisionInfo> DecodeRevisionRecord(std::string_view bytes) {
+absl::StatusOr<RevisionInfo> DecodeRevisionRecord(std::string_view raw) {
+  const Aligned aligned(raw);
+  const std::string_view bytes = aligned.view();
   auto v = MakeVerifier<fb::RevisionRecord>(bytes);
   if (!fb::VerifyRevisionRecordBuffer(v)) {
     return absl::DataLossError("revision record fails verification");
@@ -272,7 +307,11 @@ std::string CanonicalEdge(const Edge& edge) {
   return out;
 }
 
-Digest NodeDigest(const Node& node) { return StableHash128(CanonicalNode(node)); }
-Digest EdgeDigest(const Edge& edge) { return StableHash128(CanonicalEdge(edge)); }
+Digest NodeDigest(const Node& node) {
+  return StableHash128(CanonicalNode(node));
+}
+Digest EdgeDigest(const Edge& edge) {
+  return StableHash128(CanonicalEdge(edge));
+}
 
 }  // namespace critgraph::storage

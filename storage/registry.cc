@@ -71,7 +71,8 @@ std::string Registry::EncodeValue(const RegistryEntry& e) {
 
 std::optional<RegistryEntry> Registry::Decode(std::string_view key,
                                               std::string_view value) {
-  if (key.size() < 2 || (key[0] != 'K' && key[0] != 'E') || value.size() != 12) {
+  if (key.size() < 2 || (key[0] != 'K' && key[0] != 'E') ||
+      value.size() != 12) {
     return std::nullopt;
   }
   RegistryEntry e;

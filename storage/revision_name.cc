@@ -26,9 +26,10 @@ absl::StatusOr<RevisionName> ParseRevisionName(std::string_view name) {
   }
   if (name.substr(0, 5) == "HEAD~") {
     std::string_view n = name.substr(5);
-    if (!AllDigits(n) || !absl::SimpleAtoi(absl::string_view(n.data(), n.size()), &out.number)) {
-      return absl::InvalidArgumentError(StrCat(
-          "malformed revision name '", name, "': expected HEAD~N"));
+    if (!AllDigits(n) ||
+        !absl::SimpleAtoi(absl::string_view(n.data(), n.size()), &out.number)) {
+      return absl::InvalidArgumentError(
+          StrCat("malformed revision name '", name, "': expected HEAD~N"));
     }
     out.form = RevisionName::Form::kHead;
     return out;
@@ -43,7 +44,8 @@ absl::StatusOr<RevisionName> ParseRevisionName(std::string_view name) {
     return out;
   }
   if (AllDigits(name)) {
-    if (!absl::SimpleAtoi(absl::string_view(name.data(), name.size()), &out.number)) {
+    if (!absl::SimpleAtoi(absl::string_view(name.data(), name.size()),
+                          &out.number)) {
       return absl::InvalidArgumentError(
           StrCat("revision number '", name, "' is out of range"));
     }

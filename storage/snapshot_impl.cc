@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
-#include "storage/str_cat.h"
 #include "storage/edge_scanner.h"
 #include "storage/node_reader.h"
 #include "storage/record.h"
+#include "storage/str_cat.h"
 
 namespace critgraph::storage {
 
@@ -35,8 +35,8 @@ absl::StatusOr<std::vector<TypeId>> SnapshotImpl::EdgeTypeIds(
   for (const auto& n : names) {
     auto id = registry_->FindEdgeType(n, info_.number);
     if (!id) {
-      return absl::InvalidArgumentError(StrCat(
-          "unknown edge type '", n, "' at revision ", info_.number));
+      return absl::InvalidArgumentError(
+          StrCat("unknown edge type '", n, "' at revision ", info_.number));
     }
     out.push_back(*id);
   }
@@ -46,8 +46,8 @@ absl::StatusOr<std::vector<TypeId>> SnapshotImpl::EdgeTypeIds(
 absl::StatusOr<TypeId> SnapshotImpl::NodeKindId(std::string_view name) const {
   auto id = registry_->FindNodeKind(name, info_.number);
   if (!id) {
-    return absl::InvalidArgumentError(StrCat(
-        "unknown node kind '", name, "' at revision ", info_.number));
+    return absl::InvalidArgumentError(
+        StrCat("unknown node kind '", name, "' at revision ", info_.number));
   }
   return *id;
 }
@@ -62,9 +62,8 @@ absl::StatusOr<Node> SnapshotImpl::GetNode(std::string_view key) const {
       return db_->MaterializeNode(**raw, **id, info_.number, *registry_);
     }
   }
-  return absl::NotFoundError(StrCat("node '", key,
-                                          "' does not exist at revision ",
-                                          info_.number));
+  return absl::NotFoundError(
+      StrCat("node '", key, "' does not exist at revision ", info_.number));
 }
 
 absl::StatusOr<bool> SnapshotImpl::HasNode(std::string_view key) const {
@@ -77,9 +76,9 @@ absl::StatusOr<Edge> SnapshotImpl::GetEdge(std::string_view from,
                                            std::string_view type,
                                            std::string_view to) const {
   auto not_found = [&] {
-    return absl::NotFoundError(StrCat("edge ", from, " -[", type, "]-> ",
-                                            to, " does not exist at revision ",
-                                            info_.number));
+    return absl::NotFoundError(StrCat("edge ", from, " -[", type, "]-> ", to,
+                                      " does not exist at revision ",
+                                      info_.number));
   };
   auto t = registry_->FindEdgeType(type, info_.number);
   if (!t) return not_found();
@@ -92,7 +91,8 @@ absl::StatusOr<Edge> SnapshotImpl::GetEdge(std::string_view from,
   if (!raw.ok()) return raw.status();
   if (!raw->has_value()) return not_found();
   auto props = DecodeEdgeRecord(**raw);
-  if (!props.ok()) return db_->DataLoss("corrupted out-edge", **f, info_.number);
+  if (!props.ok())
+    return db_->DataLoss("corrupted out-edge", **f, info_.number);
   return Edge{std::string(from), std::string(type), std::string(to),
               *std::move(props)};
 }
@@ -103,13 +103,14 @@ absl::StatusOr<std::vector<Edge>> SnapshotImpl::Edges(
   auto id = FindNode(key);
   if (!id.ok()) return id.status();
   if (!id->has_value()) {
-    return absl::NotFoundError(StrCat(
-        "node '", key, "' does not exist at revision ", info_.number));
+    return absl::NotFoundError(
+        StrCat("node '", key, "' does not exist at revision ", info_.number));
   }
   std::vector<TypeId> type_ids;
   for (const auto& n : types) {
     // An edge type not registered here simply has no edges.
-    if (auto t = registry_->FindEdgeType(n, info_.number)) type_ids.push_back(*t);
+    if (auto t = registry_->FindEdgeType(n, info_.number))
+      type_ids.push_back(*t);
   }
   if (!types.empty() && type_ids.empty()) return std::vector<Edge>();
   std::vector<Edge> out;
@@ -122,8 +123,8 @@ absl::StatusOr<std::vector<Edge>> SnapshotImpl::Edges(
         if (!other_key.ok()) return other_key.status();
         const std::string* type_name = registry_->Name(type);
         if (type_name == nullptr) {
-          return db_->DataLoss(StrCat("unknown edge type id ", type),
-                               self, info_.number);
+          return db_->DataLoss(StrCat("unknown edge type id ", type), self,
+                               info_.number);
         }
         Edge e;
         e.type = *type_name;
@@ -132,8 +133,7 @@ absl::StatusOr<std::vector<Edge>> SnapshotImpl::Edges(
           e.to = *std::move(other_key);
           auto props = DecodeEdgeRecord(value);
           if (!props.ok()) {
-            return db_->DataLoss(StrCat("corrupted out-edge to '", e.to,
-                                              "'"),
+            return db_->DataLoss(StrCat("corrupted out-edge to '", e.to, "'"),
                                  self, info_.number);
           }
           e.props = *std::move(props);
@@ -144,8 +144,7 @@ absl::StatusOr<std::vector<Edge>> SnapshotImpl::Edges(
           if (!raw.ok()) return raw.status();
           if (!raw->has_value()) {
             return db_->DataLoss(
-                StrCat("in-edge from '", e.from,
-                             "' without its out-edge"),
+                StrCat("in-edge from '", e.from, "' without its out-edge"),
                 self, info_.number);
           }
           auto props = DecodeEdgeRecord(**raw);
@@ -177,8 +176,8 @@ absl::StatusOr<std::vector<Node>> SnapshotImpl::NodesOfKind(
     std::string_view kind) const {
   auto kind_id = registry_->FindNodeKind(kind, info_.number);
   if (!kind_id) {
-    return absl::InvalidArgumentError(StrCat(
-        "unknown node kind '", kind, "' at revision ", info_.number));
+    return absl::InvalidArgumentError(
+        StrCat("unknown node kind '", kind, "' at revision ", info_.number));
   }
   std::string prefix;
   PutBE32(&prefix, *kind_id);
@@ -208,8 +207,7 @@ absl::StatusOr<std::vector<Node>> SnapshotImpl::NodesOfKind(
     auto raw = reader.Read(id, info_.number);
     if (!raw.ok()) return raw.status();
     if (!raw->has_value()) {
-      return db_->DataLoss("kind index names a missing node", id,
-                           info_.number);
+      return db_->DataLoss("kind index names a missing node", id, info_.number);
     }
     auto node =
         db_->MaterializeNode(std::string(**raw), id, info_.number, *registry_);
@@ -267,19 +265,18 @@ absl::Status SnapshotImpl::ForEachEdge(
         [&](TypeId type, NodeId other, std::string_view value) -> absl::Status {
           const std::string* type_name = registry_->Name(type);
           if (type_name == nullptr) {
-            return db_->DataLoss(StrCat("unknown edge type id ", type),
-                                 id, info_.number);
+            return db_->DataLoss(StrCat("unknown edge type id ", type), id,
+                                 info_.number);
           }
           auto to = db_->KeyOf(other);
           if (!to.ok()) return to.status();
           auto props = DecodeEdgeRecord(value);
           if (!props.ok()) {
-            return db_->DataLoss(StrCat("corrupted out-edge to '", *to,
-                                              "'"),
+            return db_->DataLoss(StrCat("corrupted out-edge to '", *to, "'"),
                                  id, info_.number);
           }
-          edges.push_back(Edge{from, *type_name, *std::move(to),
-                               *std::move(props)});
+          edges.push_back(
+              Edge{from, *type_name, *std::move(to), *std::move(props)});
           return absl::OkStatus();
         });
     if (!st.ok()) return st;

@@ -1,6 +1,7 @@
 #include "storage/transaction_impl.h"
 
-#include "storage/str_cat.h"
+#include <algorithm>
+
 #include "absl/time/clock.h"
 #include "critgraph/options.h"
 #include "rocksdb/write_batch.h"
@@ -9,12 +10,16 @@
 #include "storage/hash.h"
 #include "storage/node_reader.h"
 #include "storage/record.h"
+#include "storage/str_cat.h"
 #include "storage/validate.h"
 
 namespace critgraph::storage {
 namespace {
 
 constexpr size_t kEntryOverhead = 64;  // rough bytes of bookkeeping per op
+// Bound on each in-memory cache of a transaction (key->id, known-alive ids,
+// id->key), so memory stays bounded however large the transaction.
+constexpr size_t kMaxCachedIds = size_t{1} << 21;
 
 std::string U64(uint64_t v) {
   std::string s;
@@ -24,14 +29,18 @@ std::string U64(uint64_t v) {
 
 }  // namespace
 
-TransactionImpl::TransactionImpl(DBImpl* db, Revision base,
+TransactionImpl::TransactionImpl(DBImpl* db, const RevisionInfo& base,
                                  const Registry& registry, NodeId next_node_id,
                                  TypeId next_type_id)
     : db_(db),
-      base_(base),
+      base_(base.number),
       registry_(registry),
       next_type_id_(next_type_id),
-      next_node_id_(next_node_id) {}
+      next_node_id_(next_node_id),
+      first_new_id_(next_node_id),
+      digest_(base.digest),
+      node_count_(static_cast<int64_t>(base.node_count)),
+      edge_count_(static_cast<int64_t>(base.edge_count)) {}
 
 TransactionImpl::~TransactionImpl() {
   if (!finished_) Rollback();
@@ -80,32 +89,61 @@ absl::Status TransactionImpl::RegisterEdgeType(std::string_view name) {
 
 absl::StatusOr<std::optional<NodeId>> TransactionImpl::IdOf(
     std::string_view key, bool create) {
-  if (auto it = new_ids_.find(absl::string_view(key.data(), key.size()));
-      it != new_ids_.end()) {
+  const absl::string_view akey(key.data(), key.size());
+  if (auto it = ids_.find(akey); it != ids_.end()) {
     return std::optional<NodeId>(it->second);
   }
   auto id = db_->LookupId(key);
-  if (!id.ok() || id->has_value() || !create) return id;
+  if (!id.ok()) return id;
+  if (id->has_value()) {
+    ids_.emplace(std::string(key), **id);
+    return id;
+  }
+  if (!create) return id;
   NodeId fresh = next_node_id_++;
-  new_ids_.emplace(std::string(key), fresh);
-  staged_bytes_ += key.size() + kEntryOverhead;
+  ids_.emplace(std::string(key), fresh);
+  unflushed_keys_.emplace_back(std::string(key), fresh);
+  staged_bytes_ += 2 * key.size() + kEntryOverhead;
   return std::optional<NodeId>(fresh);
 }
 
-absl::StatusOr<std::optional<std::string>> TransactionImpl::ViewNode(
-    NodeId id) {
-  if (auto it = nodes_.find(id); it != nodes_.end()) return it->second;
-  return db_->ReadNodeRaw(id, pending_revision());
+void TransactionImpl::NoteAlive(NodeId id) {
+  if (alive_.size() >= kMaxCachedIds) alive_.clear();
+  alive_.insert(id);
+}
+
+absl::StatusOr<bool> TransactionImpl::ViewNodeExists(NodeId id) {
+  if (auto it = nodes_.find(id); it != nodes_.end()) {
+    return it->second.record.has_value();
+  }
+  if (alive_.contains(id)) return true;
+  // Nothing of this transaction has reached disk: a new id cannot exist.
+  if (id >= first_new_id_ && flushes_ == 0) return false;
+  if (!view_nodes_) view_nodes_ = std::make_unique<NodeReader>(*db_);
+  auto raw = view_nodes_->Read(id, pending_revision());
+  if (!raw.ok()) return raw.status();
+  if (raw->has_value()) NoteAlive(id);
+  return raw->has_value();
 }
 
 absl::StatusOr<bool> TransactionImpl::ViewEdgeExists(const EdgeTuple& e) {
   if (auto it = edges_.find(e); it != edges_.end()) {
-    return it->second.has_value();
+    return it->second.record.has_value();
   }
-  auto raw = db_->ReadEdgeRaw(std::get<0>(e), std::get<1>(e), std::get<2>(e),
-                              pending_revision());
+  if (!view_edges_) view_edges_ = std::make_unique<EdgeReader>(*db_);
+  auto raw = view_edges_->Read(std::get<0>(e), std::get<1>(e), std::get<2>(e),
+                               pending_revision());
   if (!raw.ok()) return raw.status();
   return raw->has_value();
+}
+
+absl::StatusOr<std::string> TransactionImpl::KeyOf(NodeId id) {
+  if (auto it = keys_.find(id); it != keys_.end()) return it->second;
+  auto key = db_->KeyOf(id);
+  if (!key.ok()) return key.status();
+  if (keys_.size() >= kMaxCachedIds) keys_.clear();
+  keys_.emplace(id, *key);
+  return key;
 }
 
 absl::StatusOr<Node> TransactionImpl::GetNode(std::string_view key) {
@@ -113,10 +151,16 @@ absl::StatusOr<Node> TransactionImpl::GetNode(std::string_view key) {
   auto id = IdOf(key, /*create=*/false);
   if (!id.ok()) return id.status();
   if (id->has_value()) {
-    auto raw = ViewNode(**id);
-    if (!raw.ok()) return raw.status();
-    if (raw->has_value()) {
-      return db_->MaterializeNode(**raw, **id, pending_revision(), registry_);
+    std::optional<std::string> raw;
+    if (auto it = nodes_.find(**id); it != nodes_.end()) {
+      raw = it->second.record;
+    } else {
+      auto disk = db_->ReadNodeRaw(**id, pending_revision());
+      if (!disk.ok()) return disk.status();
+      raw = *std::move(disk);
+    }
+    if (raw.has_value()) {
+      return db_->MaterializeNode(*raw, **id, pending_revision(), registry_);
     }
   }
   return absl::NotFoundError(
@@ -128,43 +172,45 @@ absl::Status TransactionImpl::PutNode(const Node& node) {
   if (auto st = ValidateNodeContent(node); !st.ok()) return st;
   auto kind = registry_.FindNodeKind(node.kind, pending_revision());
   if (!kind) {
-    return absl::InvalidArgumentError(StrCat(
-        "node '", node.key, "': unknown node kind '", node.kind,
-        "' (register it first)"));
+    return absl::InvalidArgumentError(
+        StrCat("node '", node.key, "': unknown node kind '", node.kind,
+               "' (register it first)"));
   }
   auto id = IdOf(node.key, /*create=*/true);
   if (!id.ok()) return id.status();
-  std::string record = EncodeNodeRecord(node.key, *kind, node.names, node.props);
+  std::string record =
+      EncodeNodeRecord(node.key, *kind, node.names, node.props);
   if (record.size() > kMaxRecordBytes) {
-    return absl::InvalidArgumentError(StrCat(
-        "node '", node.key, "' encodes to ", record.size(),
-        " bytes; the maximum is ", kMaxRecordBytes));
+    return absl::InvalidArgumentError(
+        StrCat("node '", node.key, "' encodes to ", record.size(),
+               " bytes; the maximum is ", kMaxRecordBytes));
   }
   staged_bytes_ += record.size() + kEntryOverhead;
-  nodes_[**id] = std::move(record);
+  nodes_[**id] = StagedNode{std::move(record), *kind, NodeDigest(node)};
+  NoteAlive(**id);
   return MaybeFlush();
 }
 
-void TransactionImpl::StageEdge(const EdgeTuple& e,
-                                std::optional<std::string> record) {
-  staged_bytes_ += (record ? record->size() : 0) + 2 * kEntryOverhead;
-  edges_[e] = std::move(record);
+void TransactionImpl::StageEdge(const EdgeTuple& e, StagedEdge staged) {
+  staged_bytes_ +=
+      (staged.record ? staged.record->size() : 0) + 2 * kEntryOverhead;
+  edges_[e] = std::move(staged);
   staged_in_.insert({std::get<2>(e), std::get<1>(e), std::get<0>(e)});
 }
 
 absl::Status TransactionImpl::DeleteNode(std::string_view key) {
   if (auto st = CheckOpen(); !st.ok()) return st;
   auto not_found = [&] {
-    return absl::NotFoundError(StrCat("cannot delete node '", key,
-                                            "': it does not exist"));
+    return absl::NotFoundError(
+        StrCat("cannot delete node '", key, "': it does not exist"));
   };
   auto id = IdOf(key, /*create=*/false);
   if (!id.ok()) return id.status();
   if (!id->has_value()) return not_found();
   const NodeId self = **id;
-  auto raw = ViewNode(self);
-  if (!raw.ok()) return raw.status();
-  if (!raw->has_value()) return not_found();
+  auto exists = ViewNodeExists(self);
+  if (!exists.ok()) return exists.status();
+  if (!*exists) return not_found();
 
   // Every edge touching the node: on disk at the pending revision, then
   // staged. Collect first, stage after, so scans do not see their own writes.
@@ -188,9 +234,10 @@ absl::Status TransactionImpl::DeleteNode(std::string_view key) {
        it != staged_in_.end() && std::get<0>(*it) == self; ++it) {
     doomed.push_back({std::get<2>(*it), std::get<1>(*it), self});
   }
-  for (const auto& e : doomed) StageEdge(e, std::nullopt);
+  for (const auto& e : doomed) StageEdge(e, StagedEdge{});
   staged_bytes_ += kEntryOverhead;
-  nodes_[self] = std::nullopt;
+  nodes_[self] = StagedNode{};
+  alive_.erase(self);
   return MaybeFlush();
 }
 
@@ -214,9 +261,9 @@ absl::Status TransactionImpl::PutEdge(const Edge& edge) {
     if (!id.ok()) return id.status();
     bool exists = false;
     if (id->has_value()) {
-      auto raw = ViewNode(**id);
-      if (!raw.ok()) return raw.status();
-      exists = raw->has_value();
+      auto alive = ViewNodeExists(**id);
+      if (!alive.ok()) return alive.status();
+      exists = *alive;
     }
     if (!exists) {
       return absl::InvalidArgumentError(
@@ -226,11 +273,12 @@ absl::Status TransactionImpl::PutEdge(const Edge& edge) {
   }
   std::string record = EncodeEdgeRecord(edge.props);
   if (record.size() > kMaxRecordBytes) {
-    return absl::InvalidArgumentError(StrCat(
-        what, " encodes to ", record.size(), " bytes; the maximum is ",
-        kMaxRecordBytes));
+    return absl::InvalidArgumentError(
+        StrCat(what, " encodes to ", record.size(), " bytes; the maximum is ",
+               kMaxRecordBytes));
   }
-  StageEdge({ends[0], *type, ends[1]}, std::move(record));
+  StageEdge({ends[0], *type, ends[1]},
+            StagedEdge{std::move(record), EdgeDigest(edge)});
   return MaybeFlush();
 }
 
@@ -239,9 +287,8 @@ absl::Status TransactionImpl::DeleteEdge(std::string_view from,
                                          std::string_view to) {
   if (auto st = CheckOpen(); !st.ok()) return st;
   auto not_found = [&] {
-    return absl::NotFoundError(StrCat("cannot delete edge ", from, " -[",
-                                            type, "]-> ", to,
-                                            ": it does not exist"));
+    return absl::NotFoundError(StrCat("cannot delete edge ", from, " -[", type,
+                                      "]-> ", to, ": it does not exist"));
   };
   auto t = registry_.FindEdgeType(type, pending_revision());
   if (!t) return not_found();
@@ -254,33 +301,174 @@ absl::Status TransactionImpl::DeleteEdge(std::string_view from,
   auto exists = ViewEdgeExists(e);
   if (!exists.ok()) return exists.status();
   if (!*exists) return not_found();
-  StageEdge(e, std::nullopt);
+  StageEdge(e, StagedEdge{});
   return MaybeFlush();
 }
 
 absl::Status TransactionImpl::MaybeFlush() {
-  if (staged_bytes_ < db_->options().txn_chunk_bytes) return absl::OkStatus();
+  if (staged_bytes_ < db_->options().txn_chunk_bytes &&
+      ids_.size() < kMaxCachedIds) {
+    return absl::OkStatus();
+  }
   return Flush();
 }
 
 absl::Status TransactionImpl::Flush() {
   const Revision p = pending_revision();
   rocksdb::WriteBatch batch;
-  for (const auto& [key, id] : new_ids_) {
+  for (const auto& [key, id] : unflushed_keys_) {
     batch.Put(db_->cf(Cf::kKeys), key, U64(id));
     batch.Put(db_->cf(Cf::kIds), U64(id), key);
   }
-  for (const auto& [id, record] : nodes_) {
-    batch.Put(db_->cf(Cf::kNodes), NodeKey(id, p), record ? *record : "");
-    batch.Put(db_->cf(Cf::kChangelog), ChangeNodeKey(p, id), "");
+  // Readers created now see every earlier chunk: the previous version of an
+  // entity at P is either this transaction's earlier write or HEAD's.
+  NodeReader nodes(*db_);
+  EdgeReader edges(*db_);
+  // Keys of the in_edges and changelog families are collected and appended
+  // in sorted order: sorted inserts into a memtable skip list are cheaper.
+  std::vector<std::pair<std::string, const char*>> in_puts;
+  std::vector<std::string> changelog_puts;
+  for (auto& [id, staged] : nodes_) {
+    std::optional<std::string> prev;
+    Revision prev_rev = 0;
+    if (!(id >= first_new_id_ && flushes_ == 0)) {
+      auto raw = nodes.Read(id, p);
+      if (!raw.ok()) return raw.status();
+      if (raw->has_value()) prev = std::string(**raw);
+      prev_rev = nodes.found_rev();
+    }
+    if (prev == staged.record) continue;  // changes nothing
+    auto kind_of =
+        [](const std::optional<std::string>& r) -> std::optional<TypeId> {
+      if (!r) return std::nullopt;
+      auto k = DecodeNodeKind(*r);
+      return k.ok() ? std::optional<TypeId>(*k) : std::nullopt;
+    };
+    auto digest_of = [&](const std::string& raw) -> absl::StatusOr<Digest> {
+      auto node = db_->MaterializeNode(raw, id, p, registry_);
+      if (!node.ok()) return node.status();
+      return NodeDigest(*node);
+    };
+    if (prev) {
+      auto h = digest_of(*prev);
+      if (!h.ok()) return h.status();
+      digest_ = DigestSub(digest_, *h);
+      --node_count_;
+    }
+    if (prev_rev == p) {
+      // Written by an earlier chunk. If this version restores HEAD's, the
+      // entity did not change at all: remove what the earlier chunk wrote.
+      auto raw = nodes.Read(id, base_);
+      if (!raw.ok()) return raw.status();
+      std::optional<std::string> base_value;
+      if (raw->has_value()) base_value = std::string(**raw);
+      if (base_value == staged.record) {
+        for (const auto& r : {prev, base_value}) {
+          if (auto k = kind_of(r)) {
+            batch.Delete(db_->cf(Cf::kKindIndex), KindIndexKey(*k, id, p));
+          }
+        }
+        batch.Delete(db_->cf(Cf::kNodes), NodeKey(id, p));
+        batch.Delete(db_->cf(Cf::kChangelog), ChangeNodeKey(p, id));
+        if (base_value) {
+          auto h = digest_of(*base_value);
+          if (!h.ok()) return h.status();
+          digest_ = DigestAdd(digest_, *h);
+          ++node_count_;
+        }
+        --changes_;
+        continue;
+      }
+    } else {
+      ++changes_;
+    }
+    if (staged.record) {
+      digest_ = DigestAdd(digest_, staged.digest);
+      ++node_count_;
+    }
+    // The kind index records only entering and leaving a kind.
+    std::optional<TypeId> old_kind = kind_of(prev);
+    std::optional<TypeId> new_kind;
+    if (staged.record) new_kind = staged.kind;
+    if (old_kind != new_kind) {
+      if (old_kind) {
+        batch.Put(db_->cf(Cf::kKindIndex), KindIndexKey(*old_kind, id, p), "D");
+      }
+      if (new_kind) {
+        batch.Put(db_->cf(Cf::kKindIndex), KindIndexKey(*new_kind, id, p), "A");
+      }
+    }
+    batch.Put(db_->cf(Cf::kNodes), NodeKey(id, p),
+              staged.record ? *staged.record : "");
+    changelog_puts.push_back(ChangeNodeKey(p, id));
   }
-  for (const auto& [e, record] : edges_) {
+  for (auto& [e, staged] : edges_) {
     auto [from, type, to] = e;
+    std::optional<std::string> prev;
+    Revision prev_rev = 0;
+    if (!((from >= first_new_id_ || to >= first_new_id_) && flushes_ == 0)) {
+      auto raw = edges.Read(from, type, to, p);
+      if (!raw.ok()) return raw.status();
+      if (raw->has_value()) prev = std::string(**raw);
+      prev_rev = edges.found_rev();
+    }
+    if (prev == staged.record) continue;
+    auto digest_of = [&](const std::string& raw) -> absl::StatusOr<Digest> {
+      const std::string* type_name = registry_.Name(type);
+      if (type_name == nullptr) {
+        return absl::DataLossError(StrCat("unknown edge type id ", type));
+      }
+      auto props = DecodeEdgeRecord(raw);
+      if (!props.ok()) return db_->DataLoss("corrupted out-edge", from, p);
+      auto fk = KeyOf(from);
+      if (!fk.ok()) return fk.status();
+      auto tk = KeyOf(to);
+      if (!tk.ok()) return tk.status();
+      return EdgeDigest(Edge{*fk, *type_name, *tk, *std::move(props)});
+    };
+    if (prev) {
+      auto h = digest_of(*prev);
+      if (!h.ok()) return h.status();
+      digest_ = DigestSub(digest_, *h);
+      --edge_count_;
+    }
+    if (prev_rev == p) {
+      auto raw = edges.Read(from, type, to, base_);
+      if (!raw.ok()) return raw.status();
+      std::optional<std::string> base_value;
+      if (raw->has_value()) base_value = std::string(**raw);
+      if (base_value == staged.record) {
+        batch.Delete(db_->cf(Cf::kOutEdges), EdgeKey(from, type, to, p));
+        batch.Delete(db_->cf(Cf::kInEdges), EdgeKey(to, type, from, p));
+        batch.Delete(db_->cf(Cf::kChangelog), ChangeEdgeKey(p, from, type, to));
+        if (base_value) {
+          auto h = digest_of(*base_value);
+          if (!h.ok()) return h.status();
+          digest_ = DigestAdd(digest_, *h);
+          ++edge_count_;
+        }
+        --changes_;
+        continue;
+      }
+    } else {
+      ++changes_;
+    }
+    if (staged.record) {
+      digest_ = DigestAdd(digest_, staged.digest);
+      ++edge_count_;
+    }
     batch.Put(db_->cf(Cf::kOutEdges), EdgeKey(from, type, to, p),
-              record ? *record : "");
-    batch.Put(db_->cf(Cf::kInEdges), EdgeKey(to, type, from, p),
-              record ? "A" : "D");
-    batch.Put(db_->cf(Cf::kChangelog), ChangeEdgeKey(p, from, type, to), "");
+              staged.record ? *staged.record : "");
+    in_puts.emplace_back(EdgeKey(to, type, from, p), staged.record ? "A" : "D");
+    changelog_puts.push_back(ChangeEdgeKey(p, from, type, to));
+  }
+  std::sort(in_puts.begin(), in_puts.end());
+  for (const auto& [key, value] : in_puts) {
+    batch.Put(db_->cf(Cf::kInEdges), key, value);
+  }
+  std::sort(changelog_puts.begin(), changelog_puts.end());
+  for (const auto& key : changelog_puts) {
+    batch.Put(db_->cf(Cf::kChangelog), key, "");
   }
   batch.Put(db_->cf(Cf::kDefault), std::string(kMetaNextNodeId),
             U64(next_node_id_));
@@ -290,21 +478,23 @@ absl::Status TransactionImpl::Flush() {
   auto st = FromRocks(db_->rdb()->Write(wo, &batch),
                       StrCat("write chunk of revision ", p));
   if (!st.ok()) return st;
-  flushed_ = true;
-  new_ids_.clear();
+  ++flushes_;
+  unflushed_keys_.clear();
+  if (ids_.size() >= kMaxCachedIds) ids_.clear();
   nodes_.clear();
   edges_.clear();
   staged_in_.clear();
   staged_bytes_ = 0;
+  view_nodes_.reset();
+  view_edges_.reset();
   return absl::OkStatus();
 }
 
 absl::Status TransactionImpl::ValidateCommitInfo(const CommitInfo& info) const {
-  if (info.message.size() > kMaxMessageBytes ||
-      !IsValidUtf8(info.message)) {
-    return absl::InvalidArgumentError(StrCat(
-        "commit message must be valid UTF-8 of at most ", kMaxMessageBytes,
-        " bytes"));
+  if (info.message.size() > kMaxMessageBytes || !IsValidUtf8(info.message)) {
+    return absl::InvalidArgumentError(
+        StrCat("commit message must be valid UTF-8 of at most ",
+               kMaxMessageBytes, " bytes"));
   }
   if (info.author.size() > 1024 || !IsValidUtf8(info.author)) {
     return absl::InvalidArgumentError(
@@ -339,112 +529,13 @@ absl::StatusOr<Revision> TransactionImpl::Commit(const CommitInfo& info) {
   const Revision p = pending_revision();
   auto fail = [&](absl::Status st) -> absl::Status {
     Rollback();
-    return absl::Status(st.code(), StrCat("commit of revision ", p,
-                                                " failed and was rolled back: ",
-                                                st.message()));
+    return absl::Status(st.code(),
+                        StrCat("commit of revision ", p,
+                               " failed and was rolled back: ", st.message()));
   };
   if (auto st = Flush(); !st.ok()) return fail(st);
 
-  // Finalize: walk the change log once, drop changes that changed nothing,
-  // and derive the digest, the counts and the kind index from the rest.
-  auto base_info = db_->GetRevision(base_);
-  if (!base_info.ok()) return fail(base_info.status());
-  Digest digest = base_info->digest;
-  int64_t nodes = static_cast<int64_t>(base_info->node_count);
-  int64_t edges = static_cast<int64_t>(base_info->edge_count);
-  uint64_t changes = 0;
-  NodeReader node_reader(*db_);
-  EdgeReader edge_reader(*db_);
-  absl::flat_hash_map<NodeId, std::string> key_cache;
-  auto key_of = [&](NodeId id) -> absl::StatusOr<std::string> {
-    if (auto it = key_cache.find(id); it != key_cache.end()) return it->second;
-    auto k = db_->KeyOf(id);
-    if (!k.ok()) return k.status();
-    if (key_cache.size() > (1 << 20)) key_cache.clear();
-    key_cache.emplace(id, *k);
-    return k;
-  };
   rocksdb::WriteBatch batch;
-  rocksdb::WriteOptions unsynced;
-  auto st = db_->ForEachChange(p, [&](std::string_view ckey) -> absl::Status {
-    const char* q = ckey.data() + 9;
-    if (ckey[8] == kChangeNode) {
-      NodeId id = GetBE64(q);
-      std::optional<std::string> before, after;
-      for (auto [rev, out] : {std::pair{base_, &before}, std::pair{p, &after}}) {
-        auto raw = node_reader.Read(id, rev);
-        if (!raw.ok()) return raw.status();
-        if (raw->has_value()) *out = std::string(**raw);
-      }
-      if (before == after) {
-        batch.Delete(db_->cf(Cf::kNodes), NodeKey(id, p));
-        batch.Delete(db_->cf(Cf::kChangelog), std::string(ckey));
-      } else {
-        ++changes;
-        for (auto [raw, sign] : {std::pair{&before, -1}, std::pair{&after, 1}}) {
-          if (!raw->has_value()) continue;
-          auto node = db_->MaterializeNode(**raw, id, p, registry_);
-          if (!node.ok()) return node.status();
-          Digest h = NodeDigest(*node);
-          digest = sign > 0 ? DigestAdd(digest, h) : DigestSub(digest, h);
-          nodes += sign;
-          auto kind = DecodeNodeKind(**raw);
-          if (!kind.ok()) return kind.status();
-          // Index only kind changes: a node keeping its kind keeps its entry.
-          auto other_kind = DecodeNodeKind(
-              sign > 0 ? (before ? *before : std::string())
-                       : (after ? *after : std::string()));
-          bool same_kind = other_kind.ok() && *other_kind == *kind;
-          if (!same_kind) {
-            batch.Put(db_->cf(Cf::kKindIndex), KindIndexKey(*kind, id, p),
-                      sign > 0 ? "A" : "D");
-          }
-        }
-      }
-    } else {
-      NodeId from = GetBE64(q);
-      TypeId type = GetBE32(q + 8);
-      NodeId to = GetBE64(q + 12);
-      std::optional<std::string> before, after;
-      for (auto [rev, out] : {std::pair{base_, &before}, std::pair{p, &after}}) {
-        auto raw = edge_reader.Read(from, type, to, rev);
-        if (!raw.ok()) return raw.status();
-        if (raw->has_value()) *out = std::string(**raw);
-      }
-      if (before == after) {
-        batch.Delete(db_->cf(Cf::kOutEdges), EdgeKey(from, type, to, p));
-        batch.Delete(db_->cf(Cf::kInEdges), EdgeKey(to, type, from, p));
-        batch.Delete(db_->cf(Cf::kChangelog), std::string(ckey));
-      } else {
-        ++changes;
-        const std::string* type_name = registry_.Name(type);
-        if (type_name == nullptr) {
-          return absl::DataLossError(
-              StrCat("unknown edge type id ", type));
-        }
-        auto fk = key_of(from);
-        if (!fk.ok()) return fk.status();
-        auto tk = key_of(to);
-        if (!tk.ok()) return tk.status();
-        for (auto [raw, sign] : {std::pair{&before, -1}, std::pair{&after, 1}}) {
-          if (!raw->has_value()) continue;
-          auto props = DecodeEdgeRecord(**raw);
-          if (!props.ok()) return props.status();
-          Digest h = EdgeDigest(Edge{*fk, *type_name, *tk, *std::move(props)});
-          digest = sign > 0 ? DigestAdd(digest, h) : DigestSub(digest, h);
-          edges += sign;
-        }
-      }
-    }
-    if (batch.GetDataSize() >= db_->options().txn_chunk_bytes) {
-      auto s = db_->rdb()->Write(unsynced, &batch);
-      if (!s.ok()) return FromRocks(s, "write commit index");
-      batch.Clear();
-    }
-    return absl::OkStatus();
-  });
-  if (!st.ok()) return fail(st);
-
   RevisionInfo rev;
   rev.number = p;
   rev.parent = base_;
@@ -452,10 +543,10 @@ absl::StatusOr<Revision> TransactionImpl::Commit(const CommitInfo& info) {
   rev.author = info.author;
   rev.message = info.message;
   rev.effective_date = info.effective_date;
-  rev.digest = digest;
-  rev.node_count = static_cast<uint64_t>(nodes);
-  rev.edge_count = static_cast<uint64_t>(edges);
-  rev.change_count = changes;
+  rev.digest = digest_;
+  rev.node_count = static_cast<uint64_t>(node_count_);
+  rev.edge_count = static_cast<uint64_t>(edge_count_);
+  rev.change_count = changes_;
   batch.Put(db_->cf(Cf::kRevisions), RevKey(p), EncodeRevisionRecord(rev));
   for (const auto& t : info.tags) batch.Put(db_->cf(Cf::kTags), t, RevKey(p));
   for (const auto& e : registrations_) {
@@ -485,7 +576,7 @@ absl::StatusOr<Revision> TransactionImpl::Commit(const CommitInfo& info) {
 void TransactionImpl::Rollback() {
   if (finished_) return;
   bool leftovers = false;
-  if (flushed_) {
+  if (flushes_ > 0) {
     // If this fails, the pending marker stays; the next Begin or open
     // removes the leftovers, which are invisible meanwhile.
     leftovers = !db_->RemovePending(pending_revision()).ok();
@@ -498,7 +589,12 @@ void TransactionImpl::Finish(bool leftovers) {
   nodes_.clear();
   edges_.clear();
   staged_in_.clear();
-  new_ids_.clear();
+  ids_.clear();
+  unflushed_keys_.clear();
+  alive_.clear();
+  keys_.clear();
+  view_nodes_.reset();
+  view_edges_.reset();
   db_->EndTransaction(next_node_id_, leftovers);
 }
 

@@ -7,12 +7,15 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "absl/container/btree_map.h"
 #include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "critgraph/transaction.h"
 #include "storage/coding.h"
+#include "storage/node_reader.h"
 #include "storage/registry.h"
 
 namespace critgraph::storage {
@@ -21,8 +24,9 @@ class DBImpl;
 
 class TransactionImpl : public Transaction {
  public:
-  TransactionImpl(DBImpl* db, Revision base, const Registry& registry,
-                  NodeId next_node_id, TypeId next_type_id);
+  TransactionImpl(DBImpl* db, const RevisionInfo& base,
+                  const Registry& registry, NodeId next_node_id,
+                  TypeId next_type_id);
   ~TransactionImpl() override;
 
   Revision pending_revision() const override { return base_ + 1; }
@@ -39,21 +43,34 @@ class TransactionImpl : public Transaction {
 
  private:
   using EdgeTuple = std::tuple<NodeId, TypeId, NodeId>;
+  // A staged version: the encoded record (nullopt = delete) and the digest
+  // of its canonical form, computed while the public value is at hand.
+  struct StagedNode {
+    std::optional<std::string> record;
+    TypeId kind = 0;
+    Digest digest;
+  };
+  struct StagedEdge {
+    std::optional<std::string> record;
+    Digest digest;
+  };
 
   absl::Status CheckNotFinished() const;
   // CheckNotFinished, and counts one operation against max_txn_ops.
   absl::Status CheckOpen();
   absl::Status Register(std::string_view name, bool edge_type);
   // The id of `key`, allocating one if `create` and the key is new.
-  absl::StatusOr<std::optional<NodeId>> IdOf(std::string_view key,
-                                             bool create);
-  // The node's record in this transaction's view, or nullopt if absent.
-  absl::StatusOr<std::optional<std::string>> ViewNode(NodeId id);
+  absl::StatusOr<std::optional<NodeId>> IdOf(std::string_view key, bool create);
+  // Whether node `id` exists in this transaction's view.
+  absl::StatusOr<bool> ViewNodeExists(NodeId id);
   absl::StatusOr<bool> ViewEdgeExists(const EdgeTuple& e);
-  void StageEdge(const EdgeTuple& e, std::optional<std::string> record);
+  void StageEdge(const EdgeTuple& e, StagedEdge staged);
+  void NoteAlive(NodeId id);
   absl::Status MaybeFlush();
-  // Writes everything staged to disk at the pending revision, invisibly.
+  // Writes everything staged to disk at the pending revision, invisibly,
+  // and folds it into the running digest, counts and kind index.
   absl::Status Flush();
+  absl::StatusOr<std::string> KeyOf(NodeId id);
   absl::Status ValidateCommitInfo(const CommitInfo& info) const;
   void Finish(bool leftovers);
 
@@ -63,13 +80,28 @@ class TransactionImpl : public Transaction {
   std::vector<RegistryEntry> registrations_;
   TypeId next_type_id_;
   NodeId next_node_id_;
+  const NodeId first_new_id_;  // ids >= this were allocated here
   bool finished_ = false;
-  bool flushed_ = false;  // something of this transaction is on disk
+  int flushes_ = 0;
 
-  absl::btree_map<NodeId, std::optional<std::string>> nodes_;
-  absl::btree_map<EdgeTuple, std::optional<std::string>> edges_;
+  // The new revision's running totals, exact after every flush.
+  Digest digest_;
+  int64_t node_count_;
+  int64_t edge_count_;
+  uint64_t changes_ = 0;
+
+  absl::btree_map<NodeId, StagedNode> nodes_;
+  absl::btree_map<EdgeTuple, StagedEdge> edges_;
   absl::btree_set<EdgeTuple> staged_in_;  // (to, type, from) of edges_
-  absl::flat_hash_map<std::string, NodeId> new_ids_;  // not yet on disk
+  // Keys allocated here and not yet on disk; must be flushed before ids_ may
+  // forget them.
+  std::vector<std::pair<std::string, NodeId>> unflushed_keys_;
+  absl::flat_hash_map<std::string, NodeId> ids_;  // bounded key -> id cache
+  absl::flat_hash_set<NodeId> alive_;  // bounded: known to exist in the view
+  absl::flat_hash_map<NodeId, std::string> keys_;  // bounded id -> key cache
+  // Readers of the view on disk; recreated after each flush so they see it.
+  std::unique_ptr<NodeReader> view_nodes_;
+  std::unique_ptr<EdgeReader> view_edges_;
   size_t staged_bytes_ = 0;
   uint64_t ops_ = 0;  // operations staged, for Options::max_txn_ops
 };

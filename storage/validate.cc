@@ -3,8 +3,8 @@
 #include <cmath>
 
 #include "absl/strings/ascii.h"
-#include "storage/str_cat.h"
 #include "critgraph/options.h"
+#include "storage/str_cat.h"
 
 namespace critgraph::storage {
 namespace {
@@ -71,9 +71,9 @@ bool IsValidUtf8(std::string_view s) {
 absl::Status ValidateKey(std::string_view key) {
   if (key.empty()) return absl::InvalidArgumentError("empty key");
   if (key.size() > kMaxKeyBytes) {
-    return absl::InvalidArgumentError(StrCat(
-        "key ", Quote(key), " is ", key.size(), " bytes; the maximum is ",
-        kMaxKeyBytes));
+    return absl::InvalidArgumentError(
+        StrCat("key ", Quote(key), " is ", key.size(),
+               " bytes; the maximum is ", kMaxKeyBytes));
   }
   if (!IsValidUtf8(key)) {
     return absl::InvalidArgumentError(
@@ -95,9 +95,9 @@ absl::Status ValidateTypeName(std::string_view name) {
     ok = ok && (absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '_');
   }
   if (!ok) {
-    return absl::InvalidArgumentError(StrCat(
-        "invalid kind or edge type name ", Quote(name),
-        ": use 1-64 characters [a-z0-9_], starting with a letter"));
+    return absl::InvalidArgumentError(
+        StrCat("invalid kind or edge type name ", Quote(name),
+               ": use 1-64 characters [a-z0-9_], starting with a letter"));
   }
   return absl::OkStatus();
 }
@@ -108,19 +108,19 @@ absl::Status ValidateProperties(const Properties& props,
     // A named reference: lambdas cannot capture structured bindings (C++17).
     const std::string& name = prop_name;
     if (name.empty() || name.size() > 256 || !IsValidUtf8(name)) {
-      return absl::InvalidArgumentError(StrCat(
-          owner, ": invalid property name ", Quote(name),
-          " (1-256 bytes of valid UTF-8)"));
+      return absl::InvalidArgumentError(
+          StrCat(owner, ": invalid property name ", Quote(name),
+                 " (1-256 bytes of valid UTF-8)"));
     }
     auto check_string = [&](const std::string& s) -> absl::Status {
       if (s.size() > kMaxPropertyBytes) {
-        return absl::InvalidArgumentError(StrCat(
-            owner, ": property '", name, "' is ", s.size(),
-            " bytes; the maximum is ", kMaxPropertyBytes));
+        return absl::InvalidArgumentError(
+            StrCat(owner, ": property '", name, "' is ", s.size(),
+                   " bytes; the maximum is ", kMaxPropertyBytes));
       }
       if (!IsValidUtf8(s)) {
-        return absl::InvalidArgumentError(StrCat(
-            owner, ": property '", name, "' is not valid UTF-8"));
+        return absl::InvalidArgumentError(
+            StrCat(owner, ": property '", name, "' is not valid UTF-8"));
       }
       return absl::OkStatus();
     };
@@ -128,8 +128,8 @@ absl::Status ValidateProperties(const Properties& props,
       if (auto st = check_string(*s); !st.ok()) return st;
     } else if (const auto* d = std::get_if<double>(&value)) {
       if (!std::isfinite(*d)) {
-        return absl::InvalidArgumentError(StrCat(
-            owner, ": property '", name, "' is not a finite number"));
+        return absl::InvalidArgumentError(
+            StrCat(owner, ": property '", name, "' is not a finite number"));
       }
     } else if (const auto* l = std::get_if<std::vector<std::string>>(&value)) {
       size_t total = 0;
@@ -138,9 +138,9 @@ absl::Status ValidateProperties(const Properties& props,
         total += s.size();
       }
       if (total > kMaxPropertyBytes) {
-        return absl::InvalidArgumentError(StrCat(
-            owner, ": property '", name, "' is ", total,
-            " bytes; the maximum is ", kMaxPropertyBytes));
+        return absl::InvalidArgumentError(
+            StrCat(owner, ": property '", name, "' is ", total,
+                   " bytes; the maximum is ", kMaxPropertyBytes));
       }
     }
   }
@@ -155,14 +155,14 @@ absl::Status ValidateNodeContent(const Node& node) {
     bool ok = !lang.empty() && lang.size() <= 35;
     for (char c : lang) ok = ok && (absl::ascii_isalnum(c) || c == '-');
     if (!ok) {
-      return absl::InvalidArgumentError(StrCat(
-          owner, ": invalid language tag ", Quote(lang),
-          " (1-35 characters [A-Za-z0-9-])"));
+      return absl::InvalidArgumentError(
+          StrCat(owner, ": invalid language tag ", Quote(lang),
+                 " (1-35 characters [A-Za-z0-9-])"));
     }
     if (text.size() > kMaxNameBytes) {
       return absl::InvalidArgumentError(
           StrCat(owner, ": name '", lang, "' is ", text.size(),
-                       " bytes; the maximum is ", kMaxNameBytes));
+                 " bytes; the maximum is ", kMaxNameBytes));
     }
     if (!IsValidUtf8(text)) {
       return absl::InvalidArgumentError(
@@ -172,9 +172,8 @@ absl::Status ValidateNodeContent(const Node& node) {
   }
   if (auto st = ValidateProperties(node.props, owner); !st.ok()) return st;
   if (total > kMaxRecordBytes) {
-    return absl::InvalidArgumentError(
-        StrCat(owner, " exceeds the record limit of ", kMaxRecordBytes,
-                     " bytes"));
+    return absl::InvalidArgumentError(StrCat(
+        owner, " exceeds the record limit of ", kMaxRecordBytes, " bytes"));
   }
   return absl::OkStatus();
 }

@@ -19,7 +19,8 @@ absl::Status ValidateKey(std::string_view key);
 absl::Status ValidateTypeName(std::string_view name);
 // Names, properties and the encoded size limit. Does not check the kind.
 absl::Status ValidateNodeContent(const Node& node);
-absl::Status ValidateProperties(const Properties& props, std::string_view owner);
+absl::Status ValidateProperties(const Properties& props,
+                                std::string_view owner);
 // A real calendar day written YYYY-MM-DD.
 absl::Status ValidateDate(std::string_view date);
 // Tags: 1..128 bytes of [A-Za-z0-9._-], not all digits, not "HEAD".

@@ -1,11 +1,11 @@
 // DB::Verify: recomputes digests and checks every record.
-#include "storage/str_cat.h"
 #include "storage/db_impl.h"
 #include "storage/edge_scanner.h"
 #include "storage/hash.h"
 #include "storage/node_reader.h"
 #include "storage/record.h"
 #include "storage/snapshot_impl.h"
+#include "storage/str_cat.h"
 
 namespace critgraph::storage {
 
@@ -61,9 +61,9 @@ absl::Status DBImpl::VerifyRevisionChanges(Revision rev,
         if (!raw->has_value()) continue;
         auto props = DecodeEdgeRecord(**raw);
         if (!props.ok()) {
-          report->problems.push_back(StrCat(
-              "corrupted edge ", *fk, " -[", *type_name, "]-> ", *tk,
-              " at revision ", r));
+          report->problems.push_back(StrCat("corrupted edge ", *fk, " -[",
+                                            *type_name, "]-> ", *tk,
+                                            " at revision ", r));
           continue;
         }
         Digest h = EdgeDigest(Edge{*fk, *type_name, *tk, *std::move(props)});
@@ -96,18 +96,17 @@ absl::Status DBImpl::Verify(VerifyReport* report) const {
   for (Revision r = 1; r < revisions.size(); ++r) {
     const RevisionInfo& info = revisions[r];
     if (info.parent != r - 1) {
-      report->problems.push_back(StrCat(
-          "revision ", r, " has parent ", info.parent, ", expected ", r - 1));
+      report->problems.push_back(StrCat("revision ", r, " has parent ",
+                                        info.parent, ", expected ", r - 1));
     }
-    auto st =
-        VerifyRevisionChanges(r, *reg, &digest, &nodes, &edges, report);
+    auto st = VerifyRevisionChanges(r, *reg, &digest, &nodes, &edges, report);
     if (!st.ok()) {
       report->problems.push_back(StrCat("revision ", r, ": ", st.message()));
     }
     if (!(digest == info.digest)) {
-      report->problems.push_back(StrCat(
-          "revision ", r, ": stored digest ", info.digest.ToHex(),
-          " but its records hash to ", digest.ToHex()));
+      report->problems.push_back(
+          StrCat("revision ", r, ": stored digest ", info.digest.ToHex(),
+                 " but its records hash to ", digest.ToHex()));
       digest = info.digest;  // report each bad revision once
     }
     if (nodes != static_cast<int64_t>(info.node_count) ||
@@ -139,9 +138,9 @@ absl::Status DBImpl::Verify(VerifyReport* report) const {
       auto to = snap.HasNode(e.to);
       if (!to.ok()) return to.status();
       if (!*to) {
-        report->problems.push_back(StrCat(
-            "revision ", head, ": edge ", e.from, " -[", e.type, "]-> ", e.to,
-            " points to a missing node"));
+        report->problems.push_back(StrCat("revision ", head, ": edge ", e.from,
+                                          " -[", e.type, "]-> ", e.to,
+                                          " points to a missing node"));
       }
       return absl::OkStatus();
     });
@@ -152,11 +151,11 @@ absl::Status DBImpl::Verify(VerifyReport* report) const {
   } else if (!(full == revisions[head].digest) ||
              full_nodes != revisions[head].node_count ||
              full_edges != revisions[head].edge_count) {
-    report->problems.push_back(StrCat(
-        "revision ", head, " (HEAD): a full scan gives digest ", full.ToHex(),
-        " with ", full_nodes, " nodes / ", full_edges,
-        " edges; stored: ", revisions[head].digest.ToHex(), " with ",
-        revisions[head].node_count, " / ", revisions[head].edge_count));
+    report->problems.push_back(
+        StrCat("revision ", head, " (HEAD): a full scan gives digest ",
+               full.ToHex(), " with ", full_nodes, " nodes / ", full_edges,
+               " edges; stored: ", revisions[head].digest.ToHex(), " with ",
+               revisions[head].node_count, " / ", revisions[head].edge_count));
   }
   return absl::OkStatus();
 }

@@ -4,9 +4,11 @@
 
 #include "critgraph/change.h"
 #include "critgraph/db.h"
+#include "critgraph/diff.h"
 #include "critgraph/options.h"
 #include "critgraph/snapshot.h"
 #include "critgraph/transaction.h"
+#include "critgraph/traversal.h"
 #include "critgraph/types.h"
 
 #endif  // CRITGRAPH_CRITGRAPH_H_

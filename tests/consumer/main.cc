@@ -20,6 +20,13 @@ int main(int argc, char** argv) {
   if (!snap.ok() || !(*snap)->HasNode("jp-materials/rare-earths").value_or(false)) {
     return 1;
   }
+  // The engine headers are installed too: reach from the new node.
+  critgraph::ReachSpec spec;
+  spec.sources = {"jp-materials/rare-earths"};
+  auto reached = critgraph::Reach(**snap, spec);
+  if (!reached.ok() || reached->size() != 1) return 1;
+  auto diff = critgraph::Diff(**db, 0, *rev);
+  if (!diff.ok() || diff->nodes_added.size() != 1) return 1;
   std::cout << "consumer ok: revision " << *rev << " digest "
             << (*snap)->digest().ToHex() << "\n";
   return 0;
