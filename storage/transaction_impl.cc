@@ -328,7 +328,11 @@ absl::Status TransactionImpl::Flush() {
   // in sorted order: sorted inserts into a memtable skip list are cheaper.
   std::vector<std::pair<std::string, const char*>> in_puts;
   std::vector<std::string> changelog_puts;
-  for (auto& [id, staged] : nodes_) {
+  for (auto& entry : nodes_) {
+    // Named variables, not structured bindings: the lambdas below capture
+    // them, which clang rejects for bindings before C++20.
+    const NodeId id = entry.first;
+    StagedNode& staged = entry.second;
     std::optional<std::string> prev;
     Revision prev_rev = 0;
     if (!(id >= first_new_id_ && flushes_ == 0)) {
@@ -402,8 +406,12 @@ absl::Status TransactionImpl::Flush() {
               staged.record ? *staged.record : "");
     changelog_puts.push_back(ChangeNodeKey(p, id));
   }
-  for (auto& [e, staged] : edges_) {
-    auto [from, type, to] = e;
+  for (auto& entry : edges_) {
+    const EdgeTuple& e = entry.first;
+    StagedEdge& staged = entry.second;
+    const NodeId from = std::get<0>(e);
+    const TypeId type = std::get<1>(e);
+    const NodeId to = std::get<2>(e);
     std::optional<std::string> prev;
     Revision prev_rev = 0;
     if (!((from >= first_new_id_ || to >= first_new_id_) && flushes_ == 0)) {

@@ -31,6 +31,7 @@ TEST(FuzzCorpus, ChangeLine) {
 TEST(FuzzCorpus, RevisionName) {
   EXPECT_GT(Replay("revision_name", FuzzRevisionName), 5);
 }
+TEST(FuzzCorpus, Csv) { EXPECT_GT(Replay("csv", FuzzCsv), 3); }
 TEST(FuzzCorpus, Record) { EXPECT_GT(Replay("record", FuzzRecord), 3); }
 
 }  // namespace

@@ -13,6 +13,7 @@ namespace critgraph::fuzz {
 int FuzzChangeLine(const uint8_t* data, size_t size);
 int FuzzRevisionName(const uint8_t* data, size_t size);
 int FuzzRecord(const uint8_t* data, size_t size);
+int FuzzCsv(const uint8_t* data, size_t size);
 
 }  // namespace critgraph::fuzz
 
