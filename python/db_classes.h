@@ -1,0 +1,100 @@
+// The Python-facing DB and Snapshot classes.
+#ifndef CRITGRAPH_PYTHON_DB_CLASSES_H_
+#define CRITGRAPH_PYTHON_DB_CLASSES_H_
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "common.h"
+
+namespace critgraph::python {
+
+class PySnapshot : public Resource {
+ public:
+  // Call with h->mu held (shared): registers itself with the handle.
+  PySnapshot(std::shared_ptr<DbHandle> h, std::unique_ptr<Snapshot> snap);
+  ~PySnapshot() override;
+  void ReleaseForClose() override;
+
+  Revision revision() const { return rev_; }
+  const RevisionInfo& info() const { return info_; }
+  void Close();
+
+  // Runs f(const Snapshot&) -> StatusOr<T> without the GIL; returns T.
+  template <typename F>
+  auto Run(F&& f) {
+    using R = decltype(f(std::declval<const Snapshot&>()));
+    return Unlocked([&]() -> R {
+      std::shared_lock l(h_->mu);
+      if (!snap_) return Closed();
+      return f(*snap_);
+    });
+  }
+  template <typename F>
+  void RunStatus(F&& f) {
+    UnlockedStatus([&]() -> absl::Status {
+      std::shared_lock l(h_->mu);
+      if (!snap_) return Closed();
+      return f(*snap_);
+    });
+  }
+
+ private:
+  absl::Status Closed() const {
+    return absl::FailedPreconditionError(
+        "snapshot of revision " + std::to_string(rev_) +
+        " is closed (closed explicitly, or its database was closed)");
+  }
+
+  std::shared_ptr<DbHandle> h_;
+  std::unique_ptr<Snapshot> snap_;  // guarded by h_->mu
+  Revision rev_ = 0;
+  RevisionInfo info_;
+};
+
+class PyDB {
+ public:
+  PyDB(std::shared_ptr<DbHandle> h, std::string path, bool read_only);
+
+  const std::string& path() const { return path_; }
+  bool read_only() const { return read_only_; }
+  bool closed() const;
+  void Close();
+  const std::shared_ptr<DbHandle>& handle() const { return h_; }
+
+  std::shared_ptr<PySnapshot> GetSnapshot(py::handle rev);
+
+  // Runs f(DB&) -> StatusOr<T> without the GIL; returns T.
+  template <typename F>
+  auto Run(F&& f) {
+    using R = decltype(f(std::declval<DB&>()));
+    return Unlocked([&]() -> R {
+      std::shared_lock l(h_->mu);
+      if (!h_->db) return ClosedError();
+      return f(*h_->db);
+    });
+  }
+  template <typename F>
+  void RunStatus(F&& f) {
+    UnlockedStatus([&]() -> absl::Status {
+      std::shared_lock l(h_->mu);
+      if (!h_->db) return ClosedError();
+      return f(*h_->db);
+    });
+  }
+
+ private:
+  std::shared_ptr<DbHandle> h_;
+  std::string path_;
+  bool read_only_;
+};
+
+using DbClass = py::class_<PyDB, std::shared_ptr<PyDB>>;
+DbClass RegisterDb(py::module_& m);
+void RegisterDiff(py::module_& m, DbClass& db);
+void RegisterTransaction(py::module_& m, DbClass& db);
+
+}  // namespace critgraph::python
+
+#endif  // CRITGRAPH_PYTHON_DB_CLASSES_H_
