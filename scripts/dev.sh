@@ -40,14 +40,14 @@ sanitize() {
   local san="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS="$san" -DCMAKE_EXE_LINKER_FLAGS="$san" \
-    -DCRITGRAPH_BUILD_BENCHMARKS=OFF >/dev/null
+    -DCRITGRAPH_BUILD_BENCHMARKS=OFF -DCRITGRAPH_BUILD_PYTHON=OFF >/dev/null
   cmake --build build-asan -j "$JOBS"
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --output-on-failure -j "$JOBS" -E install_consumer)
   local tsan="-fsanitize=thread -fno-omit-frame-pointer"
   cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS="$tsan" -DCMAKE_EXE_LINKER_FLAGS="$tsan" \
-    -DCRITGRAPH_BUILD_BENCHMARKS=OFF -DCRITGRAPH_BUILD_TOOLS=OFF >/dev/null
+    -DCRITGRAPH_BUILD_BENCHMARKS=OFF -DCRITGRAPH_BUILD_PYTHON=OFF -DCRITGRAPH_BUILD_TOOLS=OFF >/dev/null
   cmake --build build-tsan -j "$JOBS" --target concurrency_test
   TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
     build-tsan/tests/concurrency_test
@@ -59,7 +59,7 @@ fuzz() {
   cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_CXX_FLAGS="$flags" \
     -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
-    -DCRITGRAPH_LIBFUZZER=ON -DCRITGRAPH_BUILD_BENCHMARKS=OFF \
+    -DCRITGRAPH_LIBFUZZER=ON -DCRITGRAPH_BUILD_BENCHMARKS=OFF -DCRITGRAPH_BUILD_PYTHON=OFF \
     -DCRITGRAPH_BUILD_TOOLS=OFF >/dev/null
   local targets=()
   for f in tests/fuzz/*_fuzzer.cc; do targets+=("$(basename "$f" .cc)"); done
