@@ -2,6 +2,7 @@
 #ifndef CRITGRAPH_CRITGRAPH_H_
 #define CRITGRAPH_CRITGRAPH_H_
 
+#include "critgraph/adjacency.h"
 #include "critgraph/change.h"
 #include "critgraph/db.h"
 #include "critgraph/diff.h"
