@@ -5,6 +5,7 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/bench_util.h"
+#include "critgraph/adjacency.h"
 #include "critgraph/traversal.h"
 #include "storage/str_cat.h"
 
@@ -125,6 +126,76 @@ void ReachBench(benchmark::State& state, std::string engine,
   state.counters["edges"] = static_cast<double>(edges);
 }
 
+// Reach through an in-memory AdjacencySnapshot of the revision, built once
+// before timing (its cost is BM_AdjacencyBuild). Checked equal to the
+// storage traversal's Reach (nodes, depths, parents, order) before timing.
+// edges_per_s counts the same edges as BM_Reach (the raw scan's count).
+void AdjacencyReach(benchmark::State& state, std::string which) {
+  const Revision rev = RevOf(which);
+  auto src = PickReachSource(*g->db, 1, g->data.head());
+  if (!src.ok()) return Fail(state, src.status());
+  uint64_t edges = 0;
+  const IndexSet raw = g->raw->Reach(*src, rev, &edges);
+  auto snap = g->db->GetSnapshot(rev);
+  if (!snap.ok()) return Fail(state, snap.status());
+  auto adj = AdjacencySnapshot::Build(**snap);
+  if (!adj.ok()) return Fail(state, adj.status());
+  ReachSpec spec;
+  spec.sources = {NodeKey(*src)};
+  auto want = Reach(**snap, spec);
+  if (!want.ok()) return Fail(state, want.status());
+  auto got = Reach(**adj, spec);
+  if (!got.ok()) return Fail(state, got.status());
+  if (*got != *want || got->size() != raw.size()) {
+    return Fail(state, absl::InternalError(
+                           StrCat("adjacency reach differs: ", got->size(),
+                                  " nodes, storage reach ", want->size(),
+                                  ", raw scan ", raw.size())));
+  }
+  for (auto _ : state) {
+    auto r = Reach(**adj, spec);
+    benchmark::DoNotOptimize(r);
+  }
+  const double iters = static_cast<double>(state.iterations());
+  state.counters["edges_per_s"] = Rate(iters * static_cast<double>(edges));
+  state.counters["nodes_per_s"] = Rate(iters * static_cast<double>(raw.size()));
+  state.counters["reached_nodes"] = static_cast<double>(raw.size());
+  state.counters["edges"] = static_cast<double>(edges);
+  state.counters["adjacency_bytes"] =
+      static_cast<double>((*adj)->memory_bytes());
+}
+
+// Building the AdjacencySnapshot of a revision: one sequential pass over
+// nodes, keys and out_edges. `threads` = Build's argument (0 = all cores).
+void AdjacencyBuild(benchmark::State& state, std::string which, int threads) {
+  const Revision rev = RevOf(which);
+  auto snap = g->db->GetSnapshot(rev);
+  if (!snap.ok()) return Fail(state, snap.status());
+  uint64_t nodes = 0, edges = 0;
+  size_t bytes = 0;
+  for (auto _ : state) {
+    auto adj = AdjacencySnapshot::Build(**snap, threads);
+    if (!adj.ok()) return Fail(state, adj.status());
+    nodes = (*adj)->node_count();
+    edges = (*adj)->edge_count();
+    bytes = (*adj)->memory_bytes();
+  }
+  if (nodes != (*snap)->node_count() || edges != (*snap)->edge_count()) {
+    return Fail(state, absl::InternalError(StrCat(
+                           "adjacency snapshot holds ", nodes, "/", edges,
+                           ", the revision ", (*snap)->node_count(), "/",
+                           (*snap)->edge_count())));
+  }
+  const double iters = static_cast<double>(state.iterations());
+  state.counters["elements_per_s"] =
+      Rate(iters * static_cast<double>(nodes + edges));
+  state.counters["nodes"] = static_cast<double>(nodes);
+  state.counters["edges"] = static_cast<double>(edges);
+  state.counters["adjacency_bytes"] = static_cast<double>(bytes);
+  state.counters["bytes_per_node_plus_edge"] =
+      static_cast<double>(bytes) / static_cast<double>(nodes + edges);
+}
+
 void Export(benchmark::State& state, std::string engine) {
   const Revision rev = g->data.head();
   auto snap = g->db->GetSnapshot(rev);
@@ -184,6 +255,17 @@ void RegisterAll() {
       RegisterBenchmark(("BM_Reach/" + e + "/" + which).c_str(), ReachBench, e,
                         which)
           ->Unit(benchmark::kMillisecond);
+    }
+    RegisterBenchmark(("BM_Reach/adjacency/" + which).c_str(), AdjacencyReach,
+                      which)
+        ->Unit(benchmark::kMillisecond);
+    // threads:0 runs workers besides the timing thread: rates in wall time.
+    for (int threads : {1, 0}) {
+      const std::string name =
+          "BM_AdjacencyBuild/" + which + "/threads:" + std::to_string(threads);
+      auto* b = RegisterBenchmark(name.c_str(), AdjacencyBuild, which, threads);
+      b->Unit(benchmark::kMillisecond);
+      if (threads == 0) b->UseRealTime();
     }
   }
   for (std::string e : {"critgraph", "sqlite"}) {
