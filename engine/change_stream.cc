@@ -171,36 +171,40 @@ void AppendProps(std::string* out, const Properties& props) {
     first = false;
     AppendJsonString(out, name);
     out->push_back(':');
-    switch (value.index()) {
-      case 0:
-        AppendJsonString(out, std::get<std::string>(value));
-        break;
-      case 1:
-        out->append(std::to_string(std::get<int64_t>(value)));
-        break;
-      case 2:
-        AppendDouble(out, std::get<double>(value));
-        break;
-      case 3:
-        out->append(std::get<bool>(value) ? "true" : "false");
-        break;
-      case 4: {
-        out->push_back('[');
-        bool f = true;
-        for (const auto& s : std::get<std::vector<std::string>>(value)) {
-          if (!f) out->push_back(',');
-          f = false;
-          AppendJsonString(out, s);
-        }
-        out->push_back(']');
-        break;
-      }
-    }
+    AppendJsonValue(out, value);
   }
   out->push_back('}');
 }
 
 }  // namespace
+
+void AppendJsonValue(std::string* out, const PropertyValue& v) {
+  switch (v.index()) {
+    case 0:
+      AppendJsonString(out, std::get<std::string>(v));
+      break;
+    case 1:
+      out->append(std::to_string(std::get<int64_t>(v)));
+      break;
+    case 2:
+      AppendDouble(out, std::get<double>(v));
+      break;
+    case 3:
+      out->append(std::get<bool>(v) ? "true" : "false");
+      break;
+    case 4: {
+      out->push_back('[');
+      bool first = true;
+      for (const auto& s : std::get<std::vector<std::string>>(v)) {
+        if (!first) out->push_back(',');
+        first = false;
+        AppendJsonString(out, s);
+      }
+      out->push_back(']');
+      break;
+    }
+  }
+}
 
 void AppendJsonString(std::string* out, std::string_view s) {
   out->push_back('"');

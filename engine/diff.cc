@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <charconv>
 #include <memory>
 #include <set>
 #include <tuple>
@@ -403,42 +402,6 @@ class Differ {
 
 // ---- JSON. ----
 
-void AppendDouble(std::string* out, double d) {
-  char buf[64];
-  auto res = std::to_chars(buf, buf + sizeof buf, d);
-  std::string_view s(buf, res.ptr - buf);
-  out->append(s);
-  if (s.find_first_of(".eE") == std::string_view::npos) out->append(".0");
-}
-
-void AppendValue(std::string* out, const PropertyValue& v) {
-  switch (v.index()) {
-    case 0:
-      AppendJsonString(out, std::get<std::string>(v));
-      break;
-    case 1:
-      out->append(std::to_string(std::get<int64_t>(v)));
-      break;
-    case 2:
-      AppendDouble(out, std::get<double>(v));
-      break;
-    case 3:
-      out->append(std::get<bool>(v) ? "true" : "false");
-      break;
-    case 4: {
-      out->push_back('[');
-      bool first = true;
-      for (const auto& s : std::get<std::vector<std::string>>(v)) {
-        if (!first) out->push_back(',');
-        first = false;
-        AppendJsonString(out, s);
-      }
-      out->push_back(']');
-      break;
-    }
-  }
-}
-
 template <typename T, typename AppendFn>
 void AppendOldNew(std::string* out, const std::optional<T>& before,
                   const std::optional<T>& after, AppendFn append) {
@@ -470,7 +433,7 @@ void AppendPropChanges(std::string* out,
     first = false;
     AppendJsonString(out, p.name);
     out->push_back(':');
-    AppendOldNew(out, p.before, p.after, AppendValue);
+    AppendOldNew(out, p.before, p.after, AppendJsonValue);
   }
   out->push_back('}');
 }

@@ -65,6 +65,11 @@ absl::Status ApplyChange(Transaction& txn, const ChangeOp& op);
 // Appends `s` to `out` as a JSON string literal (quotes included).
 void AppendJsonString(std::string* out, std::string_view s);
 
+// Appends a property value as JSON: string, integer, number (shortest
+// round-trip form, always with '.' or an exponent), boolean, or array of
+// strings — the encoding the change stream uses.
+void AppendJsonValue(std::string* out, const PropertyValue& v);
+
 }  // namespace critgraph
 
 #endif  // CRITGRAPH_CHANGE_H_
