@@ -32,7 +32,11 @@ JOBS=${JOBS:-$(nproc)}
 
 build() {
   BUILD_DIR=${BUILD_DIR:-build}
-  cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  # Debian's interpreter is the one its pybind11 and pytest packages serve,
+  # whatever python3 comes first on PATH.
+  local py=()
+  [ -x /usr/bin/python3 ] && py=(-DPython3_EXECUTABLE=/usr/bin/python3)
+  cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${py[@]}" >/dev/null
   cmake --build "$BUILD_DIR" -j "$JOBS"
 }
 
