@@ -14,6 +14,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/node_hash_map.h"
 #include "absl/hash/hash.h"
 #include "critgraph/traversal.h"
 #include "storage/coding.h"
@@ -393,7 +394,8 @@ class Differ {
   storage::EdgeReader edges_;
   absl::flat_hash_set<NodeId> changed_nodes_;
   absl::flat_hash_set<EdgeTriple> changed_edges_;
-  absl::flat_hash_map<NodeId, std::string> keys_;
+  // node_hash_map: Key() hands out pointers that must survive later inserts.
+  absl::node_hash_map<NodeId, std::string> keys_;
   // Scoped only: entities already classified from the change log.
   absl::flat_hash_set<std::string> seen_nodes_;
   std::set<EdgeId> seen_edges_;
