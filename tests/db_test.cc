@@ -1,7 +1,8 @@
 // Unit tests of the storage core through the public API.
+#include "critgraph/db.h"
+
 #include <filesystem>
 
-#include "critgraph/db.h"
 #include "gtest/gtest.h"
 #include "tests/model.h"
 
@@ -45,8 +46,9 @@ TEST(DB, EmptyDatabaseHasRootRevision) {
 
 TEST(DB, CommitCreatesImmutableRevisions) {
   auto db = OpenNew("db");
-  Revision r1 = CommitNodes(*db, {MakeNode("us-cet/quantum", "foreign_list_entry",
-                                           "Quantum Information Technologies")});
+  Revision r1 =
+      CommitNodes(*db, {MakeNode("us-cet/quantum", "foreign_list_entry",
+                                 "Quantum Information Technologies")});
   Revision r2 = CommitNodes(
       *db, {MakeNode("us-cet/quantum", "foreign_list_entry",
                      "Quantum Information and Enabling Technologies")});
@@ -305,8 +307,8 @@ TEST(DB, RefusesForeignOrNewerFormat) {
 
 TEST(DB, EqualContentGivesEqualDigest) {
   auto db = OpenNew("db");
-  Revision r1 = CommitNodes(*db, {MakeNode("a", "technology", "A"),
-                                  MakeNode("b", "material")});
+  Revision r1 = CommitNodes(
+      *db, {MakeNode("a", "technology", "A"), MakeNode("b", "material")});
   CommitNodes(*db, {MakeNode("a", "technology", "changed")});
   auto txn = *db->Begin();
   ASSERT_TRUE(txn->PutNode(MakeNode("a", "technology", "A")).ok());

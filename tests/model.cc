@@ -3,10 +3,10 @@
 #include <filesystem>
 #include <set>
 
-#include "storage/str_cat.h"
 #include "gtest/gtest.h"
 #include "storage/hash.h"
 #include "storage/record.h"
+#include "storage/str_cat.h"
 
 namespace critgraph::testing {
 
@@ -64,8 +64,8 @@ std::string CompareSnapshot(const Snapshot& snap, const ModelState& want) {
     for (const auto& [id, e] : want.edges) {
       auto it = got.edges.find(id);
       if (it == got.edges.end()) {
-        return StrCat("rev ", r, ": missing edge ", id.from, "-", id.type,
-                            "-", id.to);
+        return StrCat("rev ", r, ": missing edge ", id.from, "-", id.type, "-",
+                      id.to);
       }
       if (!(it->second == e)) return StrCat("rev ", r, ": edge differs");
     }
@@ -108,7 +108,7 @@ std::string CompareSnapshot(const Snapshot& snap, const ModelState& want) {
     for (const auto& n : *nodes) keys.push_back(n.key);
     if (keys != by_kind[kind]) {
       return StrCat("rev ", r, ": NodesOfKind(", kind, ") differs: got ",
-                          keys.size(), " want ", by_kind[kind].size());
+                    keys.size(), " want ", by_kind[kind].size());
     }
   }
   if (!(snap.digest() == ModelDigest(want))) {
@@ -117,8 +117,8 @@ std::string CompareSnapshot(const Snapshot& snap, const ModelState& want) {
   if (snap.node_count() != want.nodes.size() ||
       snap.edge_count() != want.edges.size()) {
     return StrCat("rev ", r, ": counts differ: ", snap.node_count(), "/",
-                        snap.edge_count(), " want ", want.nodes.size(), "/",
-                        want.edges.size());
+                  snap.edge_count(), " want ", want.nodes.size(), "/",
+                  want.edges.size());
   }
   return "";
 }
@@ -128,11 +128,9 @@ std::string TempDir(const std::string& name) {
   std::filesystem::path root =
       base ? base : std::filesystem::temp_directory_path() / "critgraph_tests";
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string test = info ? StrCat(info->test_suite_name(), ".",
-                                         info->name())
-                          : "global";
-  std::filesystem::path dir =
-      root / StrCat(test, "-", name, "-", ::getpid());
+  std::string test =
+      info ? StrCat(info->test_suite_name(), ".", info->name()) : "global";
+  std::filesystem::path dir = root / StrCat(test, "-", name, "-", ::getpid());
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir.parent_path());
   return dir.string();
@@ -155,11 +153,20 @@ int RandomOps(std::mt19937_64& rng, Transaction& txn, Model& model, int count,
       if (pick(2)) n.names["en"] = StrCat("name ", pick(5));
       if (pick(3) == 0) n.names["ja"] = "名前";
       switch (pick(5)) {
-        case 0: n.props["n"] = static_cast<int64_t>(pick(4)); break;
-        case 1: n.props["x"] = 0.5 * pick(4); break;
-        case 2: n.props["b"] = pick(2) == 1; break;
-        case 3: n.props["l"] = std::vector<std::string>{"a", "b"}; break;
-        default: break;
+        case 0:
+          n.props["n"] = static_cast<int64_t>(pick(4));
+          break;
+        case 1:
+          n.props["x"] = 0.5 * pick(4);
+          break;
+        case 2:
+          n.props["b"] = pick(2) == 1;
+          break;
+        case 3:
+          n.props["l"] = std::vector<std::string>{"a", "b"};
+          break;
+        default:
+          break;
       }
       EXPECT_TRUE(txn.PutNode(n).ok());
       model.PutNode(n);

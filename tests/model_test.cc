@@ -1,11 +1,12 @@
 // Model-based test: random histories applied to the database and to an
 // in-memory model that keeps every revision; every revision must read back
 // equal, before and after reopening.
+#include "tests/model.h"
+
 #include <random>
 
 #include "critgraph/db.h"
 #include "gtest/gtest.h"
-#include "tests/model.h"
 
 namespace critgraph {
 namespace {

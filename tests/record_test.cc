@@ -20,8 +20,8 @@ TEST(Record, NodeRoundTrip) {
 }
 
 TEST(Record, DamagedBytesAreDataLossNeverACrash) {
-  std::string raw = EncodeNodeRecord("m/1", 3, {{"en", "x"}},
-                                     {{"s", std::string("v")}});
+  std::string raw =
+      EncodeNodeRecord("m/1", 3, {{"en", "x"}}, {{"s", std::string("v")}});
   std::mt19937 rng(1);
   int rejected = 0;
   for (int i = 0; i < 2000; ++i) {

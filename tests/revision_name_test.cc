@@ -18,18 +18,18 @@ TEST(RevisionName, ParsesEveryForm) {
 }
 
 TEST(RevisionName, RejectsMalformed) {
-  for (const char* bad : {"", "HEAD~", "HEAD~-1", "HEAD~1x", "@2024-2-12",
-                          "@2023-02-29", "@", "a b", "99999999999999999999",
-                          "tag~1", "\xff"}) {
+  for (const char* bad :
+       {"", "HEAD~", "HEAD~-1", "HEAD~1x", "@2024-2-12", "@2023-02-29", "@",
+        "a b", "99999999999999999999", "tag~1", "\xff"}) {
     EXPECT_FALSE(ParseRevisionName(bad).ok()) << bad;
   }
 }
 
 TEST(Validate, Utf8) {
   EXPECT_TRUE(IsValidUtf8("日本語 ok"));
-  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));  // surrogate
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // surrogate
   EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // > U+10FFFF
-  EXPECT_FALSE(IsValidUtf8("\xe6\x97"));  // truncated
+  EXPECT_FALSE(IsValidUtf8("\xe6\x97"));          // truncated
 }
 
 TEST(Validate, Dates) {

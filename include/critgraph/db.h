@@ -67,7 +67,8 @@ class DB {
   // Resolves `name` (see Resolve) and returns its snapshot.
   absl::StatusOr<std::unique_ptr<Snapshot>> GetSnapshot(
       std::string_view name) const;
-  absl::StatusOr<std::unique_ptr<Snapshot>> GetSnapshot(const char* name) const {
+  absl::StatusOr<std::unique_ptr<Snapshot>> GetSnapshot(
+      const char* name) const {
     return GetSnapshot(std::string_view(name));
   }
 

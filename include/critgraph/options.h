@@ -35,8 +35,8 @@ struct Options {
 
 // Hard limits; inputs above them are refused with InvalidArgument.
 inline constexpr size_t kMaxKeyBytes = 1024;
-inline constexpr size_t kMaxNameBytes = 64 * 1024;         // one localized name
-inline constexpr size_t kMaxPropertyBytes = 1024 * 1024;   // one property value
+inline constexpr size_t kMaxNameBytes = 64 * 1024;        // one localized name
+inline constexpr size_t kMaxPropertyBytes = 1024 * 1024;  // one property value
 inline constexpr size_t kMaxRecordBytes = 16 * 1024 * 1024;  // one node or edge
 inline constexpr size_t kMaxTypeNameBytes = 64;  // node kind / edge type names
 inline constexpr size_t kMaxMessageBytes = 64 * 1024;  // commit message

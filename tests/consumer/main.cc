@@ -12,12 +12,14 @@ int main(int argc, char** argv) {
   }
   auto txn = (*db)->Begin();
   if (!txn.ok()) return 1;
-  critgraph::Node n{"jp-materials/rare-earths", "material", {{"ja", "レアアース"}}, {}};
+  critgraph::Node n{
+      "jp-materials/rare-earths", "material", {{"ja", "レアアース"}}, {}};
   if (!(*txn)->PutNode(n).ok()) return 1;
   auto rev = (*txn)->Commit({.message = "from the consumer"});
   if (!rev.ok()) return 1;
   auto snap = (*db)->GetSnapshot(*rev);
-  if (!snap.ok() || !(*snap)->HasNode("jp-materials/rare-earths").value_or(false)) {
+  if (!snap.ok() ||
+      !(*snap)->HasNode("jp-materials/rare-earths").value_or(false)) {
     return 1;
   }
   // The engine headers are installed too: reach from the new node.
