@@ -43,7 +43,7 @@ size_t AdjacencyRep::MemoryBytes() const {
 
 std::unique_ptr<AdjacencyScratch> AdjacencyRep::AcquireScratch() const {
   {
-    absl::MutexLock lock(&pool_mu);
+    MutexLock lock(&pool_mu);
     if (!pool.empty()) {
       auto s = std::move(pool.back());
       pool.pop_back();
@@ -54,7 +54,7 @@ std::unique_ptr<AdjacencyScratch> AdjacencyRep::AcquireScratch() const {
 }
 
 void AdjacencyRep::ReleaseScratch(std::unique_ptr<AdjacencyScratch> s) const {
-  absl::MutexLock lock(&pool_mu);
+  MutexLock lock(&pool_mu);
   pool.push_back(std::move(s));
 }
 
@@ -380,7 +380,7 @@ absl::StatusOr<std::vector<std::vector<ReachedNode>>> ReachMany(
 
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
-  absl::Mutex mu;
+  Mutex mu;
   size_t error_index = specs.size();
   absl::Status error;
   auto worker = [&] {
@@ -396,7 +396,7 @@ absl::StatusOr<std::vector<std::vector<ReachedNode>>> ReachMany(
         results[i] = *std::move(r);
         continue;
       }
-      absl::MutexLock lock(&mu);
+      MutexLock lock(&mu);
       if (i < error_index) {
         error_index = i;
         error = r.status();

@@ -18,9 +18,9 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "critgraph/adjacency.h"
 #include "critgraph/types.h"
+#include "storage/mutex.h"
 
 namespace critgraph::engine {
 
@@ -94,7 +94,7 @@ struct AdjacencyRep {
   std::unique_ptr<AdjacencyScratch> AcquireScratch() const;
   void ReleaseScratch(std::unique_ptr<AdjacencyScratch> s) const;
 
-  mutable absl::Mutex pool_mu;
+  mutable Mutex pool_mu;
   mutable std::vector<std::unique_ptr<AdjacencyScratch>> pool
       ABSL_GUARDED_BY(pool_mu);
 };

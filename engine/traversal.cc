@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/synchronization/mutex.h"
 #include "engine/traversal_internal.h"
+#include "storage/mutex.h"
 #include "storage/record.h"
 #include "storage/str_cat.h"
 
@@ -519,7 +519,7 @@ absl::StatusOr<std::vector<std::vector<ReachedNode>>> ReachMany(
 
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
-  absl::Mutex mu;
+  Mutex mu;
   size_t error_index = specs.size();
   absl::Status error;
   auto worker = [&] {
@@ -536,7 +536,7 @@ absl::StatusOr<std::vector<std::vector<ReachedNode>>> ReachMany(
         results[i] = *std::move(r);
         continue;
       }
-      absl::MutexLock lock(&mu);
+      MutexLock lock(&mu);
       if (i < error_index) {
         error_index = i;
         error = r.status();

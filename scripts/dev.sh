@@ -52,9 +52,12 @@ sanitize() {
   cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS="$tsan" -DCMAKE_EXE_LINKER_FLAGS="$tsan" \
     -DCRITGRAPH_BUILD_BENCHMARKS=OFF -DCRITGRAPH_BUILD_PYTHON=OFF -DCRITGRAPH_BUILD_TOOLS=OFF >/dev/null
-  cmake --build build-tsan -j "$JOBS" --target concurrency_test
-  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
-    build-tsan/tests/concurrency_test
+  cmake --build build-tsan -j "$JOBS" --target concurrency_test \
+    traversal_test adjacency_test
+  export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/tests/tsan.supp"
+  build-tsan/tests/concurrency_test
+  build-tsan/tests/traversal_test --gtest_filter='*ReachMany*:*Snapshot*'
+  build-tsan/tests/adjacency_test
 }
 
 fuzz() {

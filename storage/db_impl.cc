@@ -304,7 +304,7 @@ absl::Status DBImpl::LoadState() {
   }
 
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     revisions_ = std::move(revisions);
     tags_ = std::move(tags);
     registry_ = registry;
@@ -368,7 +368,7 @@ absl::Status DBImpl::RemovePending(Revision pending) {
 }
 
 std::shared_ptr<const Registry> DBImpl::registry() const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return registry_;
 }
 
@@ -491,7 +491,7 @@ absl::StatusOr<std::unique_ptr<Transaction>> DBImpl::Begin() {
     return absl::FailedPreconditionError(
         StrCat("database '", path_, "' is open read-only"));
   }
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   if (txn_open_) {
     return absl::FailedPreconditionError(
         "a write transaction is already open on this database");
@@ -509,7 +509,7 @@ absl::StatusOr<std::unique_ptr<Transaction>> DBImpl::Begin() {
 }
 
 void DBImpl::EndTransaction(NodeId next_node_id, bool leftovers) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   leftovers_ = leftovers_ || leftovers;
   // Ids handed out by a rolled-back transaction may be on disk in the keys
   // family; never hand them out again.
@@ -521,7 +521,7 @@ absl::Status DBImpl::PublishCommit(RevisionInfo info,
                                    std::vector<RegistryEntry> registrations,
                                    const std::vector<std::string>& tags,
                                    uint64_t next_node_id) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   if (!registrations.empty()) {
     auto reg = std::make_shared<Registry>(*registry_);
     for (auto& e : registrations) {
@@ -540,7 +540,7 @@ absl::Status DBImpl::PublishCommit(RevisionInfo info,
 
 absl::StatusOr<std::unique_ptr<Snapshot>> DBImpl::GetSnapshot(
     Revision rev) const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   if (rev >= revisions_.size()) {
     return absl::NotFoundError(StrCat("revision ", rev,
                                       " does not exist (head is ",
@@ -559,7 +559,7 @@ RevisionInfo DBImpl::WithTags(RevisionInfo info) const {
 }
 
 absl::StatusOr<Revision> DBImpl::Resolve(std::string_view name) const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return ResolveLocked(name);
 }
 
@@ -601,7 +601,7 @@ absl::StatusOr<Revision> DBImpl::ResolveLocked(std::string_view name) const {
 }
 
 absl::StatusOr<RevisionInfo> DBImpl::GetRevision(Revision rev) const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   if (rev >= revisions_.size()) {
     return absl::NotFoundError(StrCat("revision ", rev,
                                       " does not exist (head is ",
@@ -611,7 +611,7 @@ absl::StatusOr<RevisionInfo> DBImpl::GetRevision(Revision rev) const {
 }
 
 std::vector<RevisionInfo> DBImpl::Log() const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   std::vector<RevisionInfo> out;
   for (size_t r = revisions_.size(); r-- > 1;) {
     out.push_back(WithTags(revisions_[r]));
@@ -625,7 +625,7 @@ absl::Status DBImpl::Tag(std::string_view name, Revision rev, bool force) {
         StrCat("database '", path_, "' is open read-only"));
   }
   if (auto st = ValidateTagName(name); !st.ok()) return st;
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   if (rev >= revisions_.size()) {
     return absl::NotFoundError(StrCat("revision ", rev, " does not exist"));
   }

@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "critgraph/db.h"
 #include "rocksdb/db.h"
 #include "storage/coding.h"
+#include "storage/mutex.h"
 #include "storage/registry.h"
 
 namespace critgraph::storage {
@@ -122,7 +122,7 @@ class DBImpl : public DB {
 
   std::atomic<Revision> head_{0};
 
-  mutable absl::Mutex mu_;
+  mutable Mutex mu_;
   // revisions_[r] describes revision r; revisions_[0] is the empty root.
   std::vector<RevisionInfo> revisions_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, Revision, std::less<>> tags_ ABSL_GUARDED_BY(mu_);

@@ -85,7 +85,7 @@ absl::Status DBImpl::Verify(VerifyReport* report) const {
   std::vector<RevisionInfo> revisions;
   std::shared_ptr<const Registry> reg;
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     revisions = revisions_;
     reg = registry_;
   }
