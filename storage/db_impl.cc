@@ -154,6 +154,7 @@ absl::Status DBImpl::Init() {
   dbo.wal_recovery_mode =
       rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   dbo.max_background_jobs = 2;
+  dbo.db_write_buffer_size = options_.memtable_budget_bytes;
   dbo.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   if (!read_only_) {
     std::filesystem::create_directories(path_, ec);

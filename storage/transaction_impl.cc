@@ -19,7 +19,7 @@ namespace {
 constexpr size_t kEntryOverhead = 64;  // rough bytes of bookkeeping per op
 // Bound on each in-memory cache of a transaction (key->id, known-alive ids,
 // id->key), so memory stays bounded however large the transaction.
-constexpr size_t kMaxCachedIds = size_t{1} << 21;
+constexpr size_t kMaxCachedIds = size_t{1} << 20;
 
 std::string U64(uint64_t v) {
   std::string s;

@@ -31,6 +31,11 @@ struct Options {
 
   // Memtable size per column family before a flush.
   size_t write_buffer_bytes = size_t{64} << 20;
+
+  // Budget for all memtables together (RocksDB's db_write_buffer_size):
+  // eleven column families at write_buffer_bytes each, twice over while one
+  // flushes, would otherwise let a bulk import hold over 1 GiB in memtables.
+  size_t memtable_budget_bytes = size_t{256} << 20;
 };
 
 // Hard limits; inputs above them are refused with InvalidArgument.
