@@ -3,10 +3,10 @@
 #include "critgraph/adjacency.h"
 
 #include <algorithm>
-#include <atomic>
 #include <thread>
 
 #include "engine/adjacency_internal.h"
+#include "engine/parallel.h"
 #include "storage/str_cat.h"
 
 namespace critgraph {
@@ -374,45 +374,16 @@ absl::StatusOr<std::vector<std::vector<ReachedNode>>> ReachMany(
   const auto& rep = engine::AdjacencyAccess::Rep(adj);
   std::vector<std::vector<ReachedNode>> results(specs.size());
   if (specs.empty()) return results;
-  size_t n = threads > 0 ? static_cast<size_t>(threads)
-                         : std::max(1u, std::thread::hardware_concurrency());
-  n = std::min(n, specs.size());
-
-  std::atomic<size_t> next{0};
-  std::atomic<bool> failed{false};
-  Mutex mu;
-  size_t error_index = specs.size();
-  absl::Status error;
-  auto worker = [&] {
-    engine::ScratchLease s(rep);
-    // Indices are handed out in increasing order and a worker always
-    // finishes the spec it holds, so the lowest failing index is the same as
-    // in a sequential run.
-    while (!failed.load(std::memory_order_relaxed)) {
-      const size_t i = next.fetch_add(1);
-      if (i >= specs.size()) break;
-      auto r = engine::RunSpec(rep, specs[i], *s);
-      if (r.ok()) {
+  auto st = engine::ParallelFor(
+      specs.size(), engine::PoolSize(threads, specs.size()),
+      [&] { return engine::ScratchLease(rep); },
+      [&](auto& state, size_t i) -> absl::Status {
+        auto r = engine::RunSpec(rep, specs[i], *state);
+        if (!r.ok()) return r.status();
         results[i] = *std::move(r);
-        continue;
-      }
-      MutexLock lock(&mu);
-      if (i < error_index) {
-        error_index = i;
-        error = r.status();
-      }
-      failed.store(true, std::memory_order_relaxed);
-    }
-  };
-  if (n == 1) {
-    worker();
-  } else {
-    std::vector<std::thread> pool;
-    pool.reserve(n);
-    for (size_t i = 0; i < n; ++i) pool.emplace_back(worker);
-    for (auto& th : pool) th.join();
-  }
-  if (error_index < specs.size()) return error;
+        return absl::OkStatus();
+      });
+  if (!st.ok()) return st;
   return results;
 }
 

@@ -1,0 +1,66 @@
+// Runs independent queries on a pool of threads with the error semantics of
+// a sequential loop: shared by ReachMany on snapshots and on adjacency
+// snapshots.
+#ifndef CRITGRAPH_ENGINE_PARALLEL_H_
+#define CRITGRAPH_ENGINE_PARALLEL_H_
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "storage/mutex.h"
+
+namespace critgraph::engine {
+
+// The thread count for `threads` (0 = all cores) and `count` tasks.
+inline size_t PoolSize(int threads, size_t count) {
+  size_t n = threads > 0 ? static_cast<size_t>(threads)
+                         : std::max(1u, std::thread::hardware_concurrency());
+  return std::min(n, count);
+}
+
+// Calls run(state, i) for every i in [0, count) on `n` threads, each with its
+// own state from make_state(). Returns the status of the lowest failing i:
+// indices are handed out in increasing order and a worker always finishes
+// the one it holds, so once a failure stops the hand-out every lower index
+// has run, exactly as in a sequential loop.
+template <typename MakeState, typename Run>
+absl::Status ParallelFor(size_t count, size_t n, MakeState make_state,
+                         Run run) {
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  Mutex mu;
+  size_t error_index = count;
+  absl::Status error;
+  auto worker = [&] {
+    auto state = make_state();
+    while (!failed.load(std::memory_order_relaxed)) {
+      const size_t i = next.fetch_add(1);
+      if (i >= count) break;
+      absl::Status st = run(state, i);
+      if (st.ok()) continue;
+      MutexLock lock(&mu);
+      if (i < error_index) {
+        error_index = i;
+        error = std::move(st);
+      }
+      failed.store(true, std::memory_order_relaxed);
+    }
+  };
+  if (n <= 1) {
+    worker();
+  } else {
+    std::vector<std::thread> pool;
+    pool.reserve(n);
+    for (size_t i = 0; i < n; ++i) pool.emplace_back(worker);
+    for (auto& th : pool) th.join();
+  }
+  return error_index < count ? error : absl::OkStatus();
+}
+
+}  // namespace critgraph::engine
+
+#endif  // CRITGRAPH_ENGINE_PARALLEL_H_
