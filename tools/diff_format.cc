@@ -30,7 +30,7 @@ std::string Quoted(const std::string& s) {
 
 std::string ValueText(const PropertyValue& v) {
   std::string out;
-  AppendPropertyValue(&out, v);
+  AppendJsonValue(&out, v);
   return out;
 }
 

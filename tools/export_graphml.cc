@@ -1,6 +1,7 @@
 #include <map>
 #include <set>
 
+#include "critgraph/change.h"
 #include "csv.h"
 #include "export.h"
 #include "json_out.h"
@@ -67,7 +68,7 @@ const char* GraphmlType(CsvType t) {
 std::string GraphmlValue(const PropertyValue& v) {
   if (v.index() == 4) {
     std::string json;
-    AppendPropertyValue(&json, v);  // a JSON array of strings
+    AppendJsonValue(&json, v);  // a JSON array of strings
     return json;
   }
   return PropertyText(v);

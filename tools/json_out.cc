@@ -17,26 +17,6 @@ std::string FormatDouble(double d) {
   return s;
 }
 
-void AppendPropertyValue(std::string* out, const PropertyValue& v) {
-  switch (v.index()) {
-    case 0:
-      AppendJsonString(out, std::get<std::string>(v));
-      break;
-    case 1:
-      *out += std::to_string(std::get<int64_t>(v));
-      break;
-    case 2:
-      *out += FormatDouble(std::get<double>(v));
-      break;
-    case 3:
-      *out += std::get<bool>(v) ? "true" : "false";
-      break;
-    case 4:
-      AppendStringArray(out, std::get<std::vector<std::string>>(v));
-      break;
-  }
-}
-
 void AppendStringArray(std::string* out, const std::vector<std::string>& v) {
   out->push_back('[');
   for (size_t i = 0; i < v.size(); ++i) {
@@ -54,7 +34,7 @@ void AppendProps(std::string* out, const Properties& props) {
     first = false;
     AppendJsonString(out, name);
     out->push_back(':');
-    AppendPropertyValue(out, value);
+    AppendJsonValue(out, value);
   }
   out->push_back('}');
 }

@@ -12,7 +12,6 @@ namespace critgraph::cli {
 // Shortest round-trip form of a double, always with '.' or an exponent.
 std::string FormatDouble(double d);
 
-void AppendPropertyValue(std::string* out, const PropertyValue& v);
 // {"name":value,...} in name order.
 void AppendProps(std::string* out, const Properties& props);
 // {"lang":"text",...} in tag order.
