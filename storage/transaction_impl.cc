@@ -581,6 +581,14 @@ absl::StatusOr<Revision> TransactionImpl::Commit(const CommitInfo& info) {
   return p;
 }
 
+absl::StatusOr<Revision> TransactionImpl::Seal(const CommitInfo&) {
+  return absl::UnimplementedError("Seal");
+}
+
+absl::StatusOr<Revision> TransactionImpl::Publish() {
+  return absl::UnimplementedError("Publish");
+}
+
 void TransactionImpl::Rollback() {
   if (finished_) return;
   bool leftovers = false;

@@ -39,6 +39,9 @@ class TransactionImpl : public Transaction {
   absl::Status RegisterEdgeType(std::string_view name) override;
   absl::StatusOr<Node> GetNode(std::string_view key) override;
   absl::StatusOr<Revision> Commit(const CommitInfo& info) override;
+  absl::StatusOr<Revision> Seal(const CommitInfo& info) override;
+  absl::StatusOr<Revision> Publish() override;
+  size_t sealed_revisions() const override { return sealed_.size(); }
   void Rollback() override;
 
  private:
@@ -82,6 +85,7 @@ class TransactionImpl : public Transaction {
   NodeId next_node_id_;
   const NodeId first_new_id_;  // ids >= this were allocated here
   bool finished_ = false;
+  std::vector<RevisionInfo> sealed_;
   int flushes_ = 0;
 
   // The new revision's running totals, exact after every flush.

@@ -55,13 +55,35 @@ class Transaction {
   // Reads through the transaction's view.
   virtual absl::StatusOr<Node> GetNode(std::string_view key) = 0;
 
-  // Atomically and durably creates the new revision. Returns its number.
+  // Atomically and durably creates the new revision (after any sealed ones:
+  // Seal(info) then Publish()). Returns its number.
   // InvalidArgument for bad CommitInfo (effective date, tag name),
   // AlreadyExists for a tag that exists; in both cases nothing is committed
   // and the transaction stays open so the caller can fix and retry.
   virtual absl::StatusOr<Revision> Commit(const CommitInfo& info) = 0;
 
-  // Discards everything staged.
+  // Closes the pending revision without publishing it and begins the next
+  // one on top of it: later operations are staged as the new
+  // pending_revision(), one higher. Sealed revisions stay invisible to every
+  // reader until Commit (or Publish) makes them visible together with one
+  // durable head move; Rollback, destroying the transaction, or a crash
+  // discards all of them. This is how a file holding many revisions is
+  // imported all or nothing without copying the database.
+  // Validates `info` as Commit does (InvalidArgument, or AlreadyExists also
+  // for a tag an earlier sealed revision takes); on error nothing changes and
+  // the transaction stays open. Returns the sealed revision's number.
+  virtual absl::StatusOr<Revision> Seal(const CommitInfo& info) = 0;
+
+  // Publishes the sealed revisions, atomically and durably, and finishes the
+  // transaction; returns the newest. FailedPrecondition if nothing is sealed
+  // or operations were staged after the last Seal (Commit or Rollback
+  // them). If the final write fails, everything is rolled back.
+  virtual absl::StatusOr<Revision> Publish() = 0;
+
+  // Revisions sealed and not yet published.
+  virtual size_t sealed_revisions() const = 0;
+
+  // Discards everything staged and sealed.
   virtual void Rollback() = 0;
 };
 
