@@ -11,7 +11,7 @@
 
 #include "bench/harness.h"
 #include "bench/synthetic.h"
-#include "critgraph/change.h"
+#include "critgraph/io/change_stream.h"
 #include "critgraph/db.h"
 
 namespace cb = critgraph::bench;
@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
     std::string line;
     stats = cb::GeneratePrefix(
         *config, max_revs, [&](const critgraph::ChangeOp& op) -> absl::Status {
-          line = critgraph::ToChangeLine(op);
+          line = critgraph::io::ToChangeLine(op);
           line += '\n';
           if (std::fwrite(line.data(), 1, line.size(), f) != line.size()) {
             return absl::InternalError("write failed");
@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
             txn.reset();
             return r.status();
           }
-          return critgraph::ApplyChange(*txn, op);
+          return critgraph::io::ApplyChange(*txn, op);
         });
   }
   if (!stats.ok()) {

@@ -11,6 +11,7 @@
 #include <map>
 
 #include "critgraph/diff.h"
+#include "critgraph/io/change_stream.h"
 #include "critgraph/traversal.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/slice_transform.h"
@@ -476,7 +477,7 @@ absl::StatusOr<Dataset> EnsureDataset(const SynthConfig& config) {
         std::fprintf(stderr, "[bench]   committed r%llu (%.0fs)\n",
                      static_cast<unsigned long long>(*rev), Now() - t0);
       }
-    } else if (auto st = ApplyChange(*txn, op); !st.ok()) {
+    } else if (auto st = io::ApplyChange(*txn, op); !st.ok()) {
       return st;
     }
     double b = Now();
@@ -521,7 +522,7 @@ absl::Status EnsureJsonl(const Dataset& d) {
   if (!f) return absl::InternalError(StrCat("cannot write ", tmp));
   std::string line;
   auto st = Generate(d.config, [&](const ChangeOp& op) -> absl::Status {
-    line = ToChangeLine(op);
+    line = io::ToChangeLine(op);
     line += '\n';
     if (std::fwrite(line.data(), 1, line.size(), f) != line.size()) {
       return absl::InternalError("write jsonl");

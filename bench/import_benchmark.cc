@@ -1,6 +1,6 @@
 // Bulk import of the whole synthetic stream (CRITGRAPH_BENCH_SIZE) into a
 // fresh store per iteration: critgraph from JSONL (parse + apply), critgraph
-// through the API (generator -> ApplyChange), SQLite and raw RocksDB from
+// through the API (generator -> io::ApplyChange), SQLite and raw RocksDB from
 // the same generator, and the generator alone (its cost is inside the
 // API figures). Peak RSS (getrusage ru_maxrss) is process-wide: the JSONL
 // import runs first, so its figure is its own.
@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "bench/bench_util.h"
+#include "critgraph/io/change_stream.h"
 #include "storage/str_cat.h"
 
 namespace critgraph::bench {
@@ -41,7 +42,7 @@ absl::Status ImportCritgraph(bool json, uint64_t* ops) {
       return r.status();
     }
     ++*ops;
-    return ApplyChange(*txn, op);
+    return io::ApplyChange(*txn, op);
   };
   if (!json) return Generate(g_data.config, apply).status();
   std::FILE* f = std::fopen(g_data.jsonl_path().c_str(), "r");
@@ -52,7 +53,7 @@ absl::Status ImportCritgraph(bool json, uint64_t* ops) {
   absl::Status st;
   while (st.ok() && (n = getline(&line, &cap, f)) > 0) {
     if (line[n - 1] == '\n') --n;
-    auto op = ParseChangeLine(std::string_view(line, n));
+    auto op = io::ParseChangeLine(std::string_view(line, n));
     st = op.ok() ? apply(*op) : op.status();
   }
   free(line);

@@ -402,55 +402,6 @@ class Differ {
   DiffResult result_;
 };
 
-// ---- JSON. ----
-
-template <typename T, typename AppendFn>
-void AppendOldNew(std::string* out, const std::optional<T>& before,
-                  const std::optional<T>& after, AppendFn append) {
-  out->append("{\"old\":");
-  if (before) {
-    append(out, *before);
-  } else {
-    out->append("null");
-  }
-  out->append(",\"new\":");
-  if (after) {
-    append(out, *after);
-  } else {
-    out->append("null");
-  }
-  out->push_back('}');
-}
-
-void AppendStr(std::string* out, const std::string& s) {
-  AppendJsonString(out, s);
-}
-
-void AppendPropChanges(std::string* out,
-                       const std::vector<PropertyChange>& props) {
-  out->append("\"props\":{");
-  bool first = true;
-  for (const auto& p : props) {
-    if (!first) out->push_back(',');
-    first = false;
-    AppendJsonString(out, p.name);
-    out->push_back(':');
-    AppendOldNew(out, p.before, p.after, AppendJsonValue);
-  }
-  out->push_back('}');
-}
-
-void AppendEdgeId(std::string* out, const std::string& from,
-                  const std::string& type, const std::string& to) {
-  out->push_back('[');
-  AppendJsonString(out, from);
-  out->push_back(',');
-  AppendJsonString(out, type);
-  out->push_back(',');
-  AppendJsonString(out, to);
-  out->push_back(']');
-}
-
 }  // namespace
 
 // ---- DiffResult. ----
@@ -547,78 +498,6 @@ std::vector<ChangeOp> DiffResult::ToPatch() const {
     ops.push_back(std::move(op));
   }
   return ops;
-}
-
-std::string DiffResult::ToJson() const {
-  std::string out;
-  StrAppend(&out, "{\"from\":", from, ",\"to\":", to, ",\"nodes\":{");
-  auto key_list = [&](const char* name, const std::vector<Node>& nodes) {
-    StrAppend(&out, "\"", name, "\":[");
-    for (size_t i = 0; i < nodes.size(); ++i) {
-      if (i) out.push_back(',');
-      AppendJsonString(&out, nodes[i].key);
-    }
-    out.push_back(']');
-  };
-  key_list("added", nodes_added);
-  out.push_back(',');
-  key_list("removed", nodes_removed);
-  out.append(",\"modified\":[");
-  for (size_t i = 0; i < nodes_modified.size(); ++i) {
-    const NodeChange& c = nodes_modified[i];
-    if (i) out.push_back(',');
-    out.append("{\"key\":");
-    AppendJsonString(&out, c.key);
-    out.append(",\"changes\":{");
-    bool need_comma = false;
-    if (c.kind_before != c.kind_after) {
-      out.append("\"kind\":");
-      AppendOldNew(&out, std::optional<std::string>(c.kind_before),
-                   std::optional<std::string>(c.kind_after), AppendStr);
-      need_comma = true;
-    }
-    if (!c.names.empty()) {
-      if (need_comma) out.push_back(',');
-      out.append("\"names\":{");
-      for (size_t j = 0; j < c.names.size(); ++j) {
-        if (j) out.push_back(',');
-        AppendJsonString(&out, c.names[j].lang);
-        out.push_back(':');
-        AppendOldNew(&out, c.names[j].before, c.names[j].after, AppendStr);
-      }
-      out.push_back('}');
-      need_comma = true;
-    }
-    if (!c.props.empty()) {
-      if (need_comma) out.push_back(',');
-      AppendPropChanges(&out, c.props);
-    }
-    out.append("}}");
-  }
-  out.append("]},\"edges\":{");
-  auto edge_list = [&](const char* name, const std::vector<Edge>& edges) {
-    StrAppend(&out, "\"", name, "\":[");
-    for (size_t i = 0; i < edges.size(); ++i) {
-      if (i) out.push_back(',');
-      AppendEdgeId(&out, edges[i].from, edges[i].type, edges[i].to);
-    }
-    out.push_back(']');
-  };
-  edge_list("added", edges_added);
-  out.push_back(',');
-  edge_list("removed", edges_removed);
-  out.append(",\"modified\":[");
-  for (size_t i = 0; i < edges_modified.size(); ++i) {
-    const EdgeChange& c = edges_modified[i];
-    if (i) out.push_back(',');
-    out.append("{\"edge\":");
-    AppendEdgeId(&out, c.id.from, c.id.type, c.id.to);
-    out.append(",\"changes\":{");
-    if (!c.props.empty()) AppendPropChanges(&out, c.props);
-    out.append("}}");
-  }
-  out.append("]}}");
-  return out;
 }
 
 // ---- Entry points. ----

@@ -1,4 +1,4 @@
-#include "common.h"
+#include "python/common.h"
 
 #include <cstdint>
 #include <limits>

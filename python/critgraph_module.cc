@@ -1,7 +1,7 @@
 // The `critgraph` Python module (pybind11). API: docs/PYTHON.md and
 // python/critgraph.pyi.
-#include "common.h"
-#include "db_classes.h"
+#include "python/common.h"
+#include "python/db_classes.h"
 
 PYBIND11_MODULE(critgraph, m) {
   namespace cp = critgraph::python;

@@ -1,10 +1,7 @@
 // critgraph.open, DB and Snapshot.
-#include <filesystem>
-#include <fstream>
-
-#include "common.h"
-#include "db_classes.h"
-#include "export.h"  // tools/: the CLI's exporters (public API only)
+#include "critgraph/io/export.h"
+#include "python/common.h"
+#include "python/db_classes.h"
 
 namespace critgraph::python {
 
@@ -70,40 +67,6 @@ py::list ReachedToPy(const std::vector<ReachedNode>& r, bool parents) {
     }
   }
   return l;
-}
-
-absl::Status ExportTo(const Snapshot& s, const std::string& path,
-                      const std::string& format) {
-  if (format == "csv") {
-    std::error_code ec;
-    std::filesystem::create_directories(path, ec);
-    if (ec) return absl::InvalidArgumentError("cannot create " + path);
-    std::ofstream nodes(path + "/nodes.csv", std::ios::binary);
-    std::ofstream edges(path + "/edges.csv", std::ios::binary);
-    if (!nodes || !edges) {
-      return absl::InvalidArgumentError("cannot write in " + path);
-    }
-    auto st = cli::ExportCsv(s, nodes, edges);
-    if (!st.ok()) return st;
-    nodes.close();
-    edges.close();
-    if (!nodes || !edges) return absl::InternalError("write error in " + path);
-    return absl::OkStatus();
-  }
-  std::ofstream out(path, std::ios::binary);
-  if (!out) return absl::InvalidArgumentError("cannot write " + path);
-  absl::Status st;
-  if (format == "jsonl") {
-    st = cli::ExportJsonl(s, out);
-  } else if (format == "graphml") {
-    st = cli::ExportGraphml(s, out);
-  } else {
-    st = cli::ExportDot(s, out);
-  }
-  if (!st.ok()) return st;
-  out.close();
-  if (!out) return absl::InternalError("write error in " + path);
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -251,6 +214,33 @@ DbClass RegisterDb(py::module_& m) {
           "Nodes reachable from `sources` as [(key, depth)] sorted by "
           "(depth, key); with parents=True [(key, depth, parent)].")
       .def(
+          "reach_many",
+          [](PySnapshot& s, py::iterable sources_list,
+             const std::string& direction, py::object edge_types,
+             py::object kinds, std::optional<int64_t> max_depth,
+             int threads) {
+            std::vector<ReachSpec> specs;
+            for (py::handle sources : sources_list) {
+              specs.push_back(MakeReachSpec(sources, direction, edge_types,
+                                            kinds, max_depth));
+            }
+            if (threads < 0) RaiseInvalid("threads must be >= 0");
+            auto r = s.Run([&](const Snapshot& snap) {
+              return ReachMany(snap, specs, threads);
+            });
+            py::list out;
+            for (const auto& one : r) out.append(ReachedToPy(one, false));
+            return out;
+          },
+          py::arg("sources_list"), py::arg("direction") = "out",
+          py::arg("edge_types") = py::none(), py::arg("kinds") = py::none(),
+          py::arg("max_depth") = py::none(), py::arg("threads") = 0,
+          "One reach per element of `sources_list` (each a key or a list of "
+          "keys), run in parallel on `threads` worker threads (0 = the "
+          "hardware's) with the GIL released; [[(key, depth)]] in the order "
+          "of `sources_list`, each as reach() returns it. On error, the error "
+          "of the first failing element.")
+      .def(
           "neighbourhood",
           [](PySnapshot& s, const std::string& key, int64_t k,
              const std::string& direction, py::object edge_types,
@@ -287,13 +277,13 @@ DbClass RegisterDb(py::module_& m) {
           "export",
           [](PySnapshot& s, const std::string& path,
              const std::string& format) {
-            if (format != "jsonl" && format != "csv" && format != "graphml" &&
-                format != "dot") {
+            auto f = io::ParseExportFormat(format);
+            if (!f) {
               RaiseInvalid("unknown export format '" + format +
                            "' (jsonl, csv, graphml or dot)");
             }
             s.RunStatus([&](const Snapshot& snap) {
-              return ExportTo(snap, path, format);
+              return io::ExportToPath(snap, *f, path);
             });
           },
           py::arg("path"), py::arg("format") = "jsonl",

@@ -6,7 +6,7 @@
 #include <string>
 #include <utility>
 
-#include "common.h"
+#include "python/common.h"
 
 namespace critgraph::python {
 

@@ -1,6 +1,7 @@
 // DB.diff -> Diff, DB.reach_diff -> ReachDiff.
-#include "common.h"
-#include "db_classes.h"
+#include "critgraph/io/diff_format.h"
+#include "python/common.h"
+#include "python/db_classes.h"
 
 namespace critgraph::python {
 
@@ -73,24 +74,17 @@ void RegisterDiff(py::module_& m, DbClass& db) {
           "Counts: {'nodes': {'added', 'removed', 'modified'}, 'edges': {...}, "
           "'nodes_by_kind': {kind: {...}}, 'edges_by_type': {type: {...}}}.")
       .def(
-          "to_json", [](const PyDiff& d) { return d.r.ToJson(); },
+          "to_json", [](const PyDiff& d) { return io::DiffJson(d.r); },
           "The JSON text of `critgraph diff --format json` (one line).")
       .def(
           "to_dict",
           [](const PyDiff& d) {
-            return py::module_::import("json").attr("loads")(d.r.ToJson());
+            return py::module_::import("json").attr("loads")(io::DiffJson(d.r));
           },
           "json.loads(to_json()).")
       .def(
           "to_jsonl",
-          [](const PyDiff& d) {
-            std::string out;
-            for (const auto& op : d.r.ToPatch()) {
-              out += ToChangeLine(op);
-              out += '\n';
-            }
-            return out;
-          },
+          [](const PyDiff& d) { return io::DiffPatchLines(d.r); },
           "The patch as change-stream lines (each ending in a newline), "
           "without a commit line; see docs/FORMATS.md.")
       .def("__repr__", [](const PyDiff& d) {

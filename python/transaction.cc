@@ -1,12 +1,8 @@
-// DB.transaction -> Transaction, DB.import_jsonl.
-#include <stdlib.h>
-
-#include <filesystem>
-#include <fstream>
-#include <set>
-
-#include "common.h"
-#include "db_classes.h"
+// DB.transaction -> Transaction, DB.import_jsonl, DB.import_csv.
+#include "critgraph/io/change_stream.h"
+#include "critgraph/io/import.h"
+#include "python/common.h"
+#include "python/db_classes.h"
 
 namespace critgraph::python {
 
@@ -120,215 +116,19 @@ CommitInfo MakeInfo(const std::string& message, py::handle tag,
   return info;
 }
 
-// ------------------------------------------------------------ import_jsonl
-
-bool IsBlank(const std::string& line) {
-  for (char c : line) {
-    if (c != ' ' && c != '\t' && c != '\r') return false;
-  }
-  return true;
-}
-
-// Input errors become InvalidArgument "file:line: reason", as in the CLI.
-absl::Status AtLine(const std::string& file, uint64_t line,
-                    const absl::Status& st) {
-  std::string msg =
-      file + ":" + std::to_string(line) + ": " + std::string(st.message());
-  switch (st.code()) {
-    case absl::StatusCode::kInvalidArgument:
-    case absl::StatusCode::kNotFound:
-    case absl::StatusCode::kAlreadyExists:
-    case absl::StatusCode::kOutOfRange:
-      return absl::InvalidArgumentError(msg);
-    default:
-      return absl::Status(st.code(), msg);
-  }
-}
-
-// Calls fn(line_number, op) for every non-blank line; stops at the first
-// error.
-template <typename Fn>
-absl::Status ForEachOp(const std::string& file, Fn fn) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(file + ": cannot open");
-  std::string line;
-  uint64_t n = 0;
-  while (std::getline(in, line)) {
-    ++n;
-    if (line.size() > kMaxChangeLineBytes) {
-      return absl::InvalidArgumentError(
-          file + ":" + std::to_string(n) + ": line is longer than " +
-          std::to_string(kMaxChangeLineBytes) + " bytes; refused");
-    }
-    if (IsBlank(line)) continue;
-    auto op = ParseChangeLine(line);
-    if (!op.ok()) return AtLine(file, n, op.status());
-    if (auto st = fn(n, *op); !st.ok()) return st;
-  }
-  if (in.bad()) {
-    return absl::InvalidArgumentError(file + ": read error after line " +
-                                      std::to_string(n));
-  }
-  return absl::OkStatus();
-}
-
-struct ImportArgs {
-  std::string file;
-  CommitInfo trailing;                // for ops after the last commit line
-  std::optional<std::string> author;  // fills in commit lines without one
-};
-
-// Parses every line and checks tags; returns the number of revisions.
-absl::StatusOr<uint64_t> Scan(const DB& db, const ImportArgs& args) {
-  std::set<std::string> tags;
-  for (const auto& r : db.Log()) tags.insert(r.tags.begin(), r.tags.end());
-  uint64_t commits = 0, trailing = 0;
-  auto st = ForEachOp(args.file, [&](uint64_t line, const ChangeOp& op) {
-    if (op.kind != ChangeOp::Kind::kCommit) {
-      ++trailing;
-      return absl::OkStatus();
-    }
-    ++commits;
-    trailing = 0;
-    for (const auto& t : op.commit.tags) {
-      if (!tags.insert(t).second) {
-        return absl::InvalidArgumentError(args.file + ":" +
-                                          std::to_string(line) + ": tag '" + t +
-                                          "' already exists");
-      }
-    }
-    return absl::OkStatus();
-  });
-  if (!st.ok()) return st;
-  if (trailing > 0) {
-    for (const auto& t : args.trailing.tags) {
-      if (!tags.insert(t).second) {
-        return absl::InvalidArgumentError("tag '" + t + "' already exists");
-      }
-    }
-  }
-  return commits + (trailing > 0 ? 1 : 0);
-}
-
-// Applies the file to `db`, one transaction per commit line (and one for
-// trailing ops). Rolls back the open transaction on error.
-absl::Status Replay(DB& db, const ImportArgs& args,
-                    std::vector<Revision>* revisions) {
-  std::unique_ptr<Transaction> txn;
-  uint64_t pending = 0;
-  auto ensure = [&]() -> absl::Status {
-    if (txn) return absl::OkStatus();
-    auto t = db.Begin();
-    if (!t.ok()) return t.status();
-    txn = *std::move(t);
-    return absl::OkStatus();
-  };
-  auto commit = [&](CommitInfo info, uint64_t line) -> absl::Status {
-    if (auto st = ensure(); !st.ok()) return st;
-    if (info.author.empty() && args.author) info.author = *args.author;
-    auto rev = txn->Commit(info);
-    if (!rev.ok()) {
-      if (line == 0) {
-        return absl::Status(rev.status().code(),
-                            args.file + ": trailing revision: " +
-                                std::string(rev.status().message()));
-      }
-      return AtLine(args.file, line, rev.status());
-    }
-    revisions->push_back(*rev);
-    txn.reset();
-    pending = 0;
-    return absl::OkStatus();
-  };
-  auto st = ForEachOp(args.file, [&](uint64_t line, const ChangeOp& op) {
-    if (op.kind == ChangeOp::Kind::kCommit) return commit(op.commit, line);
-    if (auto s = ensure(); !s.ok()) return s;
-    if (auto s = ApplyChange(*txn, op); !s.ok())
-      return AtLine(args.file, line, s);
-    ++pending;
-    return absl::OkStatus();
-  });
-  if (st.ok() && pending > 0) st = commit(args.trailing, 0);
-  if (txn) txn->Rollback();
-  return st;
-}
-
-// Copies HEAD of `src` into the empty `dst` as one revision.
-absl::Status SeedFrom(const DB& src, DB& dst) {
-  auto snap = src.GetSnapshot(src.Head());
-  if (!snap.ok()) return snap.status();
-  auto txn = dst.Begin();
-  if (!txn.ok()) return txn.status();
-  for (const auto& k : (*snap)->NodeKinds()) {
-    if (auto st = (*txn)->RegisterNodeKind(k); !st.ok()) return st;
-  }
-  for (const auto& t : (*snap)->EdgeTypes()) {
-    if (auto st = (*txn)->RegisterEdgeType(t); !st.ok()) return st;
-  }
-  auto st =
-      (*snap)->ForEachNode([&](const Node& n) { return (*txn)->PutNode(n); });
-  if (!st.ok()) return st;
-  st = (*snap)->ForEachEdge([&](const Edge& e) { return (*txn)->PutEdge(e); });
-  if (!st.ok()) return st;
-  return (*txn)->Commit(CommitInfo{}).status();
-}
-
-// Replays into a scratch copy of HEAD first, so that an input error in a
-// later revision is found before anything is committed.
-absl::Status DryRun(const DB& db, const ImportArgs& args) {
-  std::error_code ec;
-  auto base = std::filesystem::temp_directory_path(ec);
-  if (ec) base = "/tmp";
-  std::string dir = (base / "critgraph-py-import-XXXXXX").string();
-  if (mkdtemp(dir.data()) == nullptr) {
-    return absl::InternalError("cannot create a temporary directory in " +
-                               base.string());
-  }
-  absl::Status st;
-  {
-    Options options;
-    options.sync = false;
-    auto scratch = DB::Open(dir + "/db", options);
-    if (!scratch.ok()) {
-      st = scratch.status();
-    } else {
-      if (db.Head() > 0) {
-        st = SeedFrom(db, **scratch);
-        if (!st.ok()) {
-          st = absl::Status(
-              st.code(), "preparing the dry run: " + std::string(st.message()));
-        }
-      }
-      std::vector<Revision> ignored;
-      if (st.ok()) st = Replay(**scratch, args, &ignored);
-    }
-  }
-  std::filesystem::remove_all(dir, ec);
-  return st;
-}
-
-absl::StatusOr<std::vector<Revision>> Import(DB& db, const ImportArgs& args,
-                                             bool atomic) {
-  auto revisions = Scan(db, args);
-  if (!revisions.ok()) return revisions.status();
-  std::vector<Revision> out;
-  if (*revisions == 0) return out;
-  if (atomic && *revisions > 1) {
-    if (auto st = DryRun(db, args); !st.ok()) return st;
-  }
-  Revision head_before = db.Head();
-  auto st = Replay(db, args, &out);
-  if (!st.ok()) {
-    if (!out.empty()) {
-      return absl::Status(
-          st.code(), std::string(st.message()) + " [revisions " +
-                         std::to_string(head_before + 1) + ".." +
-                         std::to_string(out.back()) +
-                         " of this import were committed before the failure]");
-    }
-    return st;
-  }
-  return out;
+// The import options shared by import_jsonl and import_csv.
+io::ImportOptions MakeImportOptions(std::optional<std::string> message,
+                                    py::handle tag,
+                                    std::optional<std::string> effective,
+                                    std::optional<std::string> author) {
+  io::ImportOptions opts;
+  opts.message = std::move(message);
+  auto tags = Tags(tag);
+  if (tags.size() > 1) RaiseInvalid("an import takes at most one tag");
+  if (!tags.empty()) opts.tag = tags[0];
+  opts.effective = std::move(effective);
+  opts.default_author = author.value_or("");
+  return opts;
 }
 
 }  // namespace
@@ -408,10 +208,10 @@ void RegisterTransaction(py::module_& m, DbClass& db) {
       .def(
           "apply",
           [](PyTransaction& t, const std::string& line) {
-            auto op = ParseChangeLine(line);
+            auto op = io::ParseChangeLine(line);
             if (!op.ok()) Raise(op.status());
             t.RunStatus(
-                [&](Transaction& txn) { return ApplyChange(txn, *op); });
+                [&](Transaction& txn) { return io::ApplyChange(txn, *op); });
           },
           py::arg("line"),
           "Applies one change-stream line (not a commit line).")
@@ -486,23 +286,59 @@ void RegisterTransaction(py::module_& m, DbClass& db) {
       [](PyDB& d, const std::string& path, std::optional<std::string> message,
          py::object tag, std::optional<std::string> effective,
          std::optional<std::string> author, bool atomic) {
-        ImportArgs args;
-        args.file = path;
-        args.trailing.message = message ? *message : "import " + path;
-        args.trailing.tags = Tags(tag);
-        args.trailing.effective_date = std::move(effective);
-        args.trailing.author = author.value_or("");
-        args.author = std::move(author);
-        return d.Run([&](DB& db) { return Import(db, args, atomic); });
+        io::ImportOptions opts =
+            MakeImportOptions(std::move(message), tag, std::move(effective),
+                              std::move(author));
+        opts.atomic = atomic;
+        auto r = d.Run(
+            [&](DB& db) { return io::ImportChangeStreamFile(db, path, opts); });
+        return r.revisions;
       },
       py::arg("path"), py::arg("message") = py::none(),
       py::arg("tag") = py::none(), py::arg("effective") = py::none(),
       py::arg("author") = py::none(), py::arg("atomic") = true,
       "Imports a JSONL change stream: one revision per commit line (plus one "
       "for ops after the last commit line, with message/tag/effective/author). "
-      "Returns the new revision numbers. InvalidInputError naming file:line "
-      "on bad input; nothing is committed then (with atomic=False, revisions "
-      "before the bad one stay committed).");
+      "Returns the new revision numbers. One pass, one transaction, all "
+      "revisions published together: InvalidInputError naming file:line on "
+      "bad input, and nothing is committed then (with atomic=False each "
+      "revision is published at its commit line, so those before the bad one "
+      "stay committed).");
+
+  db.def(
+      "import_csv",
+      [](PyDB& d, std::optional<std::string> dir,
+         std::optional<std::string> nodes, std::optional<std::string> edges,
+         std::optional<std::string> message, py::object tag,
+         std::optional<std::string> effective,
+         std::optional<std::string> author) {
+        if (dir && (nodes || edges)) {
+          RaiseInvalid("give dir or nodes/edges, not both");
+        }
+        io::CsvFiles files{std::move(nodes), std::move(edges)};
+        if (dir) {
+          auto found = io::CsvFilesInDir(*dir);
+          if (!found.ok()) Raise(found.status());
+          files = *found;
+        }
+        if (!files.nodes && !files.edges) {
+          RaiseInvalid("import_csv needs dir, or nodes and/or edges");
+        }
+        io::ImportOptions opts =
+            MakeImportOptions(std::move(message), tag, std::move(effective),
+                              std::move(author));
+        auto r = d.Run([&](DB& db) { return io::ImportCsv(db, files, opts); });
+        return r.revisions.front();
+      },
+      py::arg("dir") = py::none(), py::arg("nodes") = py::none(),
+      py::arg("edges") = py::none(), py::arg("message") = py::none(),
+      py::arg("tag") = py::none(), py::arg("effective") = py::none(),
+      py::arg("author") = py::none(),
+      "Imports CSV files (docs/FORMATS.md, \"CSV\") as one revision, as "
+      "`critgraph import --format csv` does: `dir` holding nodes.csv and/or "
+      "edges.csv, or the files as nodes=/edges=. Node kinds and edge types "
+      "are registered if new. Returns the new revision. InvalidInputError "
+      "naming file:line on bad input; nothing is committed then.");
 }
 
 }  // namespace critgraph::python

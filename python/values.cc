@@ -2,7 +2,7 @@
 // NodeChange and EdgeChange.
 #include <ctime>
 
-#include "common.h"
+#include "python/common.h"
 
 namespace critgraph::python {
 

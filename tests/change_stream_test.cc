@@ -1,13 +1,13 @@
 #include <random>
 
-#include "critgraph/change.h"
+#include "critgraph/io/change_stream.h"
 #include "gtest/gtest.h"
 
 namespace critgraph {
 namespace {
 
 TEST(ChangeStream, ParsesEveryOp) {
-  auto n = ParseChangeLine(
+  auto n = io::ParseChangeLine(
       R"({"op":"node","key":"us-cet/ai","kind":"foreign_list_entry","names":{"en":"Artificial Intelligence","ja":"人工知能"},"props":{"rank":6,"w":0.5,"ok":true,"tags":["a","b"],"s":"x"}})");
   ASSERT_TRUE(n.ok()) << n.status();
   EXPECT_EQ(n->kind, ChangeOp::Kind::kNode);
@@ -17,21 +17,21 @@ TEST(ChangeStream, ParsesEveryOp) {
   EXPECT_EQ(std::get<bool>(n->node.props.at("ok")), true);
   EXPECT_EQ(std::get<std::vector<std::string>>(n->node.props.at("tags")).size(),
             2u);
-  auto e = ParseChangeLine(
+  auto e = io::ParseChangeLine(
       R"({"op":"edge","from":"a","type":"part_of","to":"b","props":{}})");
   ASSERT_TRUE(e.ok());
   EXPECT_EQ(e->edge.to, "b");
-  auto c = ParseChangeLine(
+  auto c = io::ParseChangeLine(
       R"({"op":"commit","message":"m","tag":"t","effective":"2024-02-12","author":"x"})");
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->commit.tags, std::vector<std::string>{"t"});
   EXPECT_EQ(c->commit.effective_date, "2024-02-12");
-  auto r = ParseChangeLine(R"({"op":"register","edge_type":"funds"})");
+  auto r = io::ParseChangeLine(R"({"op":"register","edge_type":"funds"})");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->kind, ChangeOp::Kind::kRegisterEdgeType);
-  EXPECT_EQ(ParseChangeLine(R"({"op":"del_node","key":"k"})")->key, "k");
+  EXPECT_EQ(io::ParseChangeLine(R"({"op":"del_node","key":"k"})")->key, "k");
   EXPECT_EQ(
-      ParseChangeLine(R"({"op":"del_edge","from":"a","type":"t","to":"b"})")
+      io::ParseChangeLine(R"({"op":"del_edge","from":"a","type":"t","to":"b"})")
           ->kind,
       ChangeOp::Kind::kDeleteEdge);
 }
@@ -61,13 +61,13 @@ TEST(ChangeStream, RejectsBadInputWithReason) {
       {"{\"op\":\"node\",\"key\":\"\xff\",\"kind\":\"x\"}", "UTF-8"},
   };
   for (const auto& c : cases) {
-    auto st = ParseChangeLine(c.line).status();
+    auto st = io::ParseChangeLine(c.line).status();
     EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << c.line;
     EXPECT_NE(std::string(st.message()).find(c.reason), std::string::npos)
         << c.line << " -> " << st.message();
   }
-  std::string huge(kMaxChangeLineBytes + 1, ' ');
-  EXPECT_FALSE(ParseChangeLine(huge).ok());
+  std::string huge(io::kMaxChangeLineBytes + 1, ' ');
+  EXPECT_FALSE(io::ParseChangeLine(huge).ok());
 }
 
 TEST(ChangeStream, WriteThenParseIsIdentity) {
@@ -82,9 +82,9 @@ TEST(ChangeStream, WriteThenParseIsIdentity) {
     op.node.props["whole"] = 3.0;
     op.node.props["neg"] = -static_cast<int64_t>(rng());
     op.node.props["l"] = std::vector<std::string>{"x", ""};
-    std::string line = ToChangeLine(op);
+    std::string line = io::ToChangeLine(op);
     EXPECT_EQ(line.find('\n'), std::string::npos);
-    auto back = ParseChangeLine(line);
+    auto back = io::ParseChangeLine(line);
     ASSERT_TRUE(back.ok()) << back.status() << " " << line;
     EXPECT_EQ(*back, op);
   }
@@ -93,7 +93,7 @@ TEST(ChangeStream, WriteThenParseIsIdentity) {
   c.commit.message = "m";
   c.commit.tags = {"t"};
   c.commit.effective_date = "2022-02-08";
-  EXPECT_EQ(*ParseChangeLine(ToChangeLine(c)), c);
+  EXPECT_EQ(*io::ParseChangeLine(io::ToChangeLine(c)), c);
 }
 
 }  // namespace

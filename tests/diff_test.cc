@@ -8,6 +8,8 @@
 #include <set>
 
 #include "critgraph/critgraph.h"
+#include "critgraph/io/change_stream.h"
+#include "critgraph/io/diff_format.h"
 #include "gtest/gtest.h"
 #include "rocksdb/perf_context.h"
 #include "rocksdb/perf_level.h"
@@ -72,7 +74,7 @@ History BuildHistory(uint64_t seed, int revisions, int ops_per_rev,
 }
 
 std::string Show(const absl::StatusOr<DiffResult>& d) {
-  return d.ok() ? d->ToJson() : d.status().ToString();
+  return d.ok() ? io::DiffJson(*d) : d.status().ToString();
 }
 
 // Loads `s` into a fresh revision of `db` through the change-stream ops.
@@ -82,13 +84,13 @@ void Load(DB& db, const ModelState& s) {
     ChangeOp op;
     op.kind = ChangeOp::Kind::kNode;
     op.node = n;
-    ASSERT_TRUE(ApplyChange(*txn, op).ok());
+    ASSERT_TRUE(io::ApplyChange(*txn, op).ok());
   }
   for (const auto& [id, e] : s.edges) {
     ChangeOp op;
     op.kind = ChangeOp::Kind::kEdge;
     op.edge = e;
-    ASSERT_TRUE(ApplyChange(*txn, op).ok());
+    ASSERT_TRUE(io::ApplyChange(*txn, op).ok());
   }
   ASSERT_TRUE(txn->Commit({.message = "load"}).ok());
 }
@@ -99,15 +101,15 @@ void ApplyPatch(DB& db, const std::vector<ChangeOp>& ops, bool as_text) {
   for (const auto& op : ops) {
     ASSERT_NE(op.kind, ChangeOp::Kind::kCommit);
     if (as_text) {
-      std::string line = ToChangeLine(op);
-      auto parsed = ParseChangeLine(line);
+      std::string line = io::ToChangeLine(op);
+      auto parsed = io::ParseChangeLine(line);
       ASSERT_TRUE(parsed.ok()) << parsed.status() << " in " << line;
       ASSERT_TRUE(*parsed == op) << line;
-      auto st = ApplyChange(*txn, *parsed);
+      auto st = io::ApplyChange(*txn, *parsed);
       ASSERT_TRUE(st.ok()) << st << " applying " << line;
     } else {
-      auto st = ApplyChange(*txn, op);
-      ASSERT_TRUE(st.ok()) << st << " applying " << ToChangeLine(op);
+      auto st = io::ApplyChange(*txn, op);
+      ASSERT_TRUE(st.ok()) << st << " applying " << io::ToChangeLine(op);
     }
   }
   ASSERT_TRUE(txn->Commit({.message = "patch"}).ok());
@@ -136,7 +138,7 @@ TEST(Diff, RandomPairsMatchModelSetDifference) {
         DiffResult want = ExpectedDiff(h.model.at(x), h.model.at(y), x, y);
         ASSERT_TRUE(*got == want)
             << "seed " << c.seed << " diff " << x << ".." << y << "\ngot  "
-            << got->ToJson() << "\nwant " << want.ToJson();
+            << io::DiffJson(*got) << "\nwant " << io::DiffJson(want);
         ASSERT_EQ(got->Stat(), ExpectedStat(h.model.at(x), h.model.at(y)));
         ASSERT_EQ(got->empty(), h.model.at(x).nodes == h.model.at(y).nodes &&
                                     h.model.at(x).edges == h.model.at(y).edges);
@@ -196,8 +198,8 @@ TEST(Diff, ScopedRandomPairsMatchModelInducedSubgraphs) {
         DiffResult want = ExpectedDiff(ix, iy, x, y);
         ASSERT_TRUE(*got == want)
             << "seed " << seed << " diff " << x << ".." << y << " root "
-            << *o.scope_root << "\ngot  " << got->ToJson() << "\nwant "
-            << want.ToJson();
+            << *o.scope_root << "\ngot  " << io::DiffJson(*got) << "\nwant "
+            << io::DiffJson(want);
         ASSERT_EQ(got->Stat(), ExpectedStat(ix, iy));
         ++checked;
         if (!want.empty()) ++nonempty;
@@ -230,8 +232,8 @@ TEST(Diff, PatchRoundTripsOverRandomHistories) {
       // The copy's two revisions now diff like the original's.
       auto again = Diff(*copy, copy->Head() - 1, copy->Head());
       ASSERT_TRUE(again.ok());
-      EXPECT_EQ(again->ToJson().substr(again->ToJson().find(",\"nodes\"")),
-                d->ToJson().substr(d->ToJson().find(",\"nodes\"")));
+      EXPECT_EQ(io::DiffJson(*again).substr(io::DiffJson(*again).find(",\"nodes\"")),
+                io::DiffJson(*d).substr(io::DiffJson(*d).find(",\"nodes\"")));
     }
   }
 }
@@ -288,7 +290,7 @@ TEST(Diff, PatchOrderIsRegistrationsDeletesThenUpserts) {
   EXPECT_EQ(d.node_kinds_registered, std::vector<std::string>{"organization"});
   EXPECT_EQ(d.edge_types_registered, std::vector<std::string>{"funds"});
   std::vector<std::string> lines;
-  for (const auto& op : d.ToPatch()) lines.push_back(ToChangeLine(op));
+  for (const auto& op : d.ToPatch()) lines.push_back(io::ToChangeLine(op));
   std::vector<std::string> want = {
       R"({"op":"register","node_kind":"organization"})",
       R"({"op":"register","edge_type":"funds"})",
@@ -349,7 +351,7 @@ TEST(Diff, EqualDigestsIffEmptyDiff) {
       auto db = (*h.db->GetSnapshot(b))->digest();
       auto d = Diff(*h.db, a, b);
       ASSERT_TRUE(d.ok());
-      ASSERT_EQ(d->empty(), da == db) << a << ".." << b << " " << d->ToJson();
+      ASSERT_EQ(d->empty(), da == db) << a << ".." << b << " " << io::DiffJson(*d);
       if (a != b && da == db) ++equal_pairs;
     }
   }
@@ -412,7 +414,7 @@ TEST_F(DiffFixture, RenameIsOneModification) {
   EXPECT_TRUE(c.props.empty());
   EXPECT_TRUE(d->edges_added.empty() && d->edges_removed.empty() &&
               d->edges_modified.empty());
-  EXPECT_EQ(d->ToJson(),
+  EXPECT_EQ(io::DiffJson(*d),
             R"({"from":1,"to":2,"nodes":{"added":[],"removed":[],"modified":[)"
             R"({"key":"us-cet/quantum","changes":{"names":{"en":{"old":)"
             R"("Quantum Information Technologies","new":"Quantum Information)"
@@ -444,7 +446,7 @@ TEST_F(DiffFixture, JsonShowsKindPropsEdgesAndNulls) {
   });
   auto d = *Diff(*db_, r1, r2);
   EXPECT_EQ(
-      d.ToJson(),
+      io::DiffJson(d),
       R"({"from":1,"to":2,"nodes":{"added":["new"],"removed":["gone"],)"
       R"("modified":[{"key":"a","changes":{"kind":{"old":"technology",)"
       R"("new":"material"},"names":{"en":{"old":"A","new":null},"ja":{"old":)"
@@ -588,7 +590,7 @@ TEST_F(DiffFixture, ListScopeSeesOnlyThatList) {
   auto d = Diff(*db_, r1, r2, o);
   ASSERT_TRUE(d.ok()) << d.status();
   EXPECT_EQ(
-      d->ToJson(),
+      io::DiffJson(*d),
       R"({"from":1,"to":2,"nodes":{"added":["us-cet/bio"],"removed":)"
       R"(["us-cet/ai","us-cet/space"],"modified":[{"key":)"
       R"("us-cet/quantum","changes":{"names":{"en":{"old":)"

@@ -1,4 +1,4 @@
-#include "cli_common.h"
+#include "tools/cli_common.h"
 
 #include <unistd.h>
 

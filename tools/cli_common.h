@@ -19,12 +19,7 @@ inline constexpr int kExitNotFound = 1;  // unknown key or revision
 inline constexpr int kExitUsage = 2;     // bad command line
 inline constexpr int kExitBadInput = 3;  // bad input data (file:line: reason)
 inline constexpr int kExitDbError = 4;   // corruption, lock held, bad format
-
-// An error on its way out of a command: the exit code and the message.
-struct CliError {
-  int code = kExitDbError;
-  std::string message;
-};
+inline constexpr int kExitInterrupted = 130;  // SIGINT/SIGTERM (128 + 2)
 
 // Exit code for a status returned by the database for a command-line
 // argument: NotFound -> 1, InvalidArgument/AlreadyExists/OutOfRange -> 2,
@@ -44,10 +39,6 @@ std::string StatusText(const absl::Status& status);
 absl::StatusOr<std::unique_ptr<DB>> OpenDb(const std::string& path,
                                            bool read_only,
                                            bool create_if_missing = false);
-
-// Converts a std::string_view for absl::StrCat (Debian's absl has its own
-// string_view type).
-inline std::string S(std::string_view v) { return std::string(v); }
 
 // True if stdout / stderr is a terminal.
 bool StdoutIsTty();

@@ -2,11 +2,11 @@
 #include <iostream>
 #include <map>
 
-#include "cli_common.h"
-#include "commands.h"
-#include "critgraph/change.h"
-#include "json_out.h"
-#include "revisions.h"
+#include "tools/cli_common.h"
+#include "tools/commands.h"
+#include "critgraph/io/change_stream.h"
+#include "critgraph/io/json_out.h"
+#include "tools/revisions.h"
 
 namespace critgraph::cli {
 
@@ -81,13 +81,13 @@ int CmdShow(const Context& ctx, const Args& args) {
   if (args.Flag("json")) {
     std::string s =
         "{\"revision\":" + std::to_string((*snap)->revision()) + ",\"node\":";
-    AppendNode(&s, *node);
+    io::AppendNode(&s, *node);
     for (auto [label, edges] :
          {std::pair{"out", &*out_edges}, std::pair{"in", &*in_edges}}) {
       s += std::string(",\"") + label + "\":[";
       for (size_t i = 0; i < edges->size(); ++i) {
         if (i) s += ',';
-        AppendEdge(&s, (*edges)[i]);
+        io::AppendEdge(&s, (*edges)[i]);
       }
       s += ']';
     }
@@ -101,7 +101,7 @@ int CmdShow(const Context& ctx, const Args& args) {
     std::cout << "  name " << lang << ": " << text << "\n";
   }
   for (const auto& [name, v] : node->props) {
-    std::cout << "  " << name << ": " << PropertyText(v) << "\n";
+    std::cout << "  " << name << ": " << io::PropertyText(v) << "\n";
   }
   auto print_edges = [](const char* title, const std::vector<Edge>& edges,
                         bool out) {
@@ -112,7 +112,7 @@ int CmdShow(const Context& ctx, const Args& args) {
                 << (out ? e.to : e.from);
       if (!e.props.empty()) {
         std::string p;
-        AppendProps(&p, e.props);
+        io::AppendProps(&p, e.props);
         std::cout << "  " << p;
       }
       std::cout << "\n";
@@ -160,7 +160,7 @@ int CmdStats(const Context& ctx, const Args& args) {
       for (const auto& [name, n] : *counts) {
         if (!first) s += ',';
         first = false;
-        AppendJsonString(&s, name);
+        io::AppendJsonString(&s, name);
         s += ':' + std::to_string(n);
       }
       s += '}';

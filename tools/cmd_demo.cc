@@ -5,11 +5,11 @@
 #include <iostream>
 #include <sstream>
 
-#include "cli_common.h"
-#include "commands.h"
-#include "dataset.h"
-#include "demo_report.h"
-#include "import_jsonl.h"
+#include "critgraph/io/import.h"
+#include "tools/cli_common.h"
+#include "tools/commands.h"
+#include "tools/dataset.h"
+#include "tools/demo_report.h"
 
 namespace critgraph::cli {
 
@@ -79,15 +79,12 @@ int CmdDemo(const Context& ctx, const Args& args) {
   }
   auto db = OpenDb(dir, /*read_only=*/false, /*create_if_missing=*/true);
   if (!db.ok()) return FailStatus(db.status());
-  ImportOptions opts;
+  io::ImportOptions opts;
   opts.force_author = kDemoAuthor;
   opts.default_author = kDemoAuthor;
-  opts.dry_run = false;  // a fresh database: a failure leaves nothing to keep
-  StreamOpener open = []() -> absl::StatusOr<std::unique_ptr<std::istream>> {
-    return std::unique_ptr<std::istream>(
-        std::make_unique<std::istringstream>(std::string(EmbeddedDataset())));
-  };
-  auto res = ImportJsonl(**db, "critgraph-dataset.jsonl (bundled)", open, opts);
+  std::istringstream in{std::string(EmbeddedDataset())};
+  auto res = io::ImportChangeStream(**db, in,
+                                    "critgraph-dataset.jsonl (bundled)", opts);
   if (!res.ok()) return FailStatus(res.status());
   auto snap = (*db)->GetSnapshot((*db)->Head());
   if (!snap.ok()) return FailStatus(snap.status());

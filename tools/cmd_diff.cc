@@ -2,11 +2,11 @@
 //      [--max-depth N] [--stat] [--format text|json|jsonl|dot]
 #include <iostream>
 
-#include "cli_common.h"
-#include "commands.h"
+#include "tools/cli_common.h"
+#include "tools/commands.h"
 #include "critgraph/diff.h"
-#include "diff_format.h"
-#include "revisions.h"
+#include "critgraph/io/diff_format.h"
+#include "tools/revisions.h"
 
 namespace critgraph::cli {
 
@@ -50,25 +50,25 @@ int CmdDiff(const Context& ctx, const Args& args) {
     DiffStat s = diff->Stat();
     if (format == "json") {
       std::cout << "{\"from\":" << *a << ",\"to\":" << *b
-                << ",\"stat\":" << DiffStatJson(s) << "}\n";
+                << ",\"stat\":" << io::DiffStatJson(s) << "}\n";
     } else {
       std::cout << "diff " << RevisionLabel(**db, *a) << " -> "
                 << RevisionLabel(**db, *b) << "\n";
-      PrintDiffStatText(std::cout, s, "");
+      io::PrintDiffStatText(std::cout, s, "");
     }
     return kExitOk;
   }
   if (format == "json") {
-    std::cout << diff->ToJson() << "\n";
+    std::cout << io::DiffJson(*diff) << "\n";
   } else if (format == "jsonl") {
     std::string msg =
         "patch: diff " + std::to_string(*a) + " -> " + std::to_string(*b);
     if (opts.scope_root) msg += " (scope " + *opts.scope_root + ")";
-    std::cout << DiffPatchJsonl(*diff, msg);
+    std::cout << io::DiffPatchJsonl(*diff, msg);
   } else if (format == "dot") {
-    std::cout << DiffDot(*diff);
+    std::cout << io::DiffDot(*diff);
   } else {
-    PrintDiffText(std::cout, *diff, RevisionLabel(**db, *a),
+    io::PrintDiffText(std::cout, *diff, RevisionLabel(**db, *a),
                   RevisionLabel(**db, *b), StdoutIsTty());
   }
   return kExitOk;

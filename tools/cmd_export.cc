@@ -1,12 +1,11 @@
 // export [--at REV] [--format jsonl|csv|graphml|dot] [--out PATH]
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 
-#include "cli_common.h"
-#include "commands.h"
-#include "export.h"
-#include "revisions.h"
+#include "critgraph/io/export.h"
+#include "tools/cli_common.h"
+#include "tools/commands.h"
+#include "tools/progress.h"
+#include "tools/revisions.h"
 
 namespace critgraph::cli {
 
@@ -15,14 +14,14 @@ int CmdExport(const Context& ctx, const Args& args) {
     return UsageError("export",
                       "unexpected argument '" + args.positional[0] + "'");
   }
-  std::string format = args.ValueOr("format", "jsonl");
-  if (format != "jsonl" && format != "csv" && format != "graphml" &&
-      format != "dot") {
-    return UsageError("export", "unknown --format '" + format +
+  std::string format_name = args.ValueOr("format", "jsonl");
+  auto format = io::ParseExportFormat(format_name);
+  if (!format) {
+    return UsageError("export", "unknown --format '" + format_name +
                                     "' (jsonl, csv, graphml or dot)");
   }
   auto out_path = args.Value("out");
-  if (format == "csv" && !out_path) {
+  if (*format == io::ExportFormat::kCsv && !out_path) {
     return UsageError("export", "--format csv needs --out DIR");
   }
   auto db = OpenDb(ctx.db_path, /*read_only=*/true);
@@ -32,38 +31,24 @@ int CmdExport(const Context& ctx, const Args& args) {
   auto snap = (*db)->GetSnapshot(*rev);
   if (!snap.ok()) return FailStatus(snap.status());
 
-  absl::Status st;
-  if (format == "csv") {
-    std::error_code ec;
-    std::filesystem::create_directories(*out_path, ec);
-    if (ec) return Fail(kExitUsage, "export: cannot create " + *out_path);
-    std::ofstream nodes(*out_path + "/nodes.csv", std::ios::binary);
-    std::ofstream edges(*out_path + "/edges.csv", std::ios::binary);
-    if (!nodes || !edges) {
-      return Fail(kExitUsage, "export: cannot write in " + *out_path);
+  Progress progress("export", 0, "elements");
+  io::ExportOptions options;
+  options.progress = progress.Callback();
+  const bool to_stdout = !out_path || *out_path == "-";
+  absl::Status st =
+      to_stdout ? io::Export(**snap, *format, std::cout, options)
+                : io::ExportToPath(**snap, *format, *out_path, options);
+  progress.Finish();
+  if (!st.ok()) {
+    if (st.code() == absl::StatusCode::kInvalidArgument) {
+      return Fail(kExitUsage, "export: " + StatusText(st));
     }
-    st = ExportCsv(**snap, nodes, edges);
-  } else {
-    std::ofstream file;
-    std::ostream* out = &std::cout;
-    if (out_path && *out_path != "-") {
-      file.open(*out_path, std::ios::binary);
-      if (!file) return Fail(kExitUsage, "export: cannot write " + *out_path);
-      out = &file;
-    }
-    if (format == "jsonl") {
-      st = ExportJsonl(**snap, *out);
-    } else if (format == "graphml") {
-      st = ExportGraphml(**snap, *out);
-    } else {
-      st = ExportDot(**snap, *out);
-    }
+    return FailStatus(st);
   }
-  if (!st.ok()) return FailStatus(st);
-  if (out_path && *out_path != "-") {
+  if (!to_stdout) {
     std::cerr << "exported revision " << *rev << " (" << (*snap)->node_count()
-              << " nodes, " << (*snap)->edge_count() << " edges) as " << format
-              << " to " << *out_path << "\n";
+              << " nodes, " << (*snap)->edge_count() << " edges) as "
+              << format_name << " to " << *out_path << "\n";
   }
   return kExitOk;
 }

@@ -1,18 +1,60 @@
 // import FILE|- [--format jsonl|csv --nodes F --edges F] [--message M]
 //        [--tag T] [--effective YYYY-MM-DD] [--author A]
+//
+// The import itself is io::ImportChangeStream / io::ImportCsv; this file
+// parses the command line, draws the progress bar and turns SIGINT/SIGTERM
+// into a cancellation (exit 130, nothing imported).
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
-#include "cli_common.h"
-#include "commands.h"
-#include "import_csv.h"
-#include "import_jsonl.h"
+#include "critgraph/io/fd_stream.h"
+#include "critgraph/io/import.h"
+#include "tools/cli_common.h"
+#include "tools/commands.h"
+#include "tools/progress.h"
 
 namespace critgraph::cli {
 
 namespace {
+
+static_assert(std::atomic<bool>::is_always_lock_free,
+              "the signal handler may only touch a lock-free atomic");
+
+// Set by the signal handler; the import checks it between lines.
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void OnInterrupt(int) { g_interrupted.store(true); }
+
+// SIGINT and SIGTERM set g_interrupted while an import runs. No SA_RESTART:
+// a read(2) blocked on a pipe or terminal returns EINTR, which the reader
+// (io::FdInputBuf) turns into "cancelled". The previous handlers come back
+// on destruction.
+class InterruptGuard {
+ public:
+  InterruptGuard() {
+    struct sigaction sa {};
+    sa.sa_handler = OnInterrupt;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+  }
+  ~InterruptGuard() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
 
 std::string DefaultAuthor() {
   for (const char* var : {"CRITGRAPH_AUTHOR", "USER", "LOGNAME"}) {
@@ -23,14 +65,18 @@ std::string DefaultAuthor() {
 }
 
 int ImportError(const absl::Status& st) {
-  if (st.code() == absl::StatusCode::kInvalidArgument) {
-    return Fail(kExitBadInput, "import: " + StatusText(st));
+  switch (st.code()) {
+    case absl::StatusCode::kInvalidArgument:
+      return Fail(kExitBadInput, "import: " + StatusText(st));
+    case absl::StatusCode::kCancelled:
+      return Fail(kExitInterrupted, "interrupted: nothing imported");
+    case absl::StatusCode::kUnavailable:
+      return Fail(kExitDbError,
+                  "import: " + StatusText(st) +
+                      " (another process has the database open for writing)");
+    default:
+      return Fail(kExitDbError, "import: " + StatusText(st));
   }
-  return Fail(kExitDbError, "import: " + StatusText(st) +
-                                (st.code() == absl::StatusCode::kUnavailable
-                                     ? " (another process has the database "
-                                       "open for writing)"
-                                     : ""));
 }
 
 void PrintSummary(const DB& db, const std::vector<Revision>& revs) {
@@ -51,15 +97,26 @@ void PrintSummary(const DB& db, const std::vector<Revision>& revs) {
   std::cout << "\n";
 }
 
+// Options common to both formats.
+io::ImportOptions CommonOptions(const Args& args) {
+  io::ImportOptions opts;
+  opts.message = args.Value("message");
+  opts.tag = args.Value("tag");
+  opts.effective = args.Value("effective");
+  opts.default_author = args.ValueOr("author", DefaultAuthor());
+  opts.cancel = &g_interrupted;
+  return opts;
+}
+
 int ImportCsvCommand(const Context& ctx, const Args& args) {
-  CsvImportOptions opts;
-  opts.nodes_path = args.Value("nodes");
-  opts.edges_path = args.Value("edges");
+  io::CsvFiles files;
+  files.nodes = args.Value("nodes");
+  files.edges = args.Value("edges");
   if (args.positional.size() > 1) {
     return UsageError("import", "want at most one DIR with --format csv");
   }
   if (args.positional.size() == 1) {
-    if (opts.nodes_path || opts.edges_path) {
+    if (files.nodes || files.edges) {
       return UsageError("import", "give DIR or --nodes/--edges, not both");
     }
     std::string dir = args.positional[0];
@@ -69,37 +126,25 @@ int ImportCsvCommand(const Context& ctx, const Args& args) {
                                       "' is not a directory (with --format "
                                       "csv, give DIR or --nodes F --edges F)");
     }
-    if (std::filesystem::exists(dir + "/nodes.csv", ec)) {
-      opts.nodes_path = dir + "/nodes.csv";
-    }
-    if (std::filesystem::exists(dir + "/edges.csv", ec)) {
-      opts.edges_path = dir + "/edges.csv";
-    }
+    if (auto found = io::CsvFilesInDir(dir); found.ok()) files = *found;
   }
-  if (!opts.nodes_path && !opts.edges_path) {
+  if (!files.nodes && !files.edges) {
     return UsageError("import",
                       "--format csv needs --nodes F and/or --edges F");
   }
-  for (const auto* p : {&opts.nodes_path, &opts.edges_path}) {
-    if (*p && !std::ifstream(**p)) {
-      return Fail(kExitBadInput, "import: cannot open " + **p);
-    }
-  }
-  opts.message = args.ValueOr(
-      "message", "import CSV " + opts.nodes_path.value_or("") +
-                     (opts.nodes_path && opts.edges_path ? " + " : "") +
-                     opts.edges_path.value_or(""));
-  opts.author = args.ValueOr("author", DefaultAuthor());
-  opts.tag = args.Value("tag");
-  opts.effective = args.Value("effective");
+  io::ImportOptions opts = CommonOptions(args);
   auto db =
       OpenDb(ctx.db_path, /*read_only=*/false, /*create_if_missing=*/true);
   if (!db.ok()) return FailStatus(db.status());
-  auto res = ImportCsv(**db, opts);
+  InterruptGuard guard;
+  Progress progress("import", 0, "bytes");
+  opts.progress = progress.Callback();
+  auto res = io::ImportCsv(**db, files, opts);
+  progress.Finish();
   if (!res.ok()) return ImportError(res.status());
   std::cout << "imported " << res->nodes << " nodes, " << res->edges
             << " edges\n";
-  PrintSummary(**db, {res->revision});
+  PrintSummary(**db, res->revisions);
   return kExitOk;
 }
 
@@ -118,47 +163,36 @@ int CmdImport(const Context& ctx, const Args& args) {
   if (args.positional.size() != 1) {
     return UsageError("import", "want one FILE (or - for stdin)");
   }
-  std::string file = args.positional[0];
-  ImportOptions opts;
-  opts.message = args.Value("message");
-  opts.tag = args.Value("tag");
-  opts.effective = args.Value("effective");
-  opts.default_author = args.ValueOr("author", DefaultAuthor());
-
-  TempDir spool_dir;
-  std::string path = file;
-  std::string name = file;
-  if (file == "-") {
-    if (auto st = spool_dir.Create("critgraph-stdin"); !st.ok()) {
-      return FailStatus(st);
-    }
-    auto spooled = SpoolToFile(std::cin, spool_dir.path());
-    if (!spooled.ok()) return ImportError(spooled.status());
-    path = *spooled;
-    name = "<stdin>";
-  } else {
+  const std::string file = args.positional[0];
+  const bool from_stdin = file == "-";
+  if (!from_stdin) {
     std::error_code ec;
     if (std::filesystem::is_directory(file, ec)) {
       return Fail(kExitBadInput, "import: " + file +
                                      " is a directory (CSV? use --format csv)");
     }
-    if (!std::ifstream(file)) {
+    if (access(file.c_str(), R_OK) != 0) {
       return Fail(kExitBadInput, "import: cannot open " + file);
     }
   }
-  std::error_code ec;
-  uint64_t size = std::filesystem::file_size(path, ec);
-  opts.size_hint = ec ? 0 : size;
+  io::ImportOptions opts = CommonOptions(args);
   auto db =
       OpenDb(ctx.db_path, /*read_only=*/false, /*create_if_missing=*/true);
   if (!db.ok()) return FailStatus(db.status());
-  StreamOpener open =
-      [path]() -> absl::StatusOr<std::unique_ptr<std::istream>> {
-    auto in = std::make_unique<std::ifstream>(path, std::ios::binary);
-    if (!*in) return absl::InvalidArgumentError("cannot open " + path);
-    return std::unique_ptr<std::istream>(std::move(in));
-  };
-  auto res = ImportJsonl(**db, name, open, opts);
+  const std::string name = from_stdin ? "<stdin>" : file;
+  InterruptGuard guard;
+  Progress progress("import", 0, "bytes");
+  opts.progress = progress.Callback();
+  absl::StatusOr<io::ImportResult> res;
+  if (from_stdin) {
+    // Read once, streaming, straight from the descriptor.
+    io::FdInputBuf buf(STDIN_FILENO, opts.cancel);
+    std::istream in(&buf);
+    res = io::ImportChangeStream(**db, in, name, opts);
+  } else {
+    res = io::ImportChangeStreamFile(**db, file, opts);
+  }
+  progress.Finish();
   if (!res.ok()) return ImportError(res.status());
   if (res->revisions.empty()) {
     std::cout << "nothing to import: " << name << " holds no ops\n";

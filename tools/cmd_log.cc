@@ -1,13 +1,13 @@
 // log [--stat] [--json]
 #include <iostream>
 
-#include "cli_common.h"
-#include "commands.h"
-#include "critgraph/change.h"
+#include "tools/cli_common.h"
+#include "tools/commands.h"
+#include "critgraph/io/change_stream.h"
 #include "critgraph/diff.h"
-#include "diff_format.h"
-#include "json_out.h"
-#include "revisions.h"
+#include "critgraph/io/diff_format.h"
+#include "critgraph/io/json_out.h"
+#include "tools/revisions.h"
 
 namespace critgraph::cli {
 
@@ -35,22 +35,22 @@ int CmdLog(const Context& ctx, const Args& args) {
       first = false;
       s += "{\"revision\":" + std::to_string(r.number) +
            ",\"parent\":" + std::to_string(r.parent) + ",\"tags\":";
-      AppendStringArray(&s, r.tags);
+      io::AppendStringArray(&s, r.tags);
       s += ",\"effective\":";
       if (r.effective_date) {
-        AppendJsonString(&s, *r.effective_date);
+        io::AppendJsonString(&s, *r.effective_date);
       } else {
         s += "null";
       }
       s += ",\"message\":";
-      AppendJsonString(&s, r.message);
+      io::AppendJsonString(&s, r.message);
       s += ",\"digest\":\"" + r.digest.ToHex() + "\",\"author\":";
-      AppendJsonString(&s, r.author);
+      io::AppendJsonString(&s, r.author);
       s += ",\"time\":\"" + FormatTime(r.commit_time_micros) +
            "\",\"nodes\":" + std::to_string(r.node_count) +
            ",\"edges\":" + std::to_string(r.edge_count) +
            ",\"changes\":" + std::to_string(r.change_count);
-      if (rstat) s += ",\"stat\":" + DiffStatJson(*rstat);
+      if (rstat) s += ",\"stat\":" + io::DiffStatJson(*rstat);
       s += "}";
       continue;
     }
@@ -64,7 +64,7 @@ int CmdLog(const Context& ctx, const Args& args) {
               << r.author << "\n  digest " << r.digest.ToHex() << "  nodes "
               << r.node_count << "  edges " << r.edge_count << "  changes "
               << r.change_count << "\n    " << r.message << "\n";
-    if (rstat) PrintDiffStatText(std::cout, *rstat, "  ");
+    if (rstat) io::PrintDiffStatText(std::cout, *rstat, "  ");
     std::cout << "\n";
   }
   if (json) {

@@ -2,12 +2,12 @@
 // --direction, --edge-types, --kinds, --max-depth; --at; --json).
 #include <iostream>
 
-#include "cli_common.h"
-#include "commands.h"
-#include "critgraph/change.h"
+#include "tools/cli_common.h"
+#include "tools/commands.h"
+#include "critgraph/io/change_stream.h"
 #include "critgraph/traversal.h"
-#include "json_out.h"
-#include "revisions.h"
+#include "critgraph/io/json_out.h"
+#include "tools/revisions.h"
 
 namespace critgraph::cli {
 
@@ -30,10 +30,10 @@ absl::Status SpecFromArgs(const Args& args, ReachSpec* spec) {
 std::string NameOf(const Snapshot& snap, const std::string& key) {
   auto node = snap.GetNode(key);
   if (!node.ok()) return "";
-  std::string name = DisplayName(*node);
+  std::string name = io::DisplayName(*node);
   if (name.empty()) return "";
   std::string q;
-  AppendJsonString(&q, name);
+  io::AppendJsonString(&q, name);
   return q;
 }
 
@@ -42,7 +42,7 @@ void AppendReached(std::string* s, const std::vector<ReachedNode>& nodes) {
   for (size_t i = 0; i < nodes.size(); ++i) {
     if (i) *s += ',';
     *s += "{\"key\":";
-    AppendJsonString(s, nodes[i].key);
+    io::AppendJsonString(s, nodes[i].key);
     *s += ",\"depth\":" + std::to_string(nodes[i].depth) + "}";
   }
   *s += ']';
@@ -119,7 +119,7 @@ int CmdPath(const Context& ctx, const Args& args) {
   if (args.Flag("json")) {
     std::string s = "{\"revision\":" + std::to_string(*rev) + ",\"path\":";
     if (*path) {
-      AppendStringArray(&s, **path);
+      io::AppendStringArray(&s, **path);
     } else {
       s += "null";
     }
@@ -176,7 +176,7 @@ int CmdReachDiff(const Context& ctx, const Args& args) {
       const auto& d = diff->depth_changed[i];
       if (i) s += ',';
       s += "{\"key\":";
-      AppendJsonString(&s, d.key);
+      io::AppendJsonString(&s, d.key);
       s += ",\"old_depth\":" + std::to_string(d.old_depth) +
            ",\"new_depth\":" + std::to_string(d.new_depth) + "}";
     }

@@ -1,4 +1,4 @@
-#include "commands.h"
+#include "tools/commands.h"
 
 namespace critgraph::cli {
 
@@ -179,7 +179,7 @@ std::string GlobalHelp() {
 
 #include <iostream>
 
-#include "cli_common.h"
+#include "tools/cli_common.h"
 
 namespace critgraph::cli {
 

@@ -1,4 +1,4 @@
-#include "demo_report.h"
+#include "tools/demo_report.h"
 
 #include <algorithm>
 #include <map>
@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "cli_common.h"
-#include "critgraph/change.h"
+#include "tools/cli_common.h"
+#include "critgraph/io/change_stream.h"
 #include "critgraph/diff.h"
 #include "critgraph/traversal.h"
-#include "json_out.h"
+#include "critgraph/io/json_out.h"
 
 namespace critgraph::cli {
 
@@ -18,7 +18,7 @@ namespace {
 
 std::string Q(const std::string& s) {
   std::string out;
-  AppendJsonString(&out, s);
+  io::AppendJsonString(&out, s);
   return out;
 }
 
@@ -126,11 +126,11 @@ absl::Status PrintListDiff(const DB& db, const ListVersionStep& step,
       << diff->nodes_removed.size() << " removed, " << renamed << " renamed, "
       << diff->nodes_modified.size() - renamed << " otherwise modified\n";
   for (const auto& n : diff->nodes_added) {
-    out << "  + " << Q(DisplayName(n)) << "  [" << n.key << ", " << n.kind
+    out << "  + " << Q(io::DisplayName(n)) << "  [" << n.key << ", " << n.kind
         << "]\n";
   }
   for (const auto& n : diff->nodes_removed) {
-    out << "  - " << Q(DisplayName(n)) << "  [" << n.key << ", " << n.kind
+    out << "  - " << Q(io::DisplayName(n)) << "  [" << n.key << ", " << n.kind
         << "]\n";
   }
   for (const auto& m : diff->nodes_modified) {
@@ -147,7 +147,7 @@ absl::Status PrintListDiff(const DB& db, const ListVersionStep& step,
     for (const auto& p : m.props) also.push_back(p.name);
     if (m.kind_before != m.kind_after) also.push_back("kind");
     if (line.empty())
-      line = "  ~ " + Q(DisplayName(m.after)) + "  [" + m.key + "]";
+      line = "  ~ " + Q(io::DisplayName(m.after)) + "  [" + m.key + "]";
     out << line;
     if (!also.empty()) {
       out << "  (also changed:";
@@ -181,19 +181,19 @@ absl::Status PrintMapsToSection(const DB& db, std::ostream& out) {
     for (const auto& e : *ins) targets.emplace_back(e.from, &e);
     std::sort(targets.begin(), targets.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
-    out << "  " << Q(DisplayName(*area)) << "  [" << area->key
+    out << "  " << Q(io::DisplayName(*area)) << "  [" << area->key
         << "]: " << targets.size() << "\n";
     for (const auto& [key, edge] : targets) {
       auto other = (*snap)->GetNode(key);
       if (!other.ok()) return other.status();
       out << "      " << (edge->from == m.from ? "-> " : "<- ") << key << "  "
-          << Q(DisplayName(*other));
+          << Q(io::DisplayName(*other));
       auto conf = edge->props.find("confidence");
       auto rel = edge->props.find("relation");
       std::string extra;
-      if (rel != edge->props.end()) extra += PropertyText(rel->second);
+      if (rel != edge->props.end()) extra += io::PropertyText(rel->second);
       if (conf != edge->props.end()) {
-        extra += (extra.empty() ? "" : ", ") + PropertyText(conf->second);
+        extra += (extra.empty() ? "" : ", ") + io::PropertyText(conf->second);
       }
       if (!extra.empty()) out << "  (" << extra << ")";
       out << "\n";
@@ -245,7 +245,7 @@ absl::Status PrintMineralsSection(const DB& db, std::ostream& out) {
       }
     }
     rare += rare_earth ? 1 : 0;
-    out << "  " << (rare_earth ? "* " : "  ") << Q(DisplayName(*node)) << "  ["
+    out << "  " << (rare_earth ? "* " : "  ") << Q(io::DisplayName(*node)) << "  ["
         << n.key << "]\n      depends on:";
     for (const auto& v : via) out << " " << v;
     out << "\n";

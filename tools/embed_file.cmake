@@ -6,7 +6,7 @@ math(EXPR size "${hex_len} / 2")
 string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
 file(WRITE "${OUTPUT}.tmp"
   "// Generated from ${INPUT} by tools/embed_file.cmake. Do not edit.\n"
-  "#include \"dataset.h\"\n\n"
+  "#include \"tools/dataset.h\"\n\n"
   "namespace critgraph::cli {\n"
   "namespace {\n"
   "const unsigned char kBytes[] = {${bytes} 0};\n"

@@ -3,9 +3,9 @@
 #include <string>
 #include <vector>
 
-#include "args.h"
-#include "cli_common.h"
-#include "commands.h"
+#include "tools/args.h"
+#include "tools/cli_common.h"
+#include "tools/commands.h"
 
 int main(int argc, char** argv) {
   using namespace critgraph::cli;

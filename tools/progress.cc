@@ -1,8 +1,8 @@
-#include "progress.h"
+#include "tools/progress.h"
 
 #include <cstdio>
 
-#include "cli_common.h"
+#include "tools/cli_common.h"
 
 namespace critgraph::cli {
 
@@ -24,6 +24,13 @@ void Progress::Update(uint64_t done) {
   if (shown_ && now - last_draw_ < std::chrono::milliseconds(100)) return;
   last_draw_ = now;
   Draw(false);
+}
+
+io::ProgressFn Progress::Callback() {
+  return [this](uint64_t done, uint64_t total) {
+    if (total != 0) total_ = total;
+    Update(done);
+  };
 }
 
 void Progress::Finish() {

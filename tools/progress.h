@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include "critgraph/io/progress.h"
+
 namespace critgraph::cli {
 
 class Progress {
@@ -20,6 +22,9 @@ class Progress {
 
   // Cheap; redraws at most ten times a second.
   void Update(uint64_t done);
+  // A callback for the io/ layer feeding this bar (its total replaces the
+  // one given here when non-zero). The bar must outlive it.
+  io::ProgressFn Callback();
   // Draws the final state (if the bar was shown) and ends the line.
   void Finish();
 

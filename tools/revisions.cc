@@ -1,8 +1,8 @@
-#include "revisions.h"
+#include "tools/revisions.h"
 
 #include <ctime>
 
-#include "cli_common.h"
+#include "tools/cli_common.h"
 
 namespace critgraph::cli {
 

@@ -2,6 +2,7 @@
 // nodes and edges added, removed and modified, optionally restricted to the
 // subgraph reachable from one root (a "scoped" diff, e.g. one list's
 // members). Semantics, cost and the JSON form: docs/QUERIES.md, "Diff".
+// The output formats (JSON, text, patch, DOT): critgraph/io/diff_format.h.
 //
 // Cost: an unscoped Diff reads the per-revision change log of every revision
 // in (min(from, to), max(from, to)] and then each changed entity at both
@@ -152,22 +153,6 @@ struct DiffResult {
   // database holding exactly that subgraph. (Applied to the whole graph, a
   // del_node of a node that only left the scope would delete it.)
   std::vector<ChangeOp> ToPatch() const;
-
-  // The JSON form printed by `critgraph diff --format json`; one line, no
-  // trailing newline, every list sorted:
-  //   {"from":A,"to":B,
-  //    "nodes":{"added":["key",...],"removed":[...],
-  //             "modified":[{"key":"k","changes":{
-  //                 "kind":{"old":"x","new":"y"},
-  //                 "names":{"en":{"old":"..","new":".."}},
-  //                 "props":{"p":{"old":1,"new":2}}}}]},
-  //    "edges":{"added":[["from","type","to"],...],"removed":[...],
-  //             "modified":[{"edge":["f","t","to"],
-  //                          "changes":{"props":{...}}}]}}
-  // An absent old or new value is null; "kind", "names" and "props" appear
-  // only when something in them changed. Property values use the change
-  // stream's encoding (doubles always carry '.' or an exponent).
-  std::string ToJson() const;
 
   friend bool operator==(const DiffResult&, const DiffResult&) = default;
 };

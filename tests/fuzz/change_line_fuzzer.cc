@@ -1,6 +1,6 @@
 #include <string_view>
 
-#include "critgraph/change.h"
+#include "critgraph/io/change_stream.h"
 #include "tests/fuzz/fuzz_targets.h"
 
 namespace critgraph::fuzz {
@@ -8,12 +8,12 @@ namespace critgraph::fuzz {
 // Never crashes; whatever parses survives a write/parse round trip.
 int FuzzChangeLine(const uint8_t* data, size_t size) {
   std::string_view line(reinterpret_cast<const char*>(data), size);
-  auto op = ParseChangeLine(line);
+  auto op = io::ParseChangeLine(line);
   if (!op.ok()) return 0;
-  std::string again = ToChangeLine(*op);
-  auto back = ParseChangeLine(again);
+  std::string again = io::ToChangeLine(*op);
+  auto back = io::ParseChangeLine(again);
   CRITGRAPH_FUZZ_CHECK(back.ok());
-  CRITGRAPH_FUZZ_CHECK(ToChangeLine(*back) == again);
+  CRITGRAPH_FUZZ_CHECK(io::ToChangeLine(*back) == again);
   return 0;
 }
 

@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "tests/fuzz/fuzz_targets.h"
-#include "tools/csv.h"
+#include "critgraph/io/csv.h"
 
 namespace critgraph::fuzz {
 
@@ -12,26 +12,26 @@ namespace critgraph::fuzz {
 // back equal.
 int FuzzCsv(const uint8_t* data, size_t size) {
   std::istringstream in(std::string(reinterpret_cast<const char*>(data), size));
-  cli::CsvReader reader(in, 1 << 16);
-  std::vector<cli::CsvField> record;
+  io::CsvReader reader(in, 1 << 16);
+  std::vector<io::CsvField> record;
   for (int n = 0; n < 1000; ++n) {
     auto more = reader.Next(&record);
     if (!more.ok() || !*more) break;
     std::string line;
     for (size_t i = 0; i < record.size(); ++i) {
       if (i > 0) line.push_back(',');
-      cli::AppendCsvField(&line, record[i].text, record[i].quoted);
+      io::AppendCsvField(&line, record[i].text, record[i].quoted);
       for (auto t :
-           {cli::CsvType::kString, cli::CsvType::kInt64, cli::CsvType::kDouble,
-            cli::CsvType::kBool, cli::CsvType::kStringList}) {
-        (void)cli::DecodeCsvValue(record[i], t);
+           {io::CsvType::kString, io::CsvType::kInt64, io::CsvType::kDouble,
+            io::CsvType::kBool, io::CsvType::kStringList}) {
+        (void)io::DecodeCsvValue(record[i], t);
       }
-      (void)cli::ParseCsvType(record[i].text);
+      (void)io::ParseCsvType(record[i].text);
     }
     line.push_back('\n');
     std::istringstream again(line);
-    cli::CsvReader reread(again, 1 << 20);
-    std::vector<cli::CsvField> copy;
+    io::CsvReader reread(again, 1 << 20);
+    std::vector<io::CsvField> copy;
     auto ok = reread.Next(&copy);
     CRITGRAPH_FUZZ_CHECK(ok.ok() && *ok);
     CRITGRAPH_FUZZ_CHECK(copy.size() == record.size());

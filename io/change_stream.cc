@@ -1,12 +1,12 @@
 #include <charconv>
 #include <cstdio>
 
-#include "critgraph/change.h"
+#include "critgraph/io/change_stream.h"
 #include "simdjson.h"
 #include "storage/str_cat.h"
 #include "storage/validate.h"
 
-namespace critgraph {
+namespace critgraph::io {
 namespace {
 
 using simdjson::dom::element;
@@ -439,4 +439,4 @@ absl::Status ApplyChange(Transaction& txn, const ChangeOp& op) {
   return absl::InternalError("unknown op");
 }
 
-}  // namespace critgraph
+}  // namespace critgraph::io

@@ -1,13 +1,13 @@
 #include <set>
 
-#include "critgraph/change.h"
+#include "critgraph/io/change_stream.h"
 #include "critgraph/db.h"
-#include "export.h"
-#include "progress.h"
+#include "critgraph/io/export.h"
 
-namespace critgraph::cli {
+namespace critgraph::io {
 
-absl::Status ExportJsonl(const Snapshot& snap, std::ostream& out) {
+absl::Status ExportJsonl(const Snapshot& snap, std::ostream& out,
+                    const ExportOptions& options) {
   std::set<std::string> builtin_kinds(std::begin(kBuiltinNodeKinds),
                                       std::end(kBuiltinNodeKinds));
   std::set<std::string> builtin_types(std::begin(kBuiltinEdgeTypes),
@@ -25,15 +25,17 @@ absl::Status ExportJsonl(const Snapshot& snap, std::ostream& out) {
     op.name = t;
     out << ToChangeLine(op) << '\n';
   }
-  Progress progress("export", snap.node_count() + snap.edge_count(),
-                    "elements");
+  const uint64_t total = snap.node_count() + snap.edge_count();
+  auto progress = [&](uint64_t done) {
+    if (options.progress) options.progress(done, total);
+  };
   uint64_t done = 0;
   auto st = snap.ForEachNode([&](const Node& n) {
     ChangeOp node_op;
     node_op.kind = ChangeOp::Kind::kNode;
     node_op.node = n;
     out << ToChangeLine(node_op) << '\n';
-    progress.Update(++done);
+    progress(++done);
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
@@ -42,7 +44,7 @@ absl::Status ExportJsonl(const Snapshot& snap, std::ostream& out) {
     edge_op.kind = ChangeOp::Kind::kEdge;
     edge_op.edge = e;
     out << ToChangeLine(edge_op) << '\n';
-    progress.Update(++done);
+    progress(++done);
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
@@ -57,4 +59,4 @@ absl::Status ExportJsonl(const Snapshot& snap, std::ostream& out) {
   return absl::OkStatus();
 }
 
-}  // namespace critgraph::cli
+}  // namespace critgraph::io

@@ -1,13 +1,15 @@
-// JSON writing helpers for the CLI's --json outputs (strings via
-// critgraph::AppendJsonString, typed property values, nodes and edges).
-#ifndef CRITGRAPH_TOOLS_JSON_OUT_H_
-#define CRITGRAPH_TOOLS_JSON_OUT_H_
+// JSON writing helpers for the JSON outputs (strings via
+// io::AppendJsonString, typed property values, nodes and edges), and the
+// plain-text forms of values and names that the text outputs share.
+#ifndef CRITGRAPH_IO_JSON_OUT_H_
+#define CRITGRAPH_IO_JSON_OUT_H_
 
 #include <string>
+#include <vector>
 
 #include "critgraph/types.h"
 
-namespace critgraph::cli {
+namespace critgraph::io {
 
 // Shortest round-trip form of a double, always with '.' or an exponent.
 std::string FormatDouble(double d);
@@ -27,13 +29,10 @@ void AppendEdgeId(std::string* out, const EdgeId& id);
 
 // A property value for people: strings as is, lists as [a, b].
 std::string PropertyText(const PropertyValue& v);
-// The name of a property's type in the CSV header: string, int64, double,
-// bool, string[].
-const char* PropertyTypeName(const PropertyValue& v);
 
 // The display name of a node: "en", else "ja", else the first, else "".
 std::string DisplayName(const Node& node);
 
-}  // namespace critgraph::cli
+}  // namespace critgraph::io
 
-#endif  // CRITGRAPH_TOOLS_JSON_OUT_H_
+#endif  // CRITGRAPH_IO_JSON_OUT_H_

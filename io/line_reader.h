@@ -1,13 +1,13 @@
 // Reads a stream line by line with bounded memory: a line longer than the
 // limit is skipped up to its newline (never held whole) and reported.
-#ifndef CRITGRAPH_TOOLS_LINE_READER_H_
-#define CRITGRAPH_TOOLS_LINE_READER_H_
+#ifndef CRITGRAPH_IO_LINE_READER_H_
+#define CRITGRAPH_IO_LINE_READER_H_
 
 #include <cstdint>
 #include <istream>
 #include <string>
 
-namespace critgraph::cli {
+namespace critgraph::io {
 
 class LineReader {
  public:
@@ -35,11 +35,12 @@ class LineReader {
   size_t pos_ = 0;
   size_t len_ = 0;
   bool eof_ = false;
+  bool error_ = false;
   uint64_t line_number_ = 0;
   uint64_t bytes_read_ = 0;
   bool unterminated_ = false;
 };
 
-}  // namespace critgraph::cli
+}  // namespace critgraph::io
 
-#endif  // CRITGRAPH_TOOLS_LINE_READER_H_
+#endif  // CRITGRAPH_IO_LINE_READER_H_

@@ -1,13 +1,12 @@
 #include <map>
 #include <set>
 
-#include "critgraph/change.h"
-#include "csv.h"
-#include "export.h"
-#include "json_out.h"
-#include "progress.h"
+#include "critgraph/io/change_stream.h"
+#include "critgraph/io/csv.h"
+#include "critgraph/io/export.h"
+#include "critgraph/io/json_out.h"
 
-namespace critgraph::cli {
+namespace critgraph::io {
 
 std::string XmlEscape(std::string_view s) {
   std::string out;
@@ -87,7 +86,8 @@ std::string AttrName(const std::string& name, bool edge) {
 
 }  // namespace
 
-absl::Status ExportGraphml(const Snapshot& snap, std::ostream& out) {
+absl::Status ExportGraphml(const Snapshot& snap, std::ostream& out,
+                    const ExportOptions& options) {
   std::set<std::string> langs;
   std::set<PropKey> node_props;
   std::set<PropKey> edge_props;
@@ -142,8 +142,10 @@ absl::Status ExportGraphml(const Snapshot& snap, std::ostream& out) {
     out << "      <data key=\"" << XmlEscape(id) << "\">" << XmlEscape(value)
         << "</data>\n";
   };
-  Progress progress("export", snap.node_count() + snap.edge_count(),
-                    "elements");
+  const uint64_t total = snap.node_count() + snap.edge_count();
+  auto progress = [&](uint64_t done) {
+    if (options.progress) options.progress(done, total);
+  };
   uint64_t done = 0;
   st = snap.ForEachNode([&](const Node& n) {
     out << "    <node id=\"" << XmlEscape(n.key) << "\">\n";
@@ -155,7 +157,7 @@ absl::Status ExportGraphml(const Snapshot& snap, std::ostream& out) {
       data(node_ids[{name, CsvTypeOf(v)}], GraphmlValue(v));
     }
     out << "    </node>\n";
-    progress.Update(++done);
+    progress(++done);
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
@@ -168,7 +170,7 @@ absl::Status ExportGraphml(const Snapshot& snap, std::ostream& out) {
       data(edge_ids[{name, CsvTypeOf(v)}], GraphmlValue(v));
     }
     out << "    </edge>\n";
-    progress.Update(++done);
+    progress(++done);
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
@@ -178,4 +180,4 @@ absl::Status ExportGraphml(const Snapshot& snap, std::ostream& out) {
   return absl::OkStatus();
 }
 
-}  // namespace critgraph::cli
+}  // namespace critgraph::io

@@ -1,8 +1,7 @@
-#include "export.h"
-#include "json_out.h"
-#include "progress.h"
+#include "critgraph/io/export.h"
+#include "critgraph/io/json_out.h"
 
-namespace critgraph::cli {
+namespace critgraph::io {
 
 std::string DotQuote(std::string_view s) {
   std::string out = "\"";
@@ -22,29 +21,32 @@ std::string DotQuote(std::string_view s) {
   return out;
 }
 
-absl::Status ExportDot(const Snapshot& snap, std::ostream& out) {
+absl::Status ExportDot(const Snapshot& snap, std::ostream& out,
+                    const ExportOptions& options) {
   out << "digraph critgraph {\n"
       << "  graph [rankdir=LR, label="
       << DotQuote("critgraph revision " + std::to_string(snap.revision()))
       << "];\n"
       << "  node [shape=box, style=rounded, fontsize=10];\n"
       << "  edge [fontsize=8];\n";
-  Progress progress("export", snap.node_count() + snap.edge_count(),
-                    "elements");
+  const uint64_t total = snap.node_count() + snap.edge_count();
+  auto progress = [&](uint64_t done) {
+    if (options.progress) options.progress(done, total);
+  };
   uint64_t done = 0;
   auto st = snap.ForEachNode([&](const Node& n) {
     std::string name = DisplayName(n);
     std::string label = name.empty() ? n.key : name + "\n" + n.key;
     out << "  " << DotQuote(n.key) << " [label=" << DotQuote(label)
         << ", kind=" << DotQuote(n.kind) << "];\n";
-    progress.Update(++done);
+    progress(++done);
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
   st = snap.ForEachEdge([&](const Edge& e) {
     out << "  " << DotQuote(e.from) << " -> " << DotQuote(e.to)
         << " [label=" << DotQuote(e.type) << "];\n";
-    progress.Update(++done);
+    progress(++done);
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
@@ -54,4 +56,4 @@ absl::Status ExportDot(const Snapshot& snap, std::ostream& out) {
   return absl::OkStatus();
 }
 
-}  // namespace critgraph::cli
+}  // namespace critgraph::io

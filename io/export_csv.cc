@@ -1,11 +1,10 @@
 #include <set>
 #include <utility>
 
-#include "csv.h"
-#include "export.h"
-#include "progress.h"
+#include "critgraph/io/csv.h"
+#include "critgraph/io/export.h"
 
-namespace critgraph::cli {
+namespace critgraph::io {
 
 namespace {
 
@@ -33,7 +32,8 @@ void AppendPropHeader(std::string* line, const std::set<PropColumn>& cols) {
 }  // namespace
 
 absl::Status ExportCsv(const Snapshot& snap, std::ostream& nodes,
-                       std::ostream& edges) {
+                       std::ostream& edges,
+                    const ExportOptions& options) {
   // Pass 1: the columns.
   std::set<std::string> langs;
   std::set<PropColumn> node_cols;
@@ -50,8 +50,10 @@ absl::Status ExportCsv(const Snapshot& snap, std::ostream& nodes,
   });
   if (!st.ok()) return st;
 
-  Progress progress("export", snap.node_count() + snap.edge_count(),
-                    "elements");
+  const uint64_t total = snap.node_count() + snap.edge_count();
+  auto progress = [&](uint64_t done) {
+    if (options.progress) options.progress(done, total);
+  };
   uint64_t done = 0;
   std::string line = "key,kind";
   for (const auto& lang : langs) {
@@ -73,7 +75,7 @@ absl::Status ExportCsv(const Snapshot& snap, std::ostream& nodes,
     }
     AppendProps(&line, node_cols, n.props);
     nodes << line << '\n';
-    progress.Update(++done);
+    progress(++done);
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
@@ -90,7 +92,7 @@ absl::Status ExportCsv(const Snapshot& snap, std::ostream& nodes,
     AppendCsvField(&line, e.to);
     AppendProps(&line, edge_cols, e.props);
     edges << line << '\n';
-    progress.Update(++done);
+    progress(++done);
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
@@ -100,4 +102,4 @@ absl::Status ExportCsv(const Snapshot& snap, std::ostream& nodes,
   return absl::OkStatus();
 }
 
-}  // namespace critgraph::cli
+}  // namespace critgraph::io

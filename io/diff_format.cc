@@ -1,13 +1,14 @@
-#include "diff_format.h"
+#include "critgraph/io/diff_format.h"
 
 #include <map>
 #include <set>
 
-#include "critgraph/change.h"
-#include "export.h"
-#include "json_out.h"
+#include "critgraph/io/change_stream.h"
+#include "critgraph/io/export.h"
+#include "critgraph/io/json_out.h"
+#include "storage/str_cat.h"
 
-namespace critgraph::cli {
+namespace critgraph::io {
 
 namespace {
 
@@ -42,12 +43,122 @@ struct Colours {
   const char* off = "";
 };
 
+// ---- JSON. ----
+
+template <typename T, typename AppendFn>
+void AppendOldNew(std::string* out, const std::optional<T>& before,
+                  const std::optional<T>& after, AppendFn append) {
+  out->append("{\"old\":");
+  if (before) {
+    append(out, *before);
+  } else {
+    out->append("null");
+  }
+  out->append(",\"new\":");
+  if (after) {
+    append(out, *after);
+  } else {
+    out->append("null");
+  }
+  out->push_back('}');
+}
+
+void AppendStr(std::string* out, const std::string& s) {
+  AppendJsonString(out, s);
+}
+
+void AppendPropChanges(std::string* out,
+                       const std::vector<PropertyChange>& props) {
+  out->append("\"props\":{");
+  bool first = true;
+  for (const auto& p : props) {
+    if (!first) out->push_back(',');
+    first = false;
+    AppendJsonString(out, p.name);
+    out->push_back(':');
+    AppendOldNew(out, p.before, p.after, AppendJsonValue);
+  }
+  out->push_back('}');
+}
+
 }  // namespace
 
 std::string ChangeText(const std::optional<PropertyValue>& before,
                        const std::optional<PropertyValue>& after) {
   return (before ? ValueText(*before) : "(none)") + " -> " +
          (after ? ValueText(*after) : "(none)");
+}
+
+std::string DiffJson(const DiffResult& diff) {
+  std::string out;
+  StrAppend(&out, "{\"from\":", diff.from, ",\"to\":", diff.to, ",\"nodes\":{");
+  auto key_list = [&](const char* name, const std::vector<Node>& nodes) {
+    StrAppend(&out, "\"", name, "\":[");
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      if (i) out.push_back(',');
+      AppendJsonString(&out, nodes[i].key);
+    }
+    out.push_back(']');
+  };
+  key_list("added", diff.nodes_added);
+  out.push_back(',');
+  key_list("removed", diff.nodes_removed);
+  out.append(",\"modified\":[");
+  for (size_t i = 0; i < diff.nodes_modified.size(); ++i) {
+    const NodeChange& c = diff.nodes_modified[i];
+    if (i) out.push_back(',');
+    out.append("{\"key\":");
+    AppendJsonString(&out, c.key);
+    out.append(",\"changes\":{");
+    bool need_comma = false;
+    if (c.kind_before != c.kind_after) {
+      out.append("\"kind\":");
+      AppendOldNew(&out, std::optional<std::string>(c.kind_before),
+                   std::optional<std::string>(c.kind_after), AppendStr);
+      need_comma = true;
+    }
+    if (!c.names.empty()) {
+      if (need_comma) out.push_back(',');
+      out.append("\"names\":{");
+      for (size_t j = 0; j < c.names.size(); ++j) {
+        if (j) out.push_back(',');
+        AppendJsonString(&out, c.names[j].lang);
+        out.push_back(':');
+        AppendOldNew(&out, c.names[j].before, c.names[j].after, AppendStr);
+      }
+      out.push_back('}');
+      need_comma = true;
+    }
+    if (!c.props.empty()) {
+      if (need_comma) out.push_back(',');
+      AppendPropChanges(&out, c.props);
+    }
+    out.append("}}");
+  }
+  out.append("]},\"edges\":{");
+  auto edge_list = [&](const char* name, const std::vector<Edge>& edges) {
+    StrAppend(&out, "\"", name, "\":[");
+    for (size_t i = 0; i < edges.size(); ++i) {
+      if (i) out.push_back(',');
+      AppendEdgeId(&out, EdgeId{edges[i].from, edges[i].type, edges[i].to});
+    }
+    out.push_back(']');
+  };
+  edge_list("added", diff.edges_added);
+  out.push_back(',');
+  edge_list("removed", diff.edges_removed);
+  out.append(",\"modified\":[");
+  for (size_t i = 0; i < diff.edges_modified.size(); ++i) {
+    const EdgeChange& c = diff.edges_modified[i];
+    if (i) out.push_back(',');
+    out.append("{\"edge\":");
+    AppendEdgeId(&out, c.id);
+    out.append(",\"changes\":{");
+    if (!c.props.empty()) AppendPropChanges(&out, c.props);
+    out.append("}}");
+  }
+  out.append("]}}");
+  return out;
 }
 
 std::string DiffStatJson(const DiffStat& stat) {
@@ -134,12 +245,17 @@ void PrintDiffText(std::ostream& out, const DiffResult& diff,
   }
 }
 
-std::string DiffPatchJsonl(const DiffResult& diff, const std::string& message) {
+std::string DiffPatchLines(const DiffResult& diff) {
   std::string out;
   for (const auto& op : diff.ToPatch()) {
     out += ToChangeLine(op);
     out += '\n';
   }
+  return out;
+}
+
+std::string DiffPatchJsonl(const DiffResult& diff, const std::string& message) {
+  std::string out = DiffPatchLines(diff);
   ChangeOp commit;
   commit.kind = ChangeOp::Kind::kCommit;
   commit.commit.message = message;
@@ -190,4 +306,4 @@ std::string DiffDot(const DiffResult& diff) {
   return out;
 }
 
-}  // namespace critgraph::cli
+}  // namespace critgraph::io

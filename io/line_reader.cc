@@ -1,8 +1,8 @@
-#include "line_reader.h"
+#include "io/line_reader.h"
 
 #include <cstring>
 
-namespace critgraph::cli {
+namespace critgraph::io {
 
 namespace {
 constexpr size_t kChunk = size_t{1} << 20;
@@ -13,11 +13,19 @@ LineReader::LineReader(std::istream& in, size_t max_line_bytes)
 
 bool LineReader::Fill() {
   if (eof_) return false;
-  in_.read(buf_.data(), static_cast<std::streamsize>(buf_.size()));
-  len_ = static_cast<size_t>(in_.gcount());
+  // sgetn, not istream::read: a short count is what a pipe has now, not
+  // the end; 0 is the end.
+  std::streamsize got = 0;
+  try {
+    got = in_.rdbuf()->sgetn(buf_.data(),
+                             static_cast<std::streamsize>(buf_.size()));
+  } catch (...) {
+    error_ = true;
+  }
+  len_ = got > 0 ? static_cast<size_t>(got) : 0;
   pos_ = 0;
   bytes_read_ += len_;
-  if (len_ < buf_.size()) eof_ = true;
+  if (len_ == 0) eof_ = true;
   return len_ > 0;
 }
 
@@ -29,7 +37,7 @@ LineReader::Result LineReader::Next(std::string* line) {
   for (;;) {
     if (pos_ >= len_) {
       if (!Fill()) {
-        if (in_.bad()) return Result::kError;
+        if (error_ || in_.bad()) return Result::kError;
         if (!any) return Result::kEnd;
         ++line_number_;
         unterminated_ = true;
@@ -65,4 +73,4 @@ LineReader::Result LineReader::Next(std::string* line) {
   return Result::kLine;
 }
 
-}  // namespace critgraph::cli
+}  // namespace critgraph::io

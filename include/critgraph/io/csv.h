@@ -1,7 +1,7 @@
 // RFC 4180 CSV reading and writing, plus the typed cells of critgraph's CSV
 // format (docs/FORMATS.md, "CSV").
-#ifndef CRITGRAPH_TOOLS_CSV_H_
-#define CRITGRAPH_TOOLS_CSV_H_
+#ifndef CRITGRAPH_IO_CSV_H_
+#define CRITGRAPH_IO_CSV_H_
 
 #include <cstdint>
 #include <istream>
@@ -13,7 +13,7 @@
 #include "absl/status/statusor.h"
 #include "critgraph/types.h"
 
-namespace critgraph::cli {
+namespace critgraph::io {
 
 struct CsvField {
   std::string text;
@@ -58,6 +58,6 @@ std::string EncodeCsvValue(const PropertyValue& v, bool* force_quote);
 // problem.
 absl::StatusOr<PropertyValue> DecodeCsvValue(const CsvField& cell, CsvType t);
 
-}  // namespace critgraph::cli
+}  // namespace critgraph::io
 
-#endif  // CRITGRAPH_TOOLS_CSV_H_
+#endif  // CRITGRAPH_IO_CSV_H_

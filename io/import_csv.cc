@@ -1,16 +1,16 @@
-#include "import_csv.h"
-
+// ImportCsv: the nodes file, then the edges file, staged in one
+// transaction and published as one revision (include/critgraph/io/import.h).
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <vector>
 
-#include "cli_common.h"
-#include "critgraph/change.h"
-#include "csv.h"
-#include "progress.h"
+#include "critgraph/io/change_stream.h"
+#include "critgraph/io/csv.h"
+#include "critgraph/io/import.h"
+#include "io/import_internal.h"
 
-namespace critgraph::cli {
+namespace critgraph::io {
 
 namespace {
 
@@ -96,18 +96,23 @@ bool IsBlankRecord(const std::vector<CsvField>& r) {
   return r.size() == 1 && r[0].text.empty() && !r[0].quoted;
 }
 
-// Reads `file` and calls fn(line, node_or_edge_fields) per data record.
+// Reads `file` and calls fn(line, node_or_edge_fields) per data record;
+// checks for cancellation between records. `*done` counts the bytes read
+// of both files, for progress.
 template <typename Fn>
-absl::Status ForEachRecord(const std::string& file, bool edges, Fn fn) {
+absl::Status ForEachRecord(const std::string& file, bool edges,
+                           const internal::StagedImport& staged,
+                           const ImportOptions& options, uint64_t total,
+                           uint64_t* done, Fn fn) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(file + ": cannot open");
-  std::error_code ec;
-  uint64_t size = std::filesystem::file_size(file, ec);
-  Progress progress("import " + file, ec ? 0 : size, "bytes");
+  if (!in) return absl::InvalidArgumentError("cannot open " + file);
+  const uint64_t done_before = *done;
   CsvReader reader(in, kMaxChangeLineBytes);
   std::vector<CsvField> record;
   auto first = reader.Next(&record);
-  if (!first.ok()) return Bad(file, 1, StatusText(first.status()));
+  if (!first.ok()) {
+    return Bad(file, 1, std::string(first.status().message()));
+  }
   if (!*first) return Bad(file, 1, "empty file: expected a header row");
   auto cols = ParseHeader(file, record, edges);
   if (!cols.ok()) return cols.status();
@@ -115,10 +120,13 @@ absl::Status ForEachRecord(const std::string& file, bool edges, Fn fn) {
     auto more = reader.Next(&record);
     if (!more.ok()) {
       return absl::InvalidArgumentError(file + ":" +
-                                        StatusText(more.status()).substr(5));
+                                        std::string(more.status().message())
+                                            .substr(5));
     }
     if (!*more) break;
-    progress.Update(reader.bytes_read());
+    if (auto st = staged.CheckCancel(); !st.ok()) return st;
+    *done = done_before + reader.bytes_read();
+    if (options.progress) options.progress(*done, total);
     if (IsBlankRecord(record)) continue;
     uint64_t line = reader.record_line();
     if (record.size() != cols->size()) {
@@ -157,7 +165,7 @@ absl::Status ForEachRecord(const std::string& file, bool edges, Fn fn) {
           if (!v.ok()) {
             return Bad(file, line,
                        "column '" + c.name + ":" + CsvTypeName(c.type) +
-                           "': " + StatusText(v.status()));
+                           "': " + std::string(v.status().message()));
           }
           if (!props->emplace(c.name, *std::move(v)).second) {
             return Bad(file, line,
@@ -174,84 +182,110 @@ absl::Status ForEachRecord(const std::string& file, bool edges, Fn fn) {
   return absl::OkStatus();
 }
 
-absl::Status FromDb(const std::string& file, uint64_t line,
-                    const absl::Status& st) {
-  switch (st.code()) {
-    case absl::StatusCode::kInvalidArgument:
-    case absl::StatusCode::kNotFound:
-    case absl::StatusCode::kAlreadyExists:
-      return Bad(file, line, StatusText(st));
-    default:
-      return absl::Status(
-          st.code(), file + ":" + std::to_string(line) + ": " + StatusText(st));
-  }
+uint64_t FileSize(const std::optional<std::string>& path) {
+  if (!path) return 0;
+  std::error_code ec;
+  uint64_t size = std::filesystem::file_size(*path, ec);
+  return ec ? 0 : size;
 }
 
 }  // namespace
 
-absl::StatusOr<CsvImportResult> ImportCsv(DB& db,
-                                          const CsvImportOptions& options) {
-  auto txn = db.Begin();
+absl::StatusOr<CsvFiles> CsvFilesInDir(const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return absl::InvalidArgumentError("'" + dir + "' is not a directory");
+  }
+  CsvFiles files;
+  if (std::filesystem::exists(dir + "/nodes.csv", ec)) {
+    files.nodes = dir + "/nodes.csv";
+  }
+  if (std::filesystem::exists(dir + "/edges.csv", ec)) {
+    files.edges = dir + "/edges.csv";
+  }
+  if (!files.nodes && !files.edges) {
+    return absl::InvalidArgumentError(dir +
+                                      " holds neither nodes.csv nor edges.csv");
+  }
+  return files;
+}
+
+absl::StatusOr<ImportResult> ImportCsv(DB& db, const CsvFiles& files,
+                                       const ImportOptions& options) {
+  if (!files.nodes && !files.edges) {
+    return absl::InvalidArgumentError("CSV import needs a nodes or edges file");
+  }
+  for (const auto* p : {&files.nodes, &files.edges}) {
+    if (*p && !std::ifstream(**p)) {
+      return absl::InvalidArgumentError("cannot open " + **p);
+    }
+  }
+  std::string name = "CSV " + files.nodes.value_or("") +
+                     (files.nodes && files.edges ? " + " : "") +
+                     files.edges.value_or("");
+  internal::StagedImport staged(db, options, name);
+  auto txn = staged.txn();
   if (!txn.ok()) return txn.status();
-  CsvImportResult result;
+  Transaction& t = **txn;
+  ImportResult result;
   std::set<std::string> kinds;
   std::set<std::string> types;
-  auto fail = [&](absl::Status st) {
-    (*txn)->Rollback();
-    return st;
-  };
-  if (options.nodes_path) {
-    const std::string& file = *options.nodes_path;
-    auto st = ForEachRecord(file, false, [&](uint64_t line, auto* rec) {
-      if constexpr (std::is_same_v<decltype(rec), Node*>) {
-        if (kinds.insert(rec->kind).second) {
-          if (auto s = (*txn)->RegisterNodeKind(rec->kind); !s.ok()) {
-            return FromDb(file, line, s);
+  const uint64_t total = options.size_hint
+                             ? options.size_hint
+                             : FileSize(files.nodes) + FileSize(files.edges);
+  uint64_t done = 0;
+  if (files.nodes) {
+    const std::string& file = *files.nodes;
+    auto st = ForEachRecord(
+        file, false, staged, options, total, &done,
+        [&](uint64_t line, auto* rec) {
+          if constexpr (std::is_same_v<decltype(rec), Node*>) {
+            if (kinds.insert(rec->kind).second) {
+              if (auto s = t.RegisterNodeKind(rec->kind); !s.ok()) {
+                return internal::AtLine(file, line, s);
+              }
+            }
+            if (auto s = t.PutNode(*rec); !s.ok()) {
+              return internal::AtLine(file, line, s);
+            }
+            ++result.nodes;
           }
-        }
-        if (auto s = (*txn)->PutNode(*rec); !s.ok()) {
-          return FromDb(file, line, s);
-        }
-        ++result.nodes;
-      }
-      return absl::OkStatus();
-    });
-    if (!st.ok()) return fail(st);
+          return absl::OkStatus();
+        });
+    if (!st.ok()) return staged.Fail(st);
   }
-  if (options.edges_path) {
-    const std::string& file = *options.edges_path;
-    auto st = ForEachRecord(file, true, [&](uint64_t line, auto* rec) {
-      if constexpr (std::is_same_v<decltype(rec), Edge*>) {
-        if (types.insert(rec->type).second) {
-          if (auto s = (*txn)->RegisterEdgeType(rec->type); !s.ok()) {
-            return FromDb(file, line, s);
+  if (files.edges) {
+    const std::string& file = *files.edges;
+    auto st = ForEachRecord(
+        file, true, staged, options, total, &done,
+        [&](uint64_t line, auto* rec) {
+          if constexpr (std::is_same_v<decltype(rec), Edge*>) {
+            if (types.insert(rec->type).second) {
+              if (auto s = t.RegisterEdgeType(rec->type); !s.ok()) {
+                return internal::AtLine(file, line, s);
+              }
+            }
+            if (auto s = t.PutEdge(*rec); !s.ok()) {
+              return internal::AtLine(file, line, s);
+            }
+            ++result.edges;
           }
-        }
-        if (auto s = (*txn)->PutEdge(*rec); !s.ok()) {
-          return FromDb(file, line, s);
-        }
-        ++result.edges;
-      }
-      return absl::OkStatus();
-    });
-    if (!st.ok()) return fail(st);
+          return absl::OkStatus();
+        });
+    if (!st.ok()) return staged.Fail(st);
   }
+  result.ops = result.nodes + result.edges;
   CommitInfo info;
-  info.message = options.message;
-  info.author = options.author;
+  info.message = options.message ? *options.message : "import " + name;
   info.effective_date = options.effective;
   if (options.tag) info.tags.push_back(*options.tag);
-  auto rev = (*txn)->Commit(info);
-  if (!rev.ok()) {
-    auto code = rev.status().code();
-    std::string msg = "commit: " + StatusText(rev.status());
-    return fail(code == absl::StatusCode::kInvalidArgument ||
-                        code == absl::StatusCode::kAlreadyExists
-                    ? absl::InvalidArgumentError(msg)
-                    : absl::Status(code, msg));
+  if (auto rev = staged.Seal(info); !rev.ok()) {
+    return staged.Fail(internal::At("commit", rev.status()));
   }
-  result.revision = *rev;
+  if (auto st = staged.CheckCancel(); !st.ok()) return staged.Fail(st);
+  if (auto st = staged.Publish(); !st.ok()) return staged.Fail(st);
+  result.revisions = staged.revisions();
   return result;
 }
 
-}  // namespace critgraph::cli
+}  // namespace critgraph::io

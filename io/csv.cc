@@ -1,13 +1,13 @@
-#include "csv.h"
+#include "critgraph/io/csv.h"
 
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 
 #include "absl/strings/numbers.h"
-#include "json_out.h"
+#include "critgraph/io/json_out.h"
 
-namespace critgraph::cli {
+namespace critgraph::io {
 
 CsvReader::CsvReader(std::istream& in, size_t max_record_bytes)
     : buf_(in.rdbuf()), max_(max_record_bytes) {}
@@ -224,4 +224,4 @@ absl::StatusOr<PropertyValue> DecodeCsvValue(const CsvField& cell, CsvType t) {
   return absl::InternalError("bad type");
 }
 
-}  // namespace critgraph::cli
+}  // namespace critgraph::io

@@ -1,11 +1,11 @@
-#include "json_out.h"
+#include "critgraph/io/json_out.h"
 
 #include <charconv>
 #include <cmath>
 
-#include "critgraph/change.h"
+#include "critgraph/io/change_stream.h"
 
-namespace critgraph::cli {
+namespace critgraph::io {
 
 std::string FormatDouble(double d) {
   if (!std::isfinite(d))
@@ -108,12 +108,6 @@ std::string PropertyText(const PropertyValue& v) {
   }
 }
 
-const char* PropertyTypeName(const PropertyValue& v) {
-  static constexpr const char* kNames[] = {"string", "int64", "double", "bool",
-                                           "string[]"};
-  return kNames[v.index()];
-}
-
 std::string DisplayName(const Node& node) {
   for (const char* lang : {"en", "ja"}) {
     auto it = node.names.find(lang);
@@ -123,4 +117,4 @@ std::string DisplayName(const Node& node) {
   return "";
 }
 
-}  // namespace critgraph::cli
+}  // namespace critgraph::io
