@@ -198,6 +198,15 @@ class Snapshot:
         *,
         parents: Literal[True],
     ) -> list[tuple[str, int, Optional[str]]]: ...
+    def reach_many(
+        self,
+        sources_list: Iterable[StrOrStrs],
+        direction: Direction = "out",
+        edge_types: Optional[StrOrStrs] = None,
+        kinds: Optional[StrOrStrs] = None,
+        max_depth: Optional[int] = None,
+        threads: int = 0,
+    ) -> list[list[tuple[str, int]]]: ...
     def neighbourhood(
         self,
         key: str,
@@ -311,6 +320,16 @@ class DB:
         author: Optional[str] = None,
         atomic: bool = True,
     ) -> list[int]: ...
+    def import_csv(
+        self,
+        dir: Optional[str] = None,
+        nodes: Optional[str] = None,
+        edges: Optional[str] = None,
+        message: Optional[str] = None,
+        tag: Optional[str] = None,
+        effective: Optional[str] = None,
+        author: Optional[str] = None,
+    ) -> int: ...
     def close(self) -> None: ...
     def __enter__(self) -> DB: ...
     def __exit__(self, *args: object) -> bool: ...

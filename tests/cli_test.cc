@@ -2,6 +2,10 @@
 // (CRITGRAPH_CLI) on temporary databases and checks outputs, exit codes and
 // that failed imports leave the database unchanged. Golden outputs live in
 // tests/golden/ (regenerate with CRITGRAPH_UPDATE_GOLDEN=1; review the diff).
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -804,6 +808,107 @@ TEST_F(CliBadInputTest, LockedDatabaseIsExit4) {
   EXPECT_EQ(Db({"verify"}).code, 0);
   db->reset();
   ExpectUnchanged();
+}
+
+// SIGINT (and SIGTERM) during an import of a multi-revision stream that
+// arrives through a FIFO (FILE) or a pipe (stdin): the CLI is blocked in a
+// read when the signal comes; it must exit 130 with "interrupted: nothing
+// imported", leave HEAD and its digest unchanged, leave nothing in $TMPDIR,
+// and the same import must succeed afterwards.
+TEST_F(CliBadInputTest, InterruptedImportExits130AndImportsNothing) {
+  MakeBase();
+  std::string first_half, second_half;
+  for (int r = 0; r < 6; ++r) {
+    std::string rev;
+    for (int i = 0; i < 20; ++i) {
+      rev += "{\"op\":\"node\",\"key\":\"s" + std::to_string(r) + "-" +
+             std::to_string(i) + "\",\"kind\":\"domain\"}\n";
+    }
+    rev += "{\"op\":\"commit\",\"message\":\"r" + std::to_string(r) + "\"}\n";
+    (r < 3 ? first_half : second_half) += rev;
+  }
+  WriteFile(Path("whole.jsonl"), first_half + second_half);
+  const std::string tmp = Path("tmpdir");
+  fs::create_directories(tmp);
+
+  struct Case {
+    const char* name;
+    bool fifo;  // FILE is a FIFO; else `import -` with stdin a pipe
+    int sig;
+  };
+  for (const Case& c : {Case{"fifo_sigint", true, SIGINT},
+                        Case{"stdin_sigint", false, SIGINT},
+                        Case{"stdin_sigterm", false, SIGTERM}}) {
+    SCOPED_TRACE(c.name);
+    std::string fifo = Path(std::string(c.name) + ".fifo");
+    int pipe_fds[2] = {-1, -1};
+    if (c.fifo) {
+      ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+    } else {
+      ASSERT_EQ(pipe(pipe_fds), 0);
+    }
+    std::string out = Path(std::string(c.name) + ".out");
+    std::string err = Path(std::string(c.name) + ".err");
+    std::string tmp_env = "TMPDIR=" + tmp;
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      if (!c.fifo) {
+        dup2(pipe_fds[0], STDIN_FILENO);
+        close(pipe_fds[0]);
+        close(pipe_fds[1]);
+      }
+      int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      dup2(o, STDOUT_FILENO);
+      dup2(e, STDERR_FILENO);
+      putenv(tmp_env.data());
+      execl(kCli.c_str(), kCli.c_str(), "--db", db_.c_str(), "import",
+            c.fifo ? fifo.c_str() : "-", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    int wfd = -1;
+    if (c.fifo) {
+      wfd = open(fifo.c_str(), O_WRONLY);  // waits for the CLI to open it
+    } else {
+      close(pipe_fds[0]);
+      wfd = pipe_fds[1];
+    }
+    ASSERT_GE(wfd, 0);
+    // Three whole revisions, then silence: the CLI has read them and waits
+    // in read(2) for more when the signal arrives.
+    ASSERT_EQ(write(wfd, first_half.data(), first_half.size()),
+              static_cast<ssize_t>(first_half.size()));
+    // Wait until it has read them all (so its handlers are installed), then
+    // a little more for it to apply them and block in the next read.
+    for (int i = 0; i < 2000; ++i) {
+      int unread = 0;
+      if (ioctl(wfd, FIONREAD, &unread) != 0 || unread == 0) break;
+      usleep(10 * 1000);
+    }
+    usleep(300 * 1000);
+    ASSERT_EQ(kill(pid, c.sig), 0);
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    close(wfd);
+    ASSERT_TRUE(WIFEXITED(status)) << "killed by the signal instead of exiting";
+    EXPECT_EQ(WEXITSTATUS(status), 130);
+    EXPECT_NE(ReadFile(err).find("interrupted: nothing imported"),
+              std::string::npos)
+        << ReadFile(err);
+    ExpectUnchanged();
+    for (const auto& entry : fs::directory_iterator(tmp)) {
+      ADD_FAILURE() << "left in $TMPDIR: " << entry.path();
+    }
+  }
+  // The same stream imports when nobody interrupts it.
+  auto r = Run({"--db", db_, "import", "-"}, Path("whole.jsonl"),
+               "TMPDIR=" + ShellQuote(tmp));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("imported 6 revisions (3..8)"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(HeadAndDigest(db_).first, 8u);
+  EXPECT_TRUE(fs::is_empty(tmp));
 }
 
 // ---------------------------------------------------------------- diff

@@ -158,9 +158,10 @@ def test_import_bad_line_names_file_and_line(db, tmp_path):
     with pytest.raises(critgraph.InvalidInputError) as info:
         db.import_jsonl(str(bad))
     assert str(info.value).startswith(f"{bad}:4: ")
-    # atomic (default): the dry run found it, nothing was committed.
+    # atomic (default): one transaction, rolled back: nothing was committed.
     assert db.head == 0
-    # atomic=False: the first revision stays, and the message says so.
+    # atomic=False: each revision is published at its commit line, so the
+    # first one stays, and the message says so.
     with pytest.raises(critgraph.InvalidInputError) as info:
         db.import_jsonl(str(bad), atomic=False)
     assert "revisions 1..1 of this import were committed" in str(info.value)
@@ -180,7 +181,7 @@ def test_import_parse_errors_commit_nothing(db, tmp_path):
         f = tmp_path / f"bad{n}.jsonl"
         f.write_text(body)
         with pytest.raises(critgraph.InvalidInputError, match=f"bad{n}.jsonl:3|bad{n}.jsonl:4"):
-            db.import_jsonl(str(f), atomic=False)
+            db.import_jsonl(str(f))
         assert db.head == 0
     with pytest.raises(critgraph.InvalidInputError, match="cannot open"):
         db.import_jsonl(str(tmp_path / "missing.jsonl"))
