@@ -326,46 +326,74 @@ absl::Status DBImpl::LoadState() {
   return absl::OkStatus();
 }
 
-absl::Status DBImpl::RemovePending(Revision pending) {
-  const Revision head = Head();
+absl::Status DBImpl::RemovePending(Revision first) {
+  // The newest revision with change-log entries; nothing above HEAD is ever
+  // published, so every entry at or above `first` is a leftover.
+  Revision last = 0;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kChangelog)));
+    it->SeekToLast();
+    if (auto st = FromRocks(it->status(), "read change log"); !st.ok()) {
+      return st;
+    }
+    if (it->Valid()) {
+      if (it->key().size() < 8) {
+        return absl::DataLossError("change log entry is damaged");
+      }
+      last = GetBE64(it->key().data());
+    }
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  constexpr size_t kBatchEntries = size_t{1} << 16;
   rocksdb::WriteBatch batch;
-  auto st = ForEachChange(pending, [&](std::string_view key) -> absl::Status {
-    const char* p = key.data() + 9;
-    if (key[8] == kChangeNode) {
-      NodeId id = GetBE64(p);
-      // Kind index entries may exist for the old and the new kind.
-      for (Revision r : {head, pending}) {
-        std::string raw;
-        std::unique_ptr<rocksdb::Iterator> it(
-            db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kNodes)));
-        it->Seek(NodeKey(id, r));
-        if (it->Valid() && it->key().size() == kNodeKeySize &&
-            GetBE64(it->key().data()) == id && !it->value().empty()) {
-          auto kind = DecodeNodeKind(it->value().ToStringView());
-          if (kind.ok()) {
-            batch.Delete(cf(Cf::kKindIndex), KindIndexKey(*kind, id, pending));
+  // Newest first: the kind of a node's previous version (at r - 1) is read
+  // from records that a later batch removes, never an earlier one.
+  for (Revision r = last; r >= first && r > 0; --r) {
+    auto st = ForEachChange(r, [&](std::string_view key) -> absl::Status {
+      const char* p = key.data() + 9;
+      if (key[8] == kChangeNode) {
+        NodeId id = GetBE64(p);
+        // Kind index entries may exist for the old and the new kind.
+        for (Revision at : {r - 1, r}) {
+          std::unique_ptr<rocksdb::Iterator> it(
+              db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kNodes)));
+          it->Seek(NodeKey(id, at));
+          if (it->Valid() && it->key().size() == kNodeKeySize &&
+              GetBE64(it->key().data()) == id && !it->value().empty()) {
+            auto kind = DecodeNodeKind(it->value().ToStringView());
+            if (kind.ok()) {
+              batch.Delete(cf(Cf::kKindIndex), KindIndexKey(*kind, id, r));
+            }
           }
         }
+        batch.Delete(cf(Cf::kNodes), NodeKey(id, r));
+      } else {
+        NodeId from = GetBE64(p);
+        TypeId type = GetBE32(p + 8);
+        NodeId to = GetBE64(p + 12);
+        batch.Delete(cf(Cf::kOutEdges), EdgeKey(from, type, to, r));
+        batch.Delete(cf(Cf::kInEdges), EdgeKey(to, type, from, r));
       }
-      batch.Delete(cf(Cf::kNodes), NodeKey(id, pending));
-    } else {
-      NodeId from = GetBE64(p);
-      TypeId type = GetBE32(p + 8);
-      NodeId to = GetBE64(p + 12);
-      batch.Delete(cf(Cf::kOutEdges), EdgeKey(from, type, to, pending));
-      batch.Delete(cf(Cf::kInEdges), EdgeKey(to, type, from, pending));
+      batch.Delete(cf(Cf::kChangelog), std::string(key));
+      return absl::OkStatus();
+    });
+    if (!st.ok()) return st;
+    if (batch.Count() >= kBatchEntries) {
+      if (auto st = FromRocks(db_->Write(wo, &batch),
+                              StrCat("remove unfinished revision ", r));
+          !st.ok()) {
+        return st;
+      }
+      batch.Clear();
     }
-    batch.Delete(cf(Cf::kChangelog), std::string(key));
-    return absl::OkStatus();
-  });
-  if (!st.ok()) return st;
+  }
   // Registrations and tags are written only with the head update, so none
   // can be left over; revision records likewise.
   batch.Delete(cf(Cf::kDefault), std::string(kMetaPending));
-  rocksdb::WriteOptions wo;
-  wo.sync = options_.sync;
   return FromRocks(db_->Write(wo, &batch),
-                   StrCat("remove unfinished revision ", pending));
+                   StrCat("remove unfinished revisions from ", first));
 }
 
 std::shared_ptr<const Registry> DBImpl::registry() const {
@@ -518,24 +546,26 @@ void DBImpl::EndTransaction(NodeId next_node_id, bool leftovers) {
   txn_open_ = false;
 }
 
-absl::Status DBImpl::PublishCommit(RevisionInfo info,
-                                   std::vector<RegistryEntry> registrations,
-                                   const std::vector<std::string>& tags,
-                                   uint64_t next_node_id) {
+absl::Status DBImpl::PublishCommits(
+    std::vector<RevisionInfo> revisions,
+    const std::vector<RegistryEntry>& registrations, uint64_t next_node_id) {
   MutexLock lock(&mu_);
   if (!registrations.empty()) {
     auto reg = std::make_shared<Registry>(*registry_);
-    for (auto& e : registrations) {
+    for (const auto& e : registrations) {
       next_type_id_ = std::max(next_type_id_, e.id + 1);
-      reg->Add(std::move(e));
+      reg->Add(e);
     }
     registry_ = std::move(reg);
   }
-  for (const auto& t : tags) tags_[t] = info.number;
   next_node_id_ = std::max(next_node_id_, next_node_id);
-  Revision number = info.number;
-  revisions_.push_back(std::move(info));
-  head_.store(number, std::memory_order_release);
+  Revision head = head_.load();
+  for (RevisionInfo& info : revisions) {
+    for (const auto& t : info.tags) tags_[t] = info.number;
+    head = info.number;
+    revisions_.push_back(std::move(info));
+  }
+  head_.store(head, std::memory_order_release);
   return absl::OkStatus();
 }
 

@@ -97,14 +97,16 @@ class DBImpl : public DB {
   absl::Status Init();
   absl::Status CreateNew();
   absl::Status LoadState();
-  // Removes every record written at `pending` (> head) by an unfinished
-  // commit, then clears the pending marker.
-  absl::Status RemovePending(Revision pending);
+  // Removes every record written above HEAD (at `first` and later) by an
+  // unfinished or rolled-back transaction, then clears the pending marker.
+  // Revisions are removed newest first, in bounded batches, so a crash in
+  // the middle leaves a state the next call completes.
+  absl::Status RemovePending(Revision first);
   void EndTransaction(NodeId next_node_id, bool leftovers);
-  absl::Status PublishCommit(RevisionInfo info,
-                             std::vector<RegistryEntry> registrations,
-                             const std::vector<std::string>& tags,
-                             uint64_t next_node_id);
+  // Makes durably written revisions (oldest first) visible to readers.
+  absl::Status PublishCommits(std::vector<RevisionInfo> revisions,
+                              const std::vector<RegistryEntry>& registrations,
+                              uint64_t next_node_id);
   RevisionInfo WithTags(RevisionInfo info) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<Revision> ResolveLocked(std::string_view name) const

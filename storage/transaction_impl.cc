@@ -12,6 +12,7 @@
 #include "storage/record.h"
 #include "storage/str_cat.h"
 #include "storage/validate.h"
+#include "util/status_macros.h"
 
 namespace critgraph::storage {
 namespace {
@@ -33,6 +34,7 @@ TransactionImpl::TransactionImpl(DBImpl* db, const RevisionInfo& base,
                                  const Registry& registry, NodeId next_node_id,
                                  TypeId next_type_id)
     : db_(db),
+      head_(base.number),
       base_(base.number),
       registry_(registry),
       next_type_id_(next_type_id),
@@ -56,6 +58,7 @@ absl::Status TransactionImpl::CheckNotFinished() const {
 
 absl::Status TransactionImpl::CheckOpen() {
   if (auto st = CheckNotFinished(); !st.ok()) return st;
+  ++ops_since_seal_;
   if (++ops_ > db_->options().max_txn_ops) {
     return absl::InvalidArgumentError(
         StrCat("transaction exceeds the limit of ", db_->options().max_txn_ops,
@@ -313,179 +316,246 @@ absl::Status TransactionImpl::MaybeFlush() {
   return Flush();
 }
 
-absl::Status TransactionImpl::Flush() {
+// The part of spilling one staged entity (node or edge) that both share:
+// compare with the previous version at P, keep the running digest and count
+// exact, and keep the change log exact when a later chunk restores what an
+// earlier chunk of the same revision changed. `Ops` supplies the entity's own
+// reads and writes:
+//   Read(rev) -> StatusOr<optional<string>>, found_rev() of that read;
+//   DigestOf(raw) -> StatusOr<Digest>;
+//   Unwrite(prev, base): remove what an earlier chunk wrote at P (the
+//     record, its index entries and its change-log entry);
+//   Write(old, staged): write the new version at P, relative to `old`, the
+//     version at the revision below P.
+template <typename Ops>
+absl::Status TransactionImpl::Spill(const std::optional<std::string>& staged,
+                                    const Digest& staged_digest,
+                                    bool known_absent, int64_t* count,
+                                    Ops& ops) {
   const Revision p = pending_revision();
+  std::optional<std::string> prev;
+  Revision prev_rev = 0;
+  if (!known_absent) {
+    ASSIGN_OR_RETURN(prev, ops.Read(p));
+    prev_rev = ops.found_rev();
+  }
+  if (prev == staged) return absl::OkStatus();  // changes nothing
+  if (prev) {
+    ASSIGN_OR_RETURN(Digest h, ops.DigestOf(*prev));
+    digest_ = DigestSub(digest_, h);
+    --*count;
+  }
+  std::optional<std::string> old = prev;
+  if (prev_rev == p) {
+    // Written by an earlier chunk of this revision: take that write back, so
+    // what stays at P is relative to the revision below it.
+    ASSIGN_OR_RETURN(old, ops.Read(base_));
+    RETURN_IF_ERROR(ops.Unwrite(prev, old));
+    if (old == staged) {
+      // Restored: the entity did not change in this revision at all.
+      if (old) {
+        ASSIGN_OR_RETURN(Digest h, ops.DigestOf(*old));
+        digest_ = DigestAdd(digest_, h);
+        ++*count;
+      }
+      --changes_;
+      return absl::OkStatus();
+    }
+  } else {
+    ++changes_;
+  }
+  if (staged) {
+    digest_ = DigestAdd(digest_, staged_digest);
+    ++*count;
+  }
+  return ops.Write(old, staged);
+}
+
+// Spills one node: record, kind-index entries on entering or leaving a kind,
+// change-log entry.
+class TransactionImpl::NodeSpillOps {
+ public:
+  NodeSpillOps(TransactionImpl& txn, NodeReader& reader,
+               rocksdb::WriteBatch& batch, SpillKeys& keys, NodeId id,
+               TypeId staged_kind)
+      : txn_(txn),
+        reader_(reader),
+        batch_(batch),
+        keys_(keys),
+        id_(id),
+        staged_kind_(staged_kind),
+        p_(txn.pending_revision()) {}
+
+  absl::StatusOr<std::optional<std::string>> Read(Revision rev) {
+    ASSIGN_OR_RETURN(auto raw, reader_.Read(id_, rev));
+    if (!raw) return std::optional<std::string>();
+    return std::optional<std::string>(std::string(*raw));
+  }
+  Revision found_rev() const { return reader_.found_rev(); }
+  absl::StatusOr<Digest> DigestOf(const std::string& raw) {
+    ASSIGN_OR_RETURN(Node node,
+                     txn_.db_->MaterializeNode(raw, id_, p_, txn_.registry_));
+    return NodeDigest(node);
+  }
+  absl::Status Unwrite(const std::optional<std::string>& prev,
+                       const std::optional<std::string>& base) {
+    for (const auto* r : {&prev, &base}) {
+      ASSIGN_OR_RETURN(auto kind, KindOf(*r));
+      if (kind) {
+        batch_.Delete(txn_.db_->cf(Cf::kKindIndex),
+                      KindIndexKey(*kind, id_, p_));
+      }
+    }
+    batch_.Delete(txn_.db_->cf(Cf::kNodes), NodeKey(id_, p_));
+    batch_.Delete(txn_.db_->cf(Cf::kChangelog), ChangeNodeKey(p_, id_));
+    return absl::OkStatus();
+  }
+  absl::Status Write(const std::optional<std::string>& old,
+                     const std::optional<std::string>& staged) {
+    ASSIGN_OR_RETURN(std::optional<TypeId> old_kind, KindOf(old));
+    std::optional<TypeId> new_kind;
+    if (staged) new_kind = staged_kind_;
+    if (old_kind != new_kind) {
+      if (old_kind) {
+        batch_.Put(txn_.db_->cf(Cf::kKindIndex),
+                   KindIndexKey(*old_kind, id_, p_), "D");
+      }
+      if (new_kind) {
+        batch_.Put(txn_.db_->cf(Cf::kKindIndex),
+                   KindIndexKey(*new_kind, id_, p_), "A");
+      }
+    }
+    batch_.Put(txn_.db_->cf(Cf::kNodes), NodeKey(id_, p_),
+               staged ? *staged : "");
+    keys_.changelog.push_back(ChangeNodeKey(p_, id_));
+    return absl::OkStatus();
+  }
+
+ private:
+  absl::StatusOr<std::optional<TypeId>> KindOf(
+      const std::optional<std::string>& raw) {
+    if (!raw) return std::optional<TypeId>();
+    auto kind = DecodeNodeKind(*raw);
+    if (!kind.ok()) return txn_.db_->DataLoss("corrupted record", id_, p_);
+    return std::optional<TypeId>(*kind);
+  }
+
+  TransactionImpl& txn_;
+  NodeReader& reader_;
+  rocksdb::WriteBatch& batch_;
+  SpillKeys& keys_;
+  const NodeId id_;
+  const TypeId staged_kind_;
+  const Revision p_;
+};
+
+// Spills one edge: out-edge record, in-edge entry, change-log entry.
+class TransactionImpl::EdgeSpillOps {
+ public:
+  EdgeSpillOps(TransactionImpl& txn, EdgeReader& reader,
+               rocksdb::WriteBatch& batch, SpillKeys& keys, const EdgeTuple& e)
+      : txn_(txn),
+        reader_(reader),
+        batch_(batch),
+        keys_(keys),
+        from_(std::get<0>(e)),
+        type_(std::get<1>(e)),
+        to_(std::get<2>(e)),
+        p_(txn.pending_revision()) {}
+
+  absl::StatusOr<std::optional<std::string>> Read(Revision rev) {
+    ASSIGN_OR_RETURN(auto raw, reader_.Read(from_, type_, to_, rev));
+    if (!raw) return std::optional<std::string>();
+    return std::optional<std::string>(std::string(*raw));
+  }
+  Revision found_rev() const { return reader_.found_rev(); }
+  absl::StatusOr<Digest> DigestOf(const std::string& raw) {
+    const std::string* type_name = txn_.registry_.Name(type_);
+    if (type_name == nullptr) {
+      return absl::DataLossError(StrCat("unknown edge type id ", type_));
+    }
+    auto props = DecodeEdgeRecord(raw);
+    if (!props.ok()) return txn_.db_->DataLoss("corrupted out-edge", from_, p_);
+    ASSIGN_OR_RETURN(std::string from_key, txn_.KeyOf(from_));
+    ASSIGN_OR_RETURN(std::string to_key, txn_.KeyOf(to_));
+    return EdgeDigest(Edge{std::move(from_key), *type_name, std::move(to_key),
+                           *std::move(props)});
+  }
+  absl::Status Unwrite(const std::optional<std::string>&,
+                       const std::optional<std::string>&) {
+    batch_.Delete(txn_.db_->cf(Cf::kOutEdges), EdgeKey(from_, type_, to_, p_));
+    batch_.Delete(txn_.db_->cf(Cf::kInEdges), EdgeKey(to_, type_, from_, p_));
+    batch_.Delete(txn_.db_->cf(Cf::kChangelog),
+                  ChangeEdgeKey(p_, from_, type_, to_));
+    return absl::OkStatus();
+  }
+  absl::Status Write(const std::optional<std::string>&,
+                     const std::optional<std::string>& staged) {
+    batch_.Put(txn_.db_->cf(Cf::kOutEdges), EdgeKey(from_, type_, to_, p_),
+               staged ? *staged : "");
+    keys_.in_edges.emplace_back(EdgeKey(to_, type_, from_, p_),
+                                staged ? "A" : "D");
+    keys_.changelog.push_back(ChangeEdgeKey(p_, from_, type_, to_));
+    return absl::OkStatus();
+  }
+
+ private:
+  TransactionImpl& txn_;
+  EdgeReader& reader_;
+  rocksdb::WriteBatch& batch_;
+  SpillKeys& keys_;
+  const NodeId from_;
+  const TypeId type_;
+  const NodeId to_;
+  const Revision p_;
+};
+
+absl::Status TransactionImpl::Flush() {
   rocksdb::WriteBatch batch;
   for (const auto& [key, id] : unflushed_keys_) {
     batch.Put(db_->cf(Cf::kKeys), key, U64(id));
     batch.Put(db_->cf(Cf::kIds), U64(id), key);
   }
   // Readers created now see every earlier chunk: the previous version of an
-  // entity at P is either this transaction's earlier write or HEAD's.
+  // entity at P is this transaction's earlier write, a sealed revision's, or
+  // HEAD's.
   NodeReader nodes(*db_);
   EdgeReader edges(*db_);
-  // Keys of the in_edges and changelog families are collected and appended
-  // in sorted order: sorted inserts into a memtable skip list are cheaper.
-  std::vector<std::pair<std::string, const char*>> in_puts;
-  std::vector<std::string> changelog_puts;
-  for (auto& entry : nodes_) {
-    // Named variables, not structured bindings: the lambdas below capture
-    // them, which clang rejects for bindings before C++20.
-    const NodeId id = entry.first;
-    StagedNode& staged = entry.second;
-    std::optional<std::string> prev;
-    Revision prev_rev = 0;
-    if (!(id >= first_new_id_ && flushes_ == 0)) {
-      auto raw = nodes.Read(id, p);
-      if (!raw.ok()) return raw.status();
-      if (raw->has_value()) prev = std::string(**raw);
-      prev_rev = nodes.found_rev();
-    }
-    if (prev == staged.record) continue;  // changes nothing
-    auto kind_of =
-        [](const std::optional<std::string>& r) -> std::optional<TypeId> {
-      if (!r) return std::nullopt;
-      auto k = DecodeNodeKind(*r);
-      return k.ok() ? std::optional<TypeId>(*k) : std::nullopt;
-    };
-    auto digest_of = [&](const std::string& raw) -> absl::StatusOr<Digest> {
-      auto node = db_->MaterializeNode(raw, id, p, registry_);
-      if (!node.ok()) return node.status();
-      return NodeDigest(*node);
-    };
-    if (prev) {
-      auto h = digest_of(*prev);
-      if (!h.ok()) return h.status();
-      digest_ = DigestSub(digest_, *h);
-      --node_count_;
-    }
-    if (prev_rev == p) {
-      // Written by an earlier chunk. If this version restores HEAD's, the
-      // entity did not change at all: remove what the earlier chunk wrote.
-      auto raw = nodes.Read(id, base_);
-      if (!raw.ok()) return raw.status();
-      std::optional<std::string> base_value;
-      if (raw->has_value()) base_value = std::string(**raw);
-      if (base_value == staged.record) {
-        for (const auto& r : {prev, base_value}) {
-          if (auto k = kind_of(r)) {
-            batch.Delete(db_->cf(Cf::kKindIndex), KindIndexKey(*k, id, p));
-          }
-        }
-        batch.Delete(db_->cf(Cf::kNodes), NodeKey(id, p));
-        batch.Delete(db_->cf(Cf::kChangelog), ChangeNodeKey(p, id));
-        if (base_value) {
-          auto h = digest_of(*base_value);
-          if (!h.ok()) return h.status();
-          digest_ = DigestAdd(digest_, *h);
-          ++node_count_;
-        }
-        --changes_;
-        continue;
-      }
-    } else {
-      ++changes_;
-    }
-    if (staged.record) {
-      digest_ = DigestAdd(digest_, staged.digest);
-      ++node_count_;
-    }
-    // The kind index records only entering and leaving a kind.
-    std::optional<TypeId> old_kind = kind_of(prev);
-    std::optional<TypeId> new_kind;
-    if (staged.record) new_kind = staged.kind;
-    if (old_kind != new_kind) {
-      if (old_kind) {
-        batch.Put(db_->cf(Cf::kKindIndex), KindIndexKey(*old_kind, id, p), "D");
-      }
-      if (new_kind) {
-        batch.Put(db_->cf(Cf::kKindIndex), KindIndexKey(*new_kind, id, p), "A");
-      }
-    }
-    batch.Put(db_->cf(Cf::kNodes), NodeKey(id, p),
-              staged.record ? *staged.record : "");
-    changelog_puts.push_back(ChangeNodeKey(p, id));
+  SpillKeys keys;
+  // Entities created by this transaction before anything reached disk are
+  // known to be absent: no read needed.
+  auto is_new = [&](NodeId id) { return id >= first_new_id_ && flushes_ == 0; };
+  for (const auto& [id, staged] : nodes_) {
+    NodeSpillOps ops(*this, nodes, batch, keys, id, staged.kind);
+    RETURN_IF_ERROR(
+        Spill(staged.record, staged.digest, is_new(id), &node_count_, ops));
   }
-  for (auto& entry : edges_) {
-    const EdgeTuple& e = entry.first;
-    StagedEdge& staged = entry.second;
-    const NodeId from = std::get<0>(e);
-    const TypeId type = std::get<1>(e);
-    const NodeId to = std::get<2>(e);
-    std::optional<std::string> prev;
-    Revision prev_rev = 0;
-    if (!((from >= first_new_id_ || to >= first_new_id_) && flushes_ == 0)) {
-      auto raw = edges.Read(from, type, to, p);
-      if (!raw.ok()) return raw.status();
-      if (raw->has_value()) prev = std::string(**raw);
-      prev_rev = edges.found_rev();
-    }
-    if (prev == staged.record) continue;
-    auto digest_of = [&](const std::string& raw) -> absl::StatusOr<Digest> {
-      const std::string* type_name = registry_.Name(type);
-      if (type_name == nullptr) {
-        return absl::DataLossError(StrCat("unknown edge type id ", type));
-      }
-      auto props = DecodeEdgeRecord(raw);
-      if (!props.ok()) return db_->DataLoss("corrupted out-edge", from, p);
-      auto fk = KeyOf(from);
-      if (!fk.ok()) return fk.status();
-      auto tk = KeyOf(to);
-      if (!tk.ok()) return tk.status();
-      return EdgeDigest(Edge{*fk, *type_name, *tk, *std::move(props)});
-    };
-    if (prev) {
-      auto h = digest_of(*prev);
-      if (!h.ok()) return h.status();
-      digest_ = DigestSub(digest_, *h);
-      --edge_count_;
-    }
-    if (prev_rev == p) {
-      auto raw = edges.Read(from, type, to, base_);
-      if (!raw.ok()) return raw.status();
-      std::optional<std::string> base_value;
-      if (raw->has_value()) base_value = std::string(**raw);
-      if (base_value == staged.record) {
-        batch.Delete(db_->cf(Cf::kOutEdges), EdgeKey(from, type, to, p));
-        batch.Delete(db_->cf(Cf::kInEdges), EdgeKey(to, type, from, p));
-        batch.Delete(db_->cf(Cf::kChangelog), ChangeEdgeKey(p, from, type, to));
-        if (base_value) {
-          auto h = digest_of(*base_value);
-          if (!h.ok()) return h.status();
-          digest_ = DigestAdd(digest_, *h);
-          ++edge_count_;
-        }
-        --changes_;
-        continue;
-      }
-    } else {
-      ++changes_;
-    }
-    if (staged.record) {
-      digest_ = DigestAdd(digest_, staged.digest);
-      ++edge_count_;
-    }
-    batch.Put(db_->cf(Cf::kOutEdges), EdgeKey(from, type, to, p),
-              staged.record ? *staged.record : "");
-    in_puts.emplace_back(EdgeKey(to, type, from, p), staged.record ? "A" : "D");
-    changelog_puts.push_back(ChangeEdgeKey(p, from, type, to));
+  for (const auto& [e, staged] : edges_) {
+    EdgeSpillOps ops(*this, edges, batch, keys, e);
+    RETURN_IF_ERROR(Spill(staged.record, staged.digest,
+                          is_new(std::get<0>(e)) || is_new(std::get<2>(e)),
+                          &edge_count_, ops));
   }
-  std::sort(in_puts.begin(), in_puts.end());
-  for (const auto& [key, value] : in_puts) {
+  // Keys of the in_edges and changelog families are appended in sorted
+  // order: sorted inserts into a memtable skip list are cheaper.
+  std::sort(keys.in_edges.begin(), keys.in_edges.end());
+  for (const auto& [key, value] : keys.in_edges) {
     batch.Put(db_->cf(Cf::kInEdges), key, value);
   }
-  std::sort(changelog_puts.begin(), changelog_puts.end());
-  for (const auto& key : changelog_puts) {
+  std::sort(keys.changelog.begin(), keys.changelog.end());
+  for (const auto& key : keys.changelog) {
     batch.Put(db_->cf(Cf::kChangelog), key, "");
   }
   batch.Put(db_->cf(Cf::kDefault), std::string(kMetaNextNodeId),
             U64(next_node_id_));
-  batch.Put(db_->cf(Cf::kDefault), std::string(kMetaPending), U64(p));
+  // The lowest unpublished revision: recovery removes it and everything
+  // above it.
+  batch.Put(db_->cf(Cf::kDefault), std::string(kMetaPending), U64(head_ + 1));
   rocksdb::WriteOptions wo;
   wo.sync = false;  // the commit's final write syncs the log up to here
-  auto st = FromRocks(db_->rdb()->Write(wo, &batch),
-                      StrCat("write chunk of revision ", p));
-  if (!st.ok()) return st;
+  RETURN_IF_ERROR(
+      FromRocks(db_->rdb()->Write(wo, &batch),
+                StrCat("write chunk of revision ", pending_revision())));
   ++flushes_;
   unflushed_keys_.clear();
   if (ids_.size() >= kMaxCachedIds) ids_.clear();
@@ -527,23 +597,41 @@ absl::Status TransactionImpl::ValidateCommitInfo(const CommitInfo& info) const {
       return absl::AlreadyExistsError(StrCat(
           "tag '", info.tags[i], "' already names revision ", *existing));
     }
+    for (const RevisionInfo& sealed : sealed_) {
+      for (const std::string& t : sealed.tags) {
+        if (t == info.tags[i]) {
+          return absl::AlreadyExistsError(
+              StrCat("tag '", t, "' already names revision ", sealed.number,
+                     " of this transaction"));
+        }
+      }
+    }
   }
   return absl::OkStatus();
 }
 
+absl::Status TransactionImpl::FailCommit(const absl::Status& st) {
+  const Revision first = head_ + 1;
+  const Revision last = std::max(first, pending_revision());
+  Rollback();
+  return absl::Status(
+      st.code(), StrCat("commit of ",
+                        first == last ? StrCat("revision ", first)
+                                      : StrCat("revisions ", first, "..", last),
+                        " failed and was rolled back: ", st.message()));
+}
+
 absl::StatusOr<Revision> TransactionImpl::Commit(const CommitInfo& info) {
+  auto sealed = Seal(info);
+  if (!sealed.ok()) return sealed.status();
+  return Publish();
+}
+
+absl::StatusOr<Revision> TransactionImpl::Seal(const CommitInfo& info) {
   if (auto st = CheckNotFinished(); !st.ok()) return st;
   if (auto st = ValidateCommitInfo(info); !st.ok()) return st;
   const Revision p = pending_revision();
-  auto fail = [&](absl::Status st) -> absl::Status {
-    Rollback();
-    return absl::Status(st.code(),
-                        StrCat("commit of revision ", p,
-                               " failed and was rolled back: ", st.message()));
-  };
-  if (auto st = Flush(); !st.ok()) return fail(st);
-
-  rocksdb::WriteBatch batch;
+  if (auto st = Flush(); !st.ok()) return FailCommit(st);
   RevisionInfo rev;
   rev.number = p;
   rev.parent = base_;
@@ -555,38 +643,60 @@ absl::StatusOr<Revision> TransactionImpl::Commit(const CommitInfo& info) {
   rev.node_count = static_cast<uint64_t>(node_count_);
   rev.edge_count = static_cast<uint64_t>(edge_count_);
   rev.change_count = changes_;
-  batch.Put(db_->cf(Cf::kRevisions), RevKey(p), EncodeRevisionRecord(rev));
-  for (const auto& t : info.tags) batch.Put(db_->cf(Cf::kTags), t, RevKey(p));
+  rev.tags = info.tags;
+  sealed_.push_back(std::move(rev));
+  // The next revision starts on top of this one; its view reads the sealed
+  // chunks, which sit at or below its own number.
+  base_ = p;
+  changes_ = 0;
+  ops_since_seal_ = 0;
+  return p;
+}
+
+absl::StatusOr<Revision> TransactionImpl::Publish() {
+  if (auto st = CheckNotFinished(); !st.ok()) return st;
+  if (sealed_.empty()) {
+    return absl::FailedPreconditionError(
+        "nothing to publish: no revision has been sealed");
+  }
+  if (ops_since_seal_ > 0) {
+    return absl::FailedPreconditionError(
+        StrCat(ops_since_seal_,
+               " operations are staged after the last sealed "
+               "revision; seal or roll them back first"));
+  }
+  rocksdb::WriteBatch batch;
+  for (const RevisionInfo& rev : sealed_) {
+    batch.Put(db_->cf(Cf::kRevisions), RevKey(rev.number),
+              EncodeRevisionRecord(rev));
+    for (const auto& t : rev.tags) {
+      batch.Put(db_->cf(Cf::kTags), t, RevKey(rev.number));
+    }
+  }
   for (const auto& e : registrations_) {
     batch.Put(db_->cf(Cf::kRegistry), Registry::EncodeKey(e),
               Registry::EncodeValue(e));
   }
+  const Revision last = sealed_.back().number;
   batch.Put(db_->cf(Cf::kDefault), std::string(kMetaNextTypeId),
             U64(next_type_id_));
   batch.Put(db_->cf(Cf::kDefault), std::string(kMetaNextNodeId),
             U64(next_node_id_));
-  batch.Put(db_->cf(Cf::kDefault), std::string(kMetaHead), U64(p));
+  batch.Put(db_->cf(Cf::kDefault), std::string(kMetaHead), U64(last));
   batch.Delete(db_->cf(Cf::kDefault), std::string(kMetaPending));
   rocksdb::WriteOptions final_write;
   final_write.sync = db_->options().sync;
+  // The commit point: one synced write after every unsynced chunk in the
+  // same log, so it makes them durable too.
   if (auto s = db_->rdb()->Write(final_write, &batch); !s.ok()) {
-    return fail(FromRocks(s, "write head"));
+    return FailCommit(FromRocks(s, "write head"));
   }
-  // Durable from here on: publish to readers.
-  rev.tags = info.tags;
   auto published =
-      db_->PublishCommit(rev, registrations_, info.tags, next_node_id_);
+      db_->PublishCommits(std::move(sealed_), registrations_, next_node_id_);
+  sealed_.clear();
   Finish(false);
   if (!published.ok()) return published;
-  return p;
-}
-
-absl::StatusOr<Revision> TransactionImpl::Seal(const CommitInfo&) {
-  return absl::UnimplementedError("Seal");
-}
-
-absl::StatusOr<Revision> TransactionImpl::Publish() {
-  return absl::UnimplementedError("Publish");
+  return last;
 }
 
 void TransactionImpl::Rollback() {
@@ -595,13 +705,14 @@ void TransactionImpl::Rollback() {
   if (flushes_ > 0) {
     // If this fails, the pending marker stays; the next Begin or open
     // removes the leftovers, which are invisible meanwhile.
-    leftovers = !db_->RemovePending(pending_revision()).ok();
+    leftovers = !db_->RemovePending(head_ + 1).ok();
   }
   Finish(leftovers);
 }
 
 void TransactionImpl::Finish(bool leftovers) {
   finished_ = true;
+  sealed_.clear();
   nodes_.clear();
   edges_.clear();
   staged_in_.clear();

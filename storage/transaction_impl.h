@@ -70,23 +70,39 @@ class TransactionImpl : public Transaction {
   void StageEdge(const EdgeTuple& e, StagedEdge staged);
   void NoteAlive(NodeId id);
   absl::Status MaybeFlush();
+  // Keys collected while spilling, appended to the batch in sorted order.
+  struct SpillKeys {
+    std::vector<std::pair<std::string, const char*>> in_edges;
+    std::vector<std::string> changelog;
+  };
+  class NodeSpillOps;
+  class EdgeSpillOps;
+  template <typename Ops>
+  absl::Status Spill(const std::optional<std::string>& staged,
+                     const Digest& staged_digest, bool known_absent,
+                     int64_t* count, Ops& ops);
   // Writes everything staged to disk at the pending revision, invisibly,
   // and folds it into the running digest, counts and kind index.
   absl::Status Flush();
   absl::StatusOr<std::string> KeyOf(NodeId id);
   absl::Status ValidateCommitInfo(const CommitInfo& info) const;
+  // Rolls back and names the revision whose commit failed.
+  absl::Status FailCommit(const absl::Status& st);
   void Finish(bool leftovers);
 
   DBImpl* const db_;
-  const Revision base_;
-  Registry registry_;  // the database's registry plus this transaction's
+  const Revision head_;  // HEAD when the transaction began
+  Revision base_;        // the revision below the pending one (HEAD or sealed)
+  Registry registry_;    // the database's registry plus this transaction's
   std::vector<RegistryEntry> registrations_;
   TypeId next_type_id_;
   NodeId next_node_id_;
   const NodeId first_new_id_;  // ids >= this were allocated here
   bool finished_ = false;
+  // Revisions sealed and not yet published, oldest first (tags included).
   std::vector<RevisionInfo> sealed_;
-  int flushes_ = 0;
+  int flushes_ = 0;  // chunks written to disk, over all sealed revisions
+  uint64_t ops_since_seal_ = 0;
 
   // The new revision's running totals, exact after every flush.
   Digest digest_;

@@ -1,5 +1,8 @@
 // Child process for crash_test and concurrency_test.
-//   crash_child write DIR WIDTH CHUNK   commit generations until killed
+//   crash_child write DIR WIDTH CHUNK [GROUP]
+//                                       commit generations until killed,
+//                                       GROUP at a time (sealed, then
+//                                       published with one head move)
 //   crash_child read DIR SECONDS        open read-only and check every
 //                                       revision it sees, repeatedly
 //   crash_child lock DIR                try to open for writing; exit 0 if
@@ -17,7 +20,8 @@ using critgraph::DB;
 int main(int argc, char** argv) {
   if (argc < 3) return 2;
   std::string mode = argv[1], dir = argv[2];
-  if (mode == "write" && argc == 5) {
+  if (mode == "write" && (argc == 5 || argc == 6)) {
+    const int group = argc == 6 ? std::atoi(argv[5]) : 1;
     critgraph::Options opts;
     opts.txn_chunk_bytes = std::strtoull(argv[4], nullptr, 10);
     auto db = DB::Open(dir, opts);
@@ -27,7 +31,7 @@ int main(int argc, char** argv) {
     }
     const int width = std::atoi(argv[3]);
     for (;;) {
-      auto r = critgraph::testing::CommitNextGeneration(**db, width);
+      auto r = critgraph::testing::CommitGenerations(**db, width, group);
       if (!r.ok()) {
         std::fprintf(stderr, "commit: %s\n", r.status().ToString().c_str());
         return 4;

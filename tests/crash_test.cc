@@ -73,14 +73,16 @@ int IterationsFromEnv(int fallback) {
   return v ? std::atoi(v) : fallback;
 }
 
-TEST(Crash, KilledWriterLeavesCompleteRevisions) {
+// Kills a writer that commits `group` generations per transaction, checks
+// after each kill that HEAD is a whole number of groups and every revision
+// of the last group is exact, and commits one more group on top.
+void KillWriterRepeatedly(int group, int iterations) {
   const std::string dir = testing::TempDir("db");
-  const int iterations = IterationsFromEnv(25);
-  std::mt19937 rng(20261126);
+  std::mt19937 rng(20261126 + group);
   int kills = 0, exited_early = 0, recoveries = 0;
   for (int i = 0; i < iterations; ++i) {
-    pid_t pid = Spawn(
-        {CRITGRAPH_CRASH_CHILD, "write", dir, std::to_string(kWidth), "8192"});
+    pid_t pid = Spawn({CRITGRAPH_CRASH_CHILD, "write", dir,
+                       std::to_string(kWidth), "8192", std::to_string(group)});
     ASSERT_GT(pid, 0);
     // A third of the kills land in the first milliseconds: during open and
     // recovery of the previous kill's leftovers.
@@ -102,22 +104,30 @@ TEST(Crash, KilledWriterLeavesCompleteRevisions) {
     auto db = DB::Open(dir);
     ASSERT_TRUE(db.ok()) << "after kill " << i << ": " << db.status();
     const Revision head = (*db)->Head();
+    // Every transaction publishes `group` revisions at once: HEAD is never
+    // between two groups.
+    ASSERT_EQ(head % group, 0u) << "after kill " << i << ": head " << head;
     VerifyReport report;
     ASSERT_TRUE((*db)->Verify(&report).ok());
     ASSERT_TRUE(report.ok())
         << "after kill " << i << ": " << report.problems[0];
-    for (Revision r = head >= 2 ? head - 1 : 0; r <= head; ++r) {
+    const Revision from =
+        head > static_cast<Revision>(group) ? head - group : 0;
+    for (Revision r = from; r <= head; ++r) {
       auto snap = (*db)->GetSnapshot(r);
       ASSERT_TRUE(snap.ok());
       ASSERT_EQ((*snap)->digest(), ModelDigest(ExpectedState(r, kWidth)))
           << "revision " << r << " after kill " << i;
     }
+    EXPECT_FALSE((*db)->GetSnapshot(head + 1).ok());
     // Commit on top of whatever the crash left: nothing of the killed
-    // transaction may surface in the new revision.
-    auto next = testing::CommitNextGeneration(**db, kWidth);
+    // transaction may surface in the new revisions.
+    auto next = testing::CommitGenerations(**db, kWidth, group);
     ASSERT_TRUE(next.ok()) << next.status();
-    auto snap = (*db)->GetSnapshot(*next);
-    ASSERT_EQ(CompareSnapshot(**snap, ExpectedState(*next, kWidth)), "");
+    for (Revision r = head + 1; r <= *next; ++r) {
+      auto snap = (*db)->GetSnapshot(r);
+      ASSERT_EQ(CompareSnapshot(**snap, ExpectedState(r, kWidth)), "");
+    }
   }
   auto db = DB::Open(dir);
   ASSERT_TRUE(db.ok());
@@ -125,14 +135,22 @@ TEST(Crash, KilledWriterLeavesCompleteRevisions) {
   ASSERT_TRUE((*db)->Verify(&report).ok());
   EXPECT_TRUE(report.ok());
   std::printf(
-      "crash: %d kills survived (%d mid-commit, leftovers removed by "
-      "recovery), %d revisions, %lu records verified\n",
-      kills, recoveries, static_cast<int>((*db)->Head()),
+      "crash (%d revisions per commit): %d kills survived (%d mid-commit, "
+      "leftovers removed by recovery), %d revisions, %lu records verified\n",
+      group, kills, recoveries, static_cast<int>((*db)->Head()),
       static_cast<unsigned long>(report.records_checked));
   EXPECT_EQ(exited_early, 0);
   // The kills must actually have interrupted commits, or this test proves
   // little.
   EXPECT_GT(recoveries, 0);
+}
+
+TEST(Crash, KilledWriterLeavesCompleteRevisions) {
+  KillWriterRepeatedly(1, IterationsFromEnv(25));
+}
+
+TEST(Crash, KilledMultiRevisionCommitIsAllOrNothing) {
+  KillWriterRepeatedly(3, IterationsFromEnv(25));
 }
 
 TEST(Concurrency, ReadOnlyProcessReadsWhileWriterCommits) {

@@ -322,5 +322,99 @@ TEST(DB, EqualContentGivesEqualDigest) {
   EXPECT_EQ(db->GetRevision(r3)->change_count, 1u);
 }
 
+TEST(DB, SealAndPublishRules) {
+  auto db = OpenNew("db");
+  CommitNodes(*db, {MakeNode("a", "technology")}, {.tags = {"old"}});
+  auto txn = *db->Begin();
+  // Nothing sealed yet.
+  EXPECT_EQ(txn->Publish().status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(txn->PutNode(MakeNode("b", "material")).ok());
+  // A tag taken by a published revision, or by an earlier sealed one.
+  EXPECT_EQ(txn->Seal({.tags = {"old"}}).status().code(),
+            absl::StatusCode::kAlreadyExists);
+  auto first = txn->Seal({.message = "one", .tags = {"t1"}});
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(*first, 2u);
+  EXPECT_EQ(txn->sealed_revisions(), 1u);
+  EXPECT_EQ(txn->pending_revision(), 3u);
+  auto dup = txn->Seal({.tags = {"t1"}});
+  EXPECT_EQ(dup.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_NE(dup.status().message().find("revision 2"), std::string::npos)
+      << dup.status();
+  // The next revision sees the sealed one.
+  auto b = txn->GetNode("b");
+  ASSERT_TRUE(b.ok()) << b.status();
+  ASSERT_TRUE(txn->DeleteNode("a").ok());
+  // Staged but unsealed operations block Publish.
+  EXPECT_EQ(txn->Publish().status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(txn->Seal({.message = "two", .tags = {"t2"}}).ok());
+  // Readers still see revision 1 only.
+  EXPECT_EQ(db->Head(), 1u);
+  EXPECT_FALSE(db->Resolve("t1").ok());
+  auto last = txn->Publish();
+  ASSERT_TRUE(last.ok()) << last.status();
+  EXPECT_EQ(*last, 3u);
+  EXPECT_EQ(db->Head(), 3u);
+  EXPECT_EQ(*db->Resolve("t1"), 2u);
+  EXPECT_EQ(*db->Resolve("t2"), 3u);
+  auto r2 = *db->GetSnapshot(Revision{2});
+  EXPECT_TRUE(r2->GetNode("a").ok());
+  EXPECT_TRUE(r2->GetNode("b").ok());
+  EXPECT_EQ(r2->info().parent, 1u);
+  auto r3 = *db->GetSnapshot(Revision{3});
+  EXPECT_FALSE(r3->GetNode("a").ok());
+  EXPECT_EQ(r3->info().parent, 2u);
+  EXPECT_EQ(r3->node_count(), 1u);
+  // Finished.
+  EXPECT_EQ(txn->Seal({}).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(DB, RolledBackSealedRevisionsLeaveNothing) {
+  Options opts;
+  opts.txn_chunk_bytes = 256;  // every revision spills in several chunks
+  const std::string dir = TempDir("db");
+  Digest before;
+  {
+    auto db = *DB::Open(dir, opts);
+    CommitNodes(*db, {MakeNode("keep", "technology", "Keep")});
+    before = (*db->GetSnapshot(Revision{1}))->digest();
+    auto txn = *db->Begin();
+    for (int r = 0; r < 3; ++r) {
+      ASSERT_TRUE(txn->RegisterNodeKind("organization").ok());
+      for (int i = 0; i < 20; ++i) {
+        ASSERT_TRUE(
+            txn->PutNode(MakeNode("n" + std::to_string(r * 100 + i),
+                                  i % 2 ? "organization" : "material", "name"))
+                .ok());
+      }
+      ASSERT_TRUE(
+          txn->PutEdge(
+                 {"n" + std::to_string(r * 100), "depends_on", "keep", {}})
+              .ok());
+      ASSERT_TRUE(txn->Seal({.tags = {"s" + std::to_string(r)}}).ok());
+    }
+    txn.reset();  // destroying it rolls back
+    EXPECT_EQ(db->Head(), 1u);
+    // The same tags and keys can be committed afterwards, and nothing of the
+    // rolled-back revisions surfaces.
+    auto next =
+        CommitNodes(*db, {MakeNode("other", "domain")}, {.tags = {"s0"}});
+    EXPECT_EQ(next, 2u);
+    auto snap = *db->GetSnapshot(Revision{2});
+    EXPECT_EQ(snap->node_count(), 2u);
+    EXPECT_EQ(snap->edge_count(), 0u);
+    EXPECT_FALSE(snap->GetNode("n0").ok());
+    VerifyReport report;
+    ASSERT_TRUE(db->Verify(&report).ok());
+    EXPECT_TRUE(report.ok()) << report.problems[0];
+  }
+  auto db = *DB::Open(dir, opts);
+  EXPECT_EQ((*db->GetSnapshot(Revision{1}))->digest(), before);
+  EXPECT_EQ(db->Head(), 2u);
+}
+
 }  // namespace
 }  // namespace critgraph

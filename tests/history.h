@@ -43,33 +43,56 @@ inline ModelState ExpectedState(Revision r, int width) {
   return s;
 }
 
-// Commits revision Head()+1 of the history.
-inline absl::StatusOr<Revision> CommitNextGeneration(DB& db, int width) {
-  const Revision r = db.Head() + 1;
-  auto txn = db.Begin();
-  if (!txn.ok()) return txn.status();
+// Stages generation txn.pending_revision() of the history in `txn`.
+inline absl::Status StageGeneration(Transaction& txn, int width) {
+  const Revision r = txn.pending_revision();
   if (r >= 3) {
     for (int j = 0; j < width; ++j) {
-      if (auto st = (*txn)->DeleteNode(GenKey(r - 2, j)); !st.ok()) return st;
+      if (auto st = txn.DeleteNode(GenKey(r - 2, j)); !st.ok()) return st;
     }
   }
   for (int j = 0; j < width; ++j) {
-    if (auto st = (*txn)->PutNode(GenNode(r, j)); !st.ok()) return st;
+    if (auto st = txn.PutNode(GenNode(r, j)); !st.ok()) return st;
   }
   for (int j = 0; j + 1 < width; ++j) {
-    auto st =
-        (*txn)->PutEdge({GenKey(r, j), "depends_on", GenKey(r, j + 1), {}});
+    auto st = txn.PutEdge({GenKey(r, j), "depends_on", GenKey(r, j + 1), {}});
     if (!st.ok()) return st;
   }
   if (r >= 2) {
-    auto st = (*txn)->PutEdge(
+    auto st = txn.PutEdge(
         {GenKey(r, 0), "part_of", GenKey(r - 1, 0), {{"w", int64_t{1}}}});
     if (!st.ok()) return st;
   }
+  return absl::OkStatus();
+}
+
+inline CommitInfo GenerationInfo(Revision r) {
   CommitInfo info;
   info.message = StrCat("generation ", r);
   info.tags = {StrCat("gen-", r)};
-  return (*txn)->Commit(info);
+  return info;
+}
+
+// Commits revisions Head()+1 .. Head()+count of the history in one
+// transaction: each is sealed, and all are published with one head move.
+inline absl::StatusOr<Revision> CommitGenerations(DB& db, int width,
+                                                  int count) {
+  auto txn = db.Begin();
+  if (!txn.ok()) return txn.status();
+  for (int i = 0; i < count; ++i) {
+    if (auto st = StageGeneration(**txn, width); !st.ok()) return st;
+    auto sealed = (*txn)->Seal(GenerationInfo((*txn)->pending_revision()));
+    if (!sealed.ok()) return sealed.status();
+  }
+  return (*txn)->Publish();
+}
+
+// Commits revision Head()+1 of the history.
+inline absl::StatusOr<Revision> CommitNextGeneration(DB& db, int width) {
+  auto txn = db.Begin();
+  if (!txn.ok()) return txn.status();
+  if (auto st = StageGeneration(**txn, width); !st.ok()) return st;
+  return (*txn)->Commit(GenerationInfo((*txn)->pending_revision()));
 }
 
 }  // namespace critgraph::testing

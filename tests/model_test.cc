@@ -77,5 +77,65 @@ TEST(ModelTest, ManyRevisionsSmallKeySpace) {
   RunHistory(99, size_t{32} << 20, 300, 12, 12);
 }
 
+// Transactions that seal several revisions and publish them together (or
+// roll all of them back): while sealed, nothing is visible; once published,
+// every revision equals the model's.
+void RunSealedHistory(uint64_t seed, size_t chunk_bytes, int transactions) {
+  std::mt19937_64 rng(seed);
+  Options opts;
+  opts.txn_chunk_bytes = chunk_bytes;
+  opts.sync = false;
+  std::string dir = TempDir("sealed" + std::to_string(seed));
+  Model model;
+  {
+    auto db = *DB::Open(dir, opts);
+    for (int t = 0; t < transactions; ++t) {
+      const Model before = model;
+      const Revision head = db->Head();
+      auto txn = *db->Begin();
+      const int group = 1 + static_cast<int>(rng() % 4);
+      for (int g = 0; g < group; ++g) {
+        RandomOps(rng, *txn, model, 1 + static_cast<int>(rng() % 40), 30);
+        auto sealed = txn->Seal({.message = "sealed"});
+        ASSERT_TRUE(sealed.ok()) << sealed.status();
+        ASSERT_EQ(*sealed, head + 1 + g);
+        model.Commit();
+      }
+      // Sealed revisions are invisible until published.
+      ASSERT_EQ(db->Head(), head);
+      ASSERT_FALSE(db->GetSnapshot(head + 1).ok());
+      auto snap = db->GetSnapshot(head);
+      ASSERT_EQ(CompareSnapshot(**snap, before.at(head)), "");
+      if (rng() % 5 == 0) {
+        txn->Rollback();
+        model = before;
+        ASSERT_EQ(db->Head(), head);
+        ASSERT_EQ(CompareSnapshot(**db->GetSnapshot(head), before.at(head)), "")
+            << "after rollback";
+        continue;
+      }
+      auto published = txn->Publish();
+      ASSERT_TRUE(published.ok()) << published.status();
+      ASSERT_EQ(*published, head + group);
+    }
+    CheckAll(*db, model);
+    VerifyReport report;
+    ASSERT_TRUE(db->Verify(&report).ok());
+    ASSERT_TRUE(report.ok()) << report.problems[0];
+  }
+  auto reopened = *DB::Open(dir, opts);
+  CheckAll(*reopened, model);
+}
+
+TEST(ModelTest, SealedRevisionsPublishTogether) {
+  for (uint64_t seed = 1; seed <= 4; ++seed) {
+    RunSealedHistory(seed, size_t{1} << 20, 30);
+  }
+}
+
+TEST(ModelTest, SealedRevisionsWithSpilledChunks) {
+  for (uint64_t seed = 11; seed <= 14; ++seed) RunSealedHistory(seed, 300, 30);
+}
+
 }  // namespace
 }  // namespace critgraph
