@@ -11,8 +11,8 @@
 
 #include "bench/harness.h"
 #include "bench/synthetic.h"
-#include "critgraph/io/change_stream.h"
 #include "critgraph/db.h"
+#include "critgraph/io/change_stream.h"
 
 namespace cb = critgraph::bench;
 

@@ -1,7 +1,8 @@
+#include "critgraph/io/change_stream.h"
+
 #include <charconv>
 #include <cstdio>
 
-#include "critgraph/io/change_stream.h"
 #include "simdjson.h"
 #include "storage/str_cat.h"
 #include "storage/validate.h"

@@ -1,9 +1,9 @@
 // Export dispatch: format names, one stream, or a path (file or CSV
 // directory).
+#include "critgraph/io/export.h"
+
 #include <filesystem>
 #include <fstream>
-
-#include "critgraph/io/export.h"
 
 namespace critgraph::io {
 

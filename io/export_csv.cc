@@ -32,8 +32,7 @@ void AppendPropHeader(std::string* line, const std::set<PropColumn>& cols) {
 }  // namespace
 
 absl::Status ExportCsv(const Snapshot& snap, std::ostream& nodes,
-                       std::ostream& edges,
-                    const ExportOptions& options) {
+                       std::ostream& edges, const ExportOptions& options) {
   // Pass 1: the columns.
   std::set<std::string> langs;
   std::set<PropColumn> node_cols;

@@ -22,7 +22,7 @@ std::string DotQuote(std::string_view s) {
 }
 
 absl::Status ExportDot(const Snapshot& snap, std::ostream& out,
-                    const ExportOptions& options) {
+                       const ExportOptions& options) {
   out << "digraph critgraph {\n"
       << "  graph [rankdir=LR, label="
       << DotQuote("critgraph revision " + std::to_string(snap.revision()))

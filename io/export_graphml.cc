@@ -87,7 +87,7 @@ std::string AttrName(const std::string& name, bool edge) {
 }  // namespace
 
 absl::Status ExportGraphml(const Snapshot& snap, std::ostream& out,
-                    const ExportOptions& options) {
+                           const ExportOptions& options) {
   std::set<std::string> langs;
   std::set<PropKey> node_props;
   std::set<PropKey> edge_props;

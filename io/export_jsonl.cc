@@ -1,13 +1,13 @@
 #include <set>
 
-#include "critgraph/io/change_stream.h"
 #include "critgraph/db.h"
+#include "critgraph/io/change_stream.h"
 #include "critgraph/io/export.h"
 
 namespace critgraph::io {
 
 absl::Status ExportJsonl(const Snapshot& snap, std::ostream& out,
-                    const ExportOptions& options) {
+                         const ExportOptions& options) {
   std::set<std::string> builtin_kinds(std::begin(kBuiltinNodeKinds),
                                       std::end(kBuiltinNodeKinds));
   std::set<std::string> builtin_types(std::begin(kBuiltinEdgeTypes),

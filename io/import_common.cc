@@ -82,11 +82,11 @@ void StagedImport::Rollback() {
 absl::Status StagedImport::Fail(const absl::Status& st) {
   Rollback();
   if (published_ == 0) return st;
-  return absl::Status(
-      st.code(), std::string(st.message()) + " [revisions " +
-                     std::to_string(revisions_.front()) + ".." +
-                     std::to_string(revisions_.back()) +
-                     " of this import were committed before the failure]");
+  return absl::Status(st.code(),
+                      std::string(st.message()) + " [revisions " +
+                          std::to_string(revisions_.front()) + ".." +
+                          std::to_string(revisions_.back()) +
+                          " of this import were committed before the failure]");
 }
 
 }  // namespace critgraph::io::internal

@@ -119,9 +119,8 @@ absl::Status ForEachRecord(const std::string& file, bool edges,
   for (;;) {
     auto more = reader.Next(&record);
     if (!more.ok()) {
-      return absl::InvalidArgumentError(file + ":" +
-                                        std::string(more.status().message())
-                                            .substr(5));
+      return absl::InvalidArgumentError(
+          file + ":" + std::string(more.status().message()).substr(5));
     }
     if (!*more) break;
     if (auto st = staged.CheckCancel(); !st.ok()) return st;

@@ -217,8 +217,7 @@ DbClass RegisterDb(py::module_& m) {
           "reach_many",
           [](PySnapshot& s, py::iterable sources_list,
              const std::string& direction, py::object edge_types,
-             py::object kinds, std::optional<int64_t> max_depth,
-             int threads) {
+             py::object kinds, std::optional<int64_t> max_depth, int threads) {
             std::vector<ReachSpec> specs;
             for (py::handle sources : sources_list) {
               specs.push_back(MakeReachSpec(sources, direction, edge_types,

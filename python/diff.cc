@@ -83,8 +83,7 @@ void RegisterDiff(py::module_& m, DbClass& db) {
           },
           "json.loads(to_json()).")
       .def(
-          "to_jsonl",
-          [](const PyDiff& d) { return io::DiffPatchLines(d.r); },
+          "to_jsonl", [](const PyDiff& d) { return io::DiffPatchLines(d.r); },
           "The patch as change-stream lines (each ending in a newline), "
           "without a commit line; see docs/FORMATS.md.")
       .def("__repr__", [](const PyDiff& d) {

@@ -286,9 +286,8 @@ void RegisterTransaction(py::module_& m, DbClass& db) {
       [](PyDB& d, const std::string& path, std::optional<std::string> message,
          py::object tag, std::optional<std::string> effective,
          std::optional<std::string> author, bool atomic) {
-        io::ImportOptions opts =
-            MakeImportOptions(std::move(message), tag, std::move(effective),
-                              std::move(author));
+        io::ImportOptions opts = MakeImportOptions(
+            std::move(message), tag, std::move(effective), std::move(author));
         opts.atomic = atomic;
         auto r = d.Run(
             [&](DB& db) { return io::ImportChangeStreamFile(db, path, opts); });
@@ -324,9 +323,8 @@ void RegisterTransaction(py::module_& m, DbClass& db) {
         if (!files.nodes && !files.edges) {
           RaiseInvalid("import_csv needs dir, or nodes and/or edges");
         }
-        io::ImportOptions opts =
-            MakeImportOptions(std::move(message), tag, std::move(effective),
-                              std::move(author));
+        io::ImportOptions opts = MakeImportOptions(
+            std::move(message), tag, std::move(effective), std::move(author));
         auto r = d.Run([&](DB& db) { return io::ImportCsv(db, files, opts); });
         return r.revisions.front();
       },

@@ -1,6 +1,7 @@
+#include "critgraph/io/change_stream.h"
+
 #include <random>
 
-#include "critgraph/io/change_stream.h"
 #include "gtest/gtest.h"
 
 namespace critgraph {

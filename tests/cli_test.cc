@@ -836,9 +836,9 @@ TEST_F(CliBadInputTest, InterruptedImportExits130AndImportsNothing) {
     bool fifo;  // FILE is a FIFO; else `import -` with stdin a pipe
     int sig;
   };
-  for (const Case& c : {Case{"fifo_sigint", true, SIGINT},
-                        Case{"stdin_sigint", false, SIGINT},
-                        Case{"stdin_sigterm", false, SIGTERM}}) {
+  for (const Case& c :
+       {Case{"fifo_sigint", true, SIGINT}, Case{"stdin_sigint", false, SIGINT},
+        Case{"stdin_sigterm", false, SIGTERM}}) {
     SCOPED_TRACE(c.name);
     std::string fifo = Path(std::string(c.name) + ".fifo");
     int pipe_fds[2] = {-1, -1};

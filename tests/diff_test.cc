@@ -232,8 +232,9 @@ TEST(Diff, PatchRoundTripsOverRandomHistories) {
       // The copy's two revisions now diff like the original's.
       auto again = Diff(*copy, copy->Head() - 1, copy->Head());
       ASSERT_TRUE(again.ok());
-      EXPECT_EQ(io::DiffJson(*again).substr(io::DiffJson(*again).find(",\"nodes\"")),
-                io::DiffJson(*d).substr(io::DiffJson(*d).find(",\"nodes\"")));
+      EXPECT_EQ(
+          io::DiffJson(*again).substr(io::DiffJson(*again).find(",\"nodes\"")),
+          io::DiffJson(*d).substr(io::DiffJson(*d).find(",\"nodes\"")));
     }
   }
 }
@@ -351,7 +352,8 @@ TEST(Diff, EqualDigestsIffEmptyDiff) {
       auto db = (*h.db->GetSnapshot(b))->digest();
       auto d = Diff(*h.db, a, b);
       ASSERT_TRUE(d.ok());
-      ASSERT_EQ(d->empty(), da == db) << a << ".." << b << " " << io::DiffJson(*d);
+      ASSERT_EQ(d->empty(), da == db)
+          << a << ".." << b << " " << io::DiffJson(*d);
       if (a != b && da == db) ++equal_pairs;
     }
   }

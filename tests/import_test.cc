@@ -155,9 +155,9 @@ TEST(ImportChangeStream, RandomMultiRevisionStreamsMatchTheModel) {
       Revision first = model.head() + 1;
       for (int r = 0; r < revisions; ++r) {
         text += gen.Ops(model, 1 + static_cast<int>(gen.Pick(25)));
-        std::string tag = gen.Pick(2) ? "t" + std::to_string(round) + "-" +
-                                            std::to_string(r)
-                                      : "";
+        std::string tag =
+            gen.Pick(2) ? "t" + std::to_string(round) + "-" + std::to_string(r)
+                        : "";
         text += CommitLine("rev " + std::to_string(r), tag);
         model.Commit();
       }
@@ -235,7 +235,8 @@ class ImportBadInput : public ::testing::Test {
   Visible base_;
 };
 
-const std::string kNode = "{\"op\":\"node\",\"key\":\"n\",\"kind\":\"domain\"}\n";
+const std::string kNode =
+    "{\"op\":\"node\",\"key\":\"n\",\"kind\":\"domain\"}\n";
 
 TEST_F(ImportBadInput, BadLineMidFileOfAMultiRevisionStream) {
   const std::string rev = kNode + CommitLine("c", "");
@@ -278,18 +279,19 @@ TEST_F(ImportBadInput, UnterminatedLastLine) {
 }
 
 TEST_F(ImportBadInput, TooLongLine) {
-  std::string big = "{\"op\":\"node\",\"key\":\"big\",\"kind\":\"domain\","
-                    "\"props\":{\"p\":\"" +
-                    std::string(io::kMaxChangeLineBytes, 'x') + "\"}}\n";
-  ExpectRefused(kNode + CommitLine("c", "") + big + kNode, "s.jsonl:3:",
-                "line is longer than");
+  std::string big =
+      "{\"op\":\"node\",\"key\":\"big\",\"kind\":\"domain\","
+      "\"props\":{\"p\":\"" +
+      std::string(io::kMaxChangeLineBytes, 'x') + "\"}}\n";
+  ExpectRefused(kNode + CommitLine("c", "") + big + kNode,
+                "s.jsonl:3:", "line is longer than");
 }
 
 TEST_F(ImportBadInput, NonAtomicKeepsTheRevisionsBeforeTheError) {
   io::ImportOptions opts;
   opts.atomic = false;
-  auto res = Import(*db_,
-                    kNode + CommitLine("c", "") + "{\"op\":\"bogus\"}\n", opts);
+  auto res =
+      Import(*db_, kNode + CommitLine("c", "") + "{\"op\":\"bogus\"}\n", opts);
   ASSERT_FALSE(res.ok());
   EXPECT_NE(res.status().message().find("s.jsonl:3:"), std::string::npos);
   EXPECT_NE(res.status().message().find("revisions 3..3"), std::string::npos)
@@ -314,8 +316,7 @@ TEST_F(ImportBadInput, CancelRollsBackEverything) {
   };
   auto res = Import(*db_, text, opts);
   ASSERT_FALSE(res.ok());
-  EXPECT_EQ(res.status().code(), absl::StatusCode::kCancelled)
-      << res.status();
+  EXPECT_EQ(res.status().code(), absl::StatusCode::kCancelled) << res.status();
   EXPECT_EQ(calls_after, 0u) << "the import went on after the cancel";
   EXPECT_EQ(Observe(*db_), base_);
   // Already cancelled before the first line.

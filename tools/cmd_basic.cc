@@ -2,10 +2,10 @@
 #include <iostream>
 #include <map>
 
-#include "tools/cli_common.h"
-#include "tools/commands.h"
 #include "critgraph/io/change_stream.h"
 #include "critgraph/io/json_out.h"
+#include "tools/cli_common.h"
+#include "tools/commands.h"
 #include "tools/revisions.h"
 
 namespace critgraph::cli {

@@ -2,10 +2,10 @@
 //      [--max-depth N] [--stat] [--format text|json|jsonl|dot]
 #include <iostream>
 
-#include "tools/cli_common.h"
-#include "tools/commands.h"
 #include "critgraph/diff.h"
 #include "critgraph/io/diff_format.h"
+#include "tools/cli_common.h"
+#include "tools/commands.h"
 #include "tools/revisions.h"
 
 namespace critgraph::cli {
@@ -69,7 +69,7 @@ int CmdDiff(const Context& ctx, const Args& args) {
     std::cout << io::DiffDot(*diff);
   } else {
     io::PrintDiffText(std::cout, *diff, RevisionLabel(**db, *a),
-                  RevisionLabel(**db, *b), StdoutIsTty());
+                      RevisionLabel(**db, *b), StdoutIsTty());
   }
   return kExitOk;
 }

@@ -35,9 +35,9 @@ int CmdExport(const Context& ctx, const Args& args) {
   io::ExportOptions options;
   options.progress = progress.Callback();
   const bool to_stdout = !out_path || *out_path == "-";
-  absl::Status st =
-      to_stdout ? io::Export(**snap, *format, std::cout, options)
-                : io::ExportToPath(**snap, *format, *out_path, options);
+  absl::Status st = to_stdout
+                        ? io::Export(**snap, *format, std::cout, options)
+                        : io::ExportToPath(**snap, *format, *out_path, options);
   progress.Finish();
   if (!st.ok()) {
     if (st.code() == absl::StatusCode::kInvalidArgument) {

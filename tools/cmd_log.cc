@@ -1,12 +1,12 @@
 // log [--stat] [--json]
 #include <iostream>
 
-#include "tools/cli_common.h"
-#include "tools/commands.h"
-#include "critgraph/io/change_stream.h"
 #include "critgraph/diff.h"
+#include "critgraph/io/change_stream.h"
 #include "critgraph/io/diff_format.h"
 #include "critgraph/io/json_out.h"
+#include "tools/cli_common.h"
+#include "tools/commands.h"
 #include "tools/revisions.h"
 
 namespace critgraph::cli {

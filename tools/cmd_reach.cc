@@ -2,11 +2,11 @@
 // --direction, --edge-types, --kinds, --max-depth; --at; --json).
 #include <iostream>
 
+#include "critgraph/io/change_stream.h"
+#include "critgraph/io/json_out.h"
+#include "critgraph/traversal.h"
 #include "tools/cli_common.h"
 #include "tools/commands.h"
-#include "critgraph/io/change_stream.h"
-#include "critgraph/traversal.h"
-#include "critgraph/io/json_out.h"
 #include "tools/revisions.h"
 
 namespace critgraph::cli {

@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "tools/cli_common.h"
-#include "critgraph/io/change_stream.h"
 #include "critgraph/diff.h"
-#include "critgraph/traversal.h"
+#include "critgraph/io/change_stream.h"
 #include "critgraph/io/json_out.h"
+#include "critgraph/traversal.h"
+#include "tools/cli_common.h"
 
 namespace critgraph::cli {
 
@@ -245,8 +245,8 @@ absl::Status PrintMineralsSection(const DB& db, std::ostream& out) {
       }
     }
     rare += rare_earth ? 1 : 0;
-    out << "  " << (rare_earth ? "* " : "  ") << Q(io::DisplayName(*node)) << "  ["
-        << n.key << "]\n      depends on:";
+    out << "  " << (rare_earth ? "* " : "  ") << Q(io::DisplayName(*node))
+        << "  [" << n.key << "]\n      depends on:";
     for (const auto& v : via) out << " " << v;
     out << "\n";
   }

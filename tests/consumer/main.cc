@@ -1,7 +1,11 @@
 // A tiny embedder built against the installed critgraph package.
 #include <iostream>
+#include <sstream>
 
 #include "critgraph/critgraph.h"
+#include "critgraph/io/change_stream.h"
+#include "critgraph/io/export.h"
+#include "critgraph/io/import.h"
 
 int main(int argc, char** argv) {
   if (argc != 2) return 2;
@@ -29,6 +33,27 @@ int main(int argc, char** argv) {
   if (!reached.ok() || reached->size() != 1) return 1;
   auto diff = critgraph::Diff(**db, 0, *rev);
   if (!diff.ok() || diff->nodes_added.size() != 1) return 1;
+  // The io layer (critgraph::critgraph_io): parse a change line, import a
+  // two-revision stream, export it back as JSONL.
+  auto op = critgraph::io::ParseChangeLine(
+      R"({"op":"node","key":"jp-materials/gallium","kind":"material"})");
+  if (!op.ok() || op->node.key != "jp-materials/gallium") return 1;
+  std::istringstream stream(critgraph::io::ToChangeLine(*op) +
+                            "\n{\"op\":\"commit\",\"tag\":\"c1\"}\n"
+                            "{\"op\":\"del_node\",\"key\":"
+                            "\"jp-materials/gallium\"}\n");
+  auto imported =
+      critgraph::io::ImportChangeStream(**db, stream, "consumer", {});
+  if (!imported.ok() || imported->revisions.size() != 2) {
+    std::cerr << imported.status() << "\n";
+    return 1;
+  }
+  auto head = (*db)->GetSnapshot((*db)->Head());
+  std::ostringstream jsonl;
+  if (!head.ok() || !critgraph::io::ExportJsonl(**head, jsonl).ok() ||
+      jsonl.str().find("rare-earths") == std::string::npos) {
+    return 1;
+  }
   std::cout << "consumer ok: revision " << *rev << " digest "
             << (*snap)->digest().ToHex() << "\n";
   return 0;

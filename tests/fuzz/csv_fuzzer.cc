@@ -2,8 +2,8 @@
 #include <string>
 #include <vector>
 
-#include "tests/fuzz/fuzz_targets.h"
 #include "critgraph/io/csv.h"
+#include "tests/fuzz/fuzz_targets.h"
 
 namespace critgraph::fuzz {
 

@@ -44,9 +44,9 @@ absl::Status ExportToPath(const Snapshot& snap, ExportFormat format,
                           const std::string& path,
                           const ExportOptions& options = {});
 absl::Status ExportGraphml(const Snapshot& snap, std::ostream& out,
-                         const ExportOptions& options = {});
+                           const ExportOptions& options = {});
 absl::Status ExportDot(const Snapshot& snap, std::ostream& out,
-                         const ExportOptions& options = {});
+                       const ExportOptions& options = {});
 
 // Escaping shared by the XML and DOT writers.
 std::string XmlEscape(std::string_view s);
