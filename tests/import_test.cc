@@ -229,7 +229,8 @@ class ImportBadInput : public ::testing::Test {
     EXPECT_NE(res.status().message().find(reason), std::string::npos)
         << res.status();
     EXPECT_EQ(Observe(*db_), base_);
-    EXPECT_TRUE(db_->Verify().ok());
+    VerifyReport report;
+    EXPECT_TRUE(db_->Verify(&report).ok());
   }
   std::unique_ptr<DB> db_;
   Visible base_;
@@ -249,7 +250,7 @@ TEST_F(ImportBadInput, BadLineMidFileOfAMultiRevisionStream) {
                 "s.jsonl:5:", "missing");
   ExpectRefused(rev + "{\"op\":\"del_node\",\"key\":\"a\"}\n" + rev +
                     "{\"op\":\"node\",\"key\":\"q\",\"kind\":\"nokind\"}\n",
-                "s.jsonl:5:", "nokind");
+                "s.jsonl:6:", "nokind");
   ExpectRefused(rev + "{\"op\":\"commit\",\"effective\":\"2024-02-30\"}\n",
                 "s.jsonl:3:", "2024-02-30");
   // Afterwards a good stream imports.
