@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdio>
 
+#include "critgraph/io/json_out.h"
 #include "simdjson.h"
 #include "storage/str_cat.h"
 #include "storage/validate.h"
@@ -156,27 +157,6 @@ absl::StatusOr<Names> GetNames(const object& obj) {
   return names;
 }
 
-void AppendDouble(std::string* out, double d) {
-  char buf[64];
-  auto res = std::to_chars(buf, buf + sizeof buf, d);
-  std::string_view s(buf, res.ptr - buf);
-  out->append(s);
-  if (s.find_first_of(".eE") == std::string_view::npos) out->append(".0");
-}
-
-void AppendProps(std::string* out, const Properties& props) {
-  out->push_back('{');
-  bool first = true;
-  for (const auto& [name, value] : props) {
-    if (!first) out->push_back(',');
-    first = false;
-    AppendJsonString(out, name);
-    out->push_back(':');
-    AppendJsonValue(out, value);
-  }
-  out->push_back('}');
-}
-
 }  // namespace
 
 void AppendJsonValue(std::string* out, const PropertyValue& v) {
@@ -188,7 +168,7 @@ void AppendJsonValue(std::string* out, const PropertyValue& v) {
       out->append(std::to_string(std::get<int64_t>(v)));
       break;
     case 2:
-      AppendDouble(out, std::get<double>(v));
+      out->append(FormatDouble(std::get<double>(v)));
       break;
     case 3:
       out->append(std::get<bool>(v) ? "true" : "false");

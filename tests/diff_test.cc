@@ -485,7 +485,7 @@ TEST_F(DiffFixture, ChangedAndChangedBackIsEmpty) {
   });
   EXPECT_FALSE(Diff(*db_, r1, r2)->empty());
   EXPECT_FALSE(Diff(*db_, r1, r3)->empty());
-  EXPECT_TRUE(Diff(*db_, r1, r4)->empty()) << Diff(*db_, r1, r4)->ToJson();
+  EXPECT_TRUE(Diff(*db_, r1, r4)->empty()) << io::DiffJson(*Diff(*db_, r1, r4));
   EXPECT_TRUE(Diff(*db_, r4, r1)->empty());
   EXPECT_EQ(Diff(*db_, r2, r4)->nodes_modified.size(), 1u);
   EXPECT_EQ(Diff(*db_, r2, r4)->edges_modified.size(), 1u);
