@@ -40,7 +40,8 @@ const std::vector<Command>& AllCommands() {
        "hold many commit lines; ops after the last one are committed as one\n"
        "more revision with --message/--tag/--effective. CSV files make one\n"
        "revision. All or nothing: on any error nothing is committed.\n"
-       "Exit 3 on bad input, naming file:line and the reason.\n",
+       "Exit 3 on bad input, naming file:line and the reason; exit 130 on\n"
+       "Ctrl-C (SIGINT) or SIGTERM, with nothing imported.\n",
        {{"format", true},
         {"nodes", true},
         {"edges", true},
@@ -171,7 +172,8 @@ std::string GlobalHelp() {
       "`critgraph COMMAND --help` for a command's options.\n"
       "exit codes: 0 ok, 1 unknown key or revision, 2 usage error, 3 bad "
       "input data,\n"
-      "            4 database error (corruption, lock held, unknown format)\n";
+      "            4 database error (corruption, lock held, unknown format),\n"
+      "            130 import interrupted (nothing imported)\n";
   return out;
 }
 
