@@ -233,44 +233,29 @@ absl::StatusOr<ImportResult> ImportCsv(DB& db, const CsvFiles& files,
                              ? options.size_hint
                              : FileSize(files.nodes) + FileSize(files.edges);
   uint64_t done = 0;
-  if (files.nodes) {
-    const std::string& file = *files.nodes;
+  // Stages one record: a node (its kind registered on first sight) or an
+  // edge (likewise its type).
+  auto stage = [&](const std::string& file, uint64_t line,
+                   auto* rec) -> absl::Status {
+    absl::Status s;
+    if constexpr (std::is_same_v<decltype(rec), Node*>) {
+      if (kinds.insert(rec->kind).second) s = t.RegisterNodeKind(rec->kind);
+      if (s.ok()) s = t.PutNode(*rec);
+      if (s.ok()) ++result.nodes;
+    } else {
+      if (types.insert(rec->type).second) s = t.RegisterEdgeType(rec->type);
+      if (s.ok()) s = t.PutEdge(*rec);
+      if (s.ok()) ++result.edges;
+    }
+    return s.ok() ? s : internal::AtLine(file, line, s);
+  };
+  for (const auto& [path, edges] :
+       {std::pair{&files.nodes, false}, std::pair{&files.edges, true}}) {
+    if (!*path) continue;
+    const std::string& file = **path;
     auto st = ForEachRecord(
-        file, false, staged, options, total, &done,
-        [&](uint64_t line, auto* rec) {
-          if constexpr (std::is_same_v<decltype(rec), Node*>) {
-            if (kinds.insert(rec->kind).second) {
-              if (auto s = t.RegisterNodeKind(rec->kind); !s.ok()) {
-                return internal::AtLine(file, line, s);
-              }
-            }
-            if (auto s = t.PutNode(*rec); !s.ok()) {
-              return internal::AtLine(file, line, s);
-            }
-            ++result.nodes;
-          }
-          return absl::OkStatus();
-        });
-    if (!st.ok()) return staged.Fail(st);
-  }
-  if (files.edges) {
-    const std::string& file = *files.edges;
-    auto st = ForEachRecord(
-        file, true, staged, options, total, &done,
-        [&](uint64_t line, auto* rec) {
-          if constexpr (std::is_same_v<decltype(rec), Edge*>) {
-            if (types.insert(rec->type).second) {
-              if (auto s = t.RegisterEdgeType(rec->type); !s.ok()) {
-                return internal::AtLine(file, line, s);
-              }
-            }
-            if (auto s = t.PutEdge(*rec); !s.ok()) {
-              return internal::AtLine(file, line, s);
-            }
-            ++result.edges;
-          }
-          return absl::OkStatus();
-        });
+        file, edges, staged, options, total, &done,
+        [&](uint64_t line, auto* rec) { return stage(file, line, rec); });
     if (!st.ok()) return staged.Fail(st);
   }
   result.ops = result.nodes + result.edges;
