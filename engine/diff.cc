@@ -22,6 +22,7 @@
 #include "storage/node_reader.h"
 #include "storage/record.h"
 #include "storage/registry.h"
+#include "storage/snapshot_impl.h"
 #include "storage/str_cat.h"
 
 namespace critgraph {
@@ -606,11 +607,7 @@ std::string DiffResult::ToJson() const {
 
 absl::StatusOr<DiffResult> Diff(const DB& db, Revision from, Revision to,
                                 const DiffOptions& options) {
-  const auto* impl = dynamic_cast<const DBImpl*>(&db);
-  if (impl == nullptr) {
-    return absl::InvalidArgumentError(
-        "Diff: the database was not opened by critgraph::DB::Open");
-  }
+  const DBImpl& impl = storage::Impl(db);
   // Snapshots validate the revisions (NotFound) and pin their registries;
   // the registry is taken after them, so it knows every name they use.
   auto snap_from = db.GetSnapshot(from);
@@ -643,7 +640,7 @@ absl::StatusOr<DiffResult> Diff(const DB& db, Revision from, Revision to,
                                         " nor revision ", to));
     }
   }
-  Differ differ(*impl, from, to, impl->registry(), scoped);
+  Differ differ(impl, from, to, impl.registry(), scoped);
   if (auto st = differ.CollectChanges(); !st.ok()) return st;
   if (auto st = differ.DiffChangedNodes(scope_from, scope_to); !st.ok()) {
     return st;

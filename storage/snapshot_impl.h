@@ -12,7 +12,7 @@
 
 namespace critgraph::storage {
 
-class SnapshotImpl : public Snapshot {
+class SnapshotImpl final : public Snapshot {
  public:
   SnapshotImpl(const DBImpl* db, RevisionInfo info,
                std::shared_ptr<const Registry> registry)
@@ -59,6 +59,18 @@ class SnapshotImpl : public Snapshot {
   const RevisionInfo info_;
   const std::shared_ptr<const Registry> registry_;
 };
+
+// The one path from a public handle to its implementation. DB and Snapshot
+// have private constructors whose only friends are DBImpl and SnapshotImpl
+// (include/critgraph/db.h, snapshot.h), so every DB is a DBImpl and every
+// Snapshot a SnapshotImpl: the downcasts below cannot go wrong, and no
+// caller needs a runtime check.
+inline const DBImpl& Impl(const DB& db) {
+  return static_cast<const DBImpl&>(db);
+}
+inline const SnapshotImpl& Impl(const Snapshot& snapshot) {
+  return static_cast<const SnapshotImpl&>(snapshot);
+}
 
 }  // namespace critgraph::storage
 
