@@ -42,13 +42,6 @@ class SnapshotImpl final : public Snapshot {
   const Registry& registry() const { return *registry_; }
   // The id of `key` if the node exists at this revision, else nullopt.
   absl::StatusOr<std::optional<NodeId>> FindNode(std::string_view key) const;
-  // The kind of node `id` at this revision, or nullopt if absent.
-  absl::StatusOr<std::optional<TypeId>> NodeKindOf(NodeId id) const;
-  // Edge type / node kind ids for names; InvalidArgument if not registered
-  // at this revision.
-  absl::StatusOr<std::vector<TypeId>> EdgeTypeIds(
-      absl::Span<const std::string> names) const;
-  absl::StatusOr<TypeId> NodeKindId(std::string_view name) const;
 
  private:
   absl::StatusOr<std::vector<Edge>> Edges(std::string_view key,
