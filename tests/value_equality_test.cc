@@ -55,15 +55,14 @@ std::string Describe(const PropertyValue& v) {
       return std::get<bool>(v) ? "bool(true)" : "bool(false)";
     default:
       return "list(" +
-             std::to_string(std::get<std::vector<std::string>>(v).size()) +
-             ")";
+             std::to_string(std::get<std::vector<std::string>>(v).size()) + ")";
   }
 }
 
 std::vector<PropertyValue> EdgeValues() {
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
   constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
-  const double two53 = 9007199254740992.0;  // 2^53
+  const double two53 = 9007199254740992.0;     // 2^53
   const double two63 = 9223372036854775808.0;  // 2^63
   const std::string near_limit(kMaxPropertyBytes - 1, 'x');
   std::string near_limit_2 = near_limit;
@@ -98,9 +97,9 @@ std::vector<PropertyValue> EdgeValues() {
       std::string(),
       near_limit,
       near_limit_2,
-      std::string("\xC3\xA9"),         // é, precomposed
-      std::string("e\xCC\x81"),        // e + combining acute
-      std::string("\xF0\x9F\x98\x80"),  // U+1F600, four bytes
+      std::string("\xC3\xA9"),                  // é, precomposed
+      std::string("e\xCC\x81"),                 // e + combining acute
+      std::string("\xF0\x9F\x98\x80"),          // U+1F600, four bytes
       std::string("\xE9\x87\x8F\xE5\xAD\x90"),  // 量子
       // Lists: empty, one empty string, split differently.
       std::vector<std::string>{},
@@ -261,8 +260,7 @@ TEST(ValueEqualityInput, NaNAndInfinitiesAreRefusedNamingTheProperty) {
     EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << st;
     EXPECT_NE(st.message().find("jp/a"), std::string::npos) << st;
     EXPECT_NE(st.message().find("jp/b"), std::string::npos) << st;
-    EXPECT_NE(st.message().find("property 'weight'"), std::string::npos)
-        << st;
+    EXPECT_NE(st.message().find("property 'weight'"), std::string::npos) << st;
   }
   // Nothing refused was staged; the transaction still commits.
   auto node = txn->GetNode("jp/a");
