@@ -49,6 +49,30 @@ std::string RawKey(uint64_t src, uint32_t type, uint64_t dst, Revision rev) {
   return k;
 }
 
+// Calls fn(type, dst) for each out-edge of raw id `id` alive at `rev`, in
+// key order: per (type, dst) the newest version at or before `rev` (keys sort
+// newest first), deletions skipped. `it` is a prefix-same-as-start iterator.
+template <typename Fn>
+void ForEachAliveOutEdge(rocksdb::Iterator* it, uint64_t id, Revision rev,
+                         Fn fn) {
+  char prefix[8];
+  for (int i = 7; i >= 0; --i) prefix[7 - i] = static_cast<char>(id >> (8 * i));
+  uint64_t last = ~uint64_t{0};
+  uint32_t last_type = 0;
+  for (it->Seek(rocksdb::Slice(prefix, 8)); it->Valid(); it->Next()) {
+    const char* p = it->key().data();
+    if (storage::GetBE64(p) != id) break;
+    if (storage::GetInvRev(p + 20) > rev) continue;
+    const uint32_t type = storage::GetBE32(p + 8);
+    const uint64_t dst = storage::GetBE64(p + 12);
+    if (dst == last && type == last_type) continue;
+    last = dst;
+    last_type = type;
+    if (it->value().empty()) continue;
+    fn(type, dst);
+  }
+}
+
 }  // namespace
 
 // ---- Raw RocksDB ----
@@ -138,32 +162,17 @@ std::vector<uint64_t> RawStore::Reach(uint64_t source, Revision rev,
   std::vector<uint64_t> frontier{source + 1}, next, out{source};
   mark(source + 1);
   uint64_t scanned = 0;
-  char prefix[8];
   while (!frontier.empty()) {
     std::sort(frontier.begin(), frontier.end());
     next.clear();
     for (uint64_t id : frontier) {
-      for (int i = 7; i >= 0; --i)
-        prefix[7 - i] = static_cast<char>(id >> (8 * i));
-      it->Seek(rocksdb::Slice(prefix, 8));
-      uint64_t last = ~uint64_t{0};
-      uint32_t last_type = 0;
-      for (; it->Valid(); it->Next()) {
-        const char* p = it->key().data();
-        if (storage::GetBE64(p) != id) break;
-        if (storage::GetInvRev(p + 20) > rev) continue;
-        const uint32_t type = storage::GetBE32(p + 8);
-        const uint64_t dst = storage::GetBE64(p + 12);
-        if (dst == last && type == last_type) continue;
-        last = dst;
-        last_type = type;
-        if (it->value().empty()) continue;
+      ForEachAliveOutEdge(it.get(), id, rev, [&](uint32_t, uint64_t dst) {
         ++scanned;
         if (mark(dst)) {
           next.push_back(dst);
           out.push_back(dst - 1);
         }
-      }
+      });
     }
     frontier.swap(next);
   }
@@ -177,23 +186,11 @@ std::vector<std::pair<int, uint64_t>> RawStore::Neighbours(uint64_t node,
   rocksdb::ReadOptions ro;
   ro.prefix_same_as_start = true;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf_));
-  std::string prefix;
-  storage::PutBE64(&prefix, node + 1);
   std::vector<std::pair<int, uint64_t>> out;
-  uint64_t last = ~uint64_t{0};
-  uint32_t last_type = 0;
-  for (it->Seek(prefix); it->Valid(); it->Next()) {
-    const char* p = it->key().data();
-    if (storage::GetBE64(p) != node + 1) break;
-    if (storage::GetInvRev(p + 20) > rev) continue;
-    const uint32_t type = storage::GetBE32(p + 8);
-    const uint64_t dst = storage::GetBE64(p + 12);
-    if (dst == last && type == last_type) continue;
-    last = dst;
-    last_type = type;
-    if (it->value().empty()) continue;
-    out.emplace_back(static_cast<int>(type) - 1, dst - 1);
-  }
+  ForEachAliveOutEdge(it.get(), node + 1, rev,
+                      [&](uint32_t type, uint64_t dst) {
+                        out.emplace_back(static_cast<int>(type) - 1, dst - 1);
+                      });
   return out;
 }
 
