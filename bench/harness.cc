@@ -1,3 +1,6 @@
+// Common part of the benchmark harness (bench/harness.h): environment,
+// cached datasets, the critgraph side of each query and the cross-engine
+// checks. The baselines: bench/sqlite_baseline.cc, bench/rocksdb_baseline.cc.
 #include "bench/harness.h"
 
 #include <sys/resource.h>
@@ -13,12 +16,9 @@
 #include "critgraph/diff.h"
 #include "critgraph/io/change_stream.h"
 #include "critgraph/traversal.h"
-#include "rocksdb/filter_policy.h"
-#include "rocksdb/slice_transform.h"
-#include "rocksdb/table.h"
-#include "rocksdb/write_batch.h"
 #include "storage/coding.h"
 #include "storage/db_impl.h"
+#include "storage/snapshot_impl.h"
 #include "storage/str_cat.h"
 
 #ifndef CRITGRAPH_BENCH_DEFAULT_DATA
@@ -34,55 +34,6 @@ double Now() {
   return std::chrono::duration<double>(
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
-}
-
-int EdgeTypeIndex(std::string_view name) {
-  for (int t = 0; t < kNumEdgeTypes; ++t) {
-    if (name == EdgeTypeName(t)) return t;
-  }
-  return -1;
-}
-
-std::string EdgeIdText(std::string_view from, std::string_view type,
-                       std::string_view to) {
-  return StrCat(from, "|", type, "|", to);
-}
-
-void BindText(sqlite3_stmt* s, int i, std::string_view v) {
-  sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()),
-                    SQLITE_TRANSIENT);
-}
-std::string ColumnText(sqlite3_stmt* s, int i) {
-  const unsigned char* p = sqlite3_column_text(s, i);
-  return p ? std::string(reinterpret_cast<const char*>(p),
-                         sqlite3_column_bytes(s, i))
-           : std::string();
-}
-
-rocksdb::ColumnFamilyOptions RawCfOptions() {
-  // Mirrors critgraph's options for its edge column families.
-  rocksdb::BlockBasedTableOptions table;
-  table.checksum = rocksdb::kXXH3;
-  table.block_cache = rocksdb::NewLRUCache(size_t{256} << 20);
-  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  table.format_version = 5;
-  rocksdb::ColumnFamilyOptions cf;
-  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  cf.write_buffer_size = size_t{64} << 20;
-  cf.compression = rocksdb::kLZ4Compression;
-  cf.bottommost_compression = rocksdb::kZSTD;
-  cf.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(8));
-  cf.memtable_prefix_bloom_size_ratio = 0.02;
-  return cf;
-}
-
-std::string RawKey(uint64_t src, uint32_t type, uint64_t dst, Revision rev) {
-  std::string k;
-  storage::PutBE64(&k, src);
-  storage::PutBE32(&k, type);
-  storage::PutBE64(&k, dst);
-  storage::PutInvRev(&k, rev);
-  return k;
 }
 
 absl::Status WriteMeta(const std::string& path, const SynthStats& s) {
@@ -106,7 +57,7 @@ bool ReadMeta(const std::string& path, SynthStats* s) {
 absl::Status CompactCritgraph(const std::string& path) {
   auto db = DB::Open(path);
   if (!db.ok()) return db.status();
-  auto* impl = static_cast<storage::DBImpl*>(db->get());
+  const storage::DBImpl* impl = &storage::Impl(**db);
   rocksdb::CompactRangeOptions o;
   o.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
   for (int c = 0; c < static_cast<int>(storage::Cf::kCount); ++c) {
@@ -146,293 +97,6 @@ uint64_t DiskBytes(const std::string& path) {
     if (e.is_regular_file(ec)) total += e.file_size(ec);
   }
   return total;
-}
-
-// ---- SQLite ----
-
-absl::StatusOr<std::unique_ptr<Sqlite>> Sqlite::Open(const std::string& path,
-                                                     bool create) {
-  auto s = std::unique_ptr<Sqlite>(new Sqlite);
-  int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-  if (sqlite3_open_v2(path.c_str(), &s->db_, flags, nullptr) != SQLITE_OK) {
-    return s->Error(StrCat("open ", path));
-  }
-  // Page cache the size of critgraph's default block cache (256 MiB).
-  if (auto st = s->Exec("PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;");
-      !st.ok()) {
-    return st;
-  }
-  if (create) {
-    auto st = s->Exec(
-        "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-        "CREATE TABLE IF NOT EXISTS nodes(key TEXT NOT NULL, kind TEXT NOT "
-        "NULL, props TEXT NOT NULL, valid_from INTEGER NOT NULL, valid_to "
-        "INTEGER NOT NULL);"
-        "CREATE TABLE IF NOT EXISTS edges(src TEXT NOT NULL, type TEXT NOT "
-        "NULL, dst TEXT NOT NULL, props TEXT NOT NULL, valid_from INTEGER NOT "
-        "NULL, valid_to INTEGER NOT NULL);");
-    if (!st.ok()) return st;
-  }
-  return s;
-}
-
-Sqlite::~Sqlite() {
-  if (db_) sqlite3_close_v2(db_);
-}
-
-absl::Status Sqlite::Error(const std::string& what) const {
-  return absl::InternalError(
-      StrCat("sqlite: ", what, ": ", db_ ? sqlite3_errmsg(db_) : "no db"));
-}
-
-absl::Status Sqlite::Exec(const std::string& sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err ? err : "?";
-    sqlite3_free(err);
-    return absl::InternalError(StrCat("sqlite: ", sql, ": ", msg));
-  }
-  return absl::OkStatus();
-}
-
-sqlite3_stmt* Sqlite::Prepare(const std::string& sql) {
-  sqlite3_stmt* s = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) {
-    std::fprintf(stderr, "sqlite prepare failed: %s: %s\n", sql.c_str(),
-                 sqlite3_errmsg(db_));
-    std::abort();
-  }
-  return s;
-}
-
-SqliteLoader::SqliteLoader(Sqlite* db) : db_(db) {
-  ins_node_ = db_->Prepare(
-      "INSERT INTO nodes(key, kind, props, valid_from, valid_to) "
-      "VALUES(?1, ?2, ?3, ?4, ?5)");
-  ins_edge_ = db_->Prepare(
-      "INSERT INTO edges(src, type, dst, props, valid_from, valid_to) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
-  (void)db_->Exec("BEGIN");
-}
-
-SqliteLoader::~SqliteLoader() {
-  for (auto* s : {ins_node_, ins_edge_, close_node_, close_edge_}) {
-    if (s) sqlite3_finalize(s);
-  }
-}
-
-absl::Status SqliteLoader::Apply(const ChangeOp& op) {
-  auto step = [&](sqlite3_stmt* s, const char* what) -> absl::Status {
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) return db_->Error(what);
-    return absl::OkStatus();
-  };
-  const bool history = rev_ > 1;
-  switch (op.kind) {
-    case ChangeOp::Kind::kNode:
-    case ChangeOp::Kind::kDeleteNode: {
-      const std::string& key =
-          op.kind == ChangeOp::Kind::kNode ? op.node.key : op.key;
-      if (history) {
-        BindText(close_node_, 1, key);
-        sqlite3_bind_int64(close_node_, 2, rev_);
-        if (auto st = step(close_node_, "close node"); !st.ok()) return st;
-      }
-      if (op.kind == ChangeOp::Kind::kDeleteNode) return absl::OkStatus();
-      BindText(ins_node_, 1, key);
-      BindText(ins_node_, 2, op.node.kind);
-      BindText(ins_node_, 3, CanonicalNode(op.node));
-      sqlite3_bind_int64(ins_node_, 4, rev_);
-      sqlite3_bind_int64(ins_node_, 5, kForever);
-      return step(ins_node_, "insert node");
-    }
-    case ChangeOp::Kind::kEdge:
-    case ChangeOp::Kind::kDeleteEdge: {
-      if (history) {
-        BindText(close_edge_, 1, op.edge.from);
-        BindText(close_edge_, 2, op.edge.type);
-        BindText(close_edge_, 3, op.edge.to);
-        sqlite3_bind_int64(close_edge_, 4, rev_);
-        if (auto st = step(close_edge_, "close edge"); !st.ok()) return st;
-      }
-      if (op.kind == ChangeOp::Kind::kDeleteEdge) return absl::OkStatus();
-      BindText(ins_edge_, 1, op.edge.from);
-      BindText(ins_edge_, 2, op.edge.type);
-      BindText(ins_edge_, 3, op.edge.to);
-      BindText(ins_edge_, 4, CanonicalProps(op.edge.props));
-      sqlite3_bind_int64(ins_edge_, 5, rev_);
-      sqlite3_bind_int64(ins_edge_, 6, kForever);
-      return step(ins_edge_, "insert edge");
-    }
-    case ChangeOp::Kind::kCommit: {
-      if (auto st = db_->Exec("COMMIT"); !st.ok()) return st;
-      if (rev_ == 1) {
-        // Bulk load done: index now (faster than maintaining during load).
-        auto st = db_->Exec(
-            "CREATE INDEX nodes_key ON nodes(key, valid_from);"
-            "CREATE INDEX edges_src ON edges(src, type, dst, valid_from);");
-        if (!st.ok()) return st;
-        close_node_ = db_->Prepare(StrCat(
-            "UPDATE nodes SET valid_to = ?2 WHERE key = ?1 AND valid_to = ",
-            kForever));
-        close_edge_ = db_->Prepare(StrCat(
-            "UPDATE edges SET valid_to = ?4 WHERE src = ?1 AND type = ?2 AND "
-            "dst = ?3 AND valid_to = ",
-            kForever));
-      }
-      ++rev_;
-      return db_->Exec("BEGIN");
-    }
-    default:
-      return absl::InvalidArgumentError("unexpected op");
-  }
-}
-
-// ---- Raw RocksDB ----
-
-absl::StatusOr<std::unique_ptr<RawStore>> RawStore::Open(
-    const std::string& path, bool create) {
-  auto r = std::unique_ptr<RawStore>(new RawStore);
-  rocksdb::DBOptions dbo;
-  dbo.create_if_missing = create;
-  dbo.create_missing_column_families = create;
-  dbo.max_background_jobs = 2;
-  dbo.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
-  dbo.keep_log_file_num = 2;
-  std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
-      {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
-      {"out_edges", RawCfOptions()}};
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  auto s = rocksdb::DB::Open(dbo, path, cfs, &handles, &r->db_);
-  if (!s.ok()) return absl::InternalError(StrCat("raw open: ", s.ToString()));
-  r->default_ = handles[0];
-  r->cf_ = handles[1];
-  return r;
-}
-
-RawStore::~RawStore() {
-  if (db_) {
-    db_->DestroyColumnFamilyHandle(cf_);
-    db_->DestroyColumnFamilyHandle(default_);
-    delete db_;
-  }
-}
-
-absl::Status RawStore::Apply(const ChangeOp& op) {
-  if (op.kind == ChangeOp::Kind::kCommit) {
-    ++rev_;
-    return Flush();
-  }
-  if (op.kind != ChangeOp::Kind::kEdge &&
-      op.kind != ChangeOp::Kind::kDeleteEdge) {
-    return absl::OkStatus();  // nodes: deletes arrive as explicit del_edges
-  }
-  auto src = NodeIndexOfKey(op.edge.from);
-  auto dst = NodeIndexOfKey(op.edge.to);
-  int type = EdgeTypeIndex(op.edge.type);
-  if (!src || !dst || type < 0) return absl::InvalidArgumentError("raw: key");
-  std::string key = RawKey(*src + 1, type + 1, *dst + 1, rev_);
-  batch_.Put(cf_, key,
-             op.kind == ChangeOp::Kind::kEdge ? CanonicalProps(op.edge.props)
-                                              : std::string());
-  if (batch_.Count() >= 100'000) return Flush();
-  return absl::OkStatus();
-}
-
-absl::Status RawStore::Flush() {
-  rocksdb::WriteOptions wo;
-  wo.disableWAL = true;
-  auto s = db_->Write(wo, &batch_);
-  batch_.Clear();
-  if (!s.ok()) return absl::InternalError(s.ToString());
-  return absl::OkStatus();
-}
-
-absl::Status RawStore::Compact() {
-  if (auto st = Flush(); !st.ok()) return st;
-  auto s = db_->Flush(rocksdb::FlushOptions(), cf_);
-  if (!s.ok()) return absl::InternalError(s.ToString());
-  rocksdb::CompactRangeOptions o;
-  o.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
-  s = db_->CompactRange(o, cf_, nullptr, nullptr);
-  if (!s.ok()) return absl::InternalError(s.ToString());
-  return absl::OkStatus();
-}
-
-std::vector<uint64_t> RawStore::Reach(uint64_t source, Revision rev,
-                                      uint64_t* edges) const {
-  rocksdb::ReadOptions ro;
-  ro.prefix_same_as_start = true;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf_));
-  std::vector<uint8_t> seen;
-  auto mark = [&](uint64_t id) {
-    if (id >= seen.size())
-      seen.resize(std::max<size_t>(id + 1, seen.size() * 2));
-    if (seen[id]) return false;
-    seen[id] = 1;
-    return true;
-  };
-  std::vector<uint64_t> frontier{source + 1}, next, out{source};
-  mark(source + 1);
-  uint64_t scanned = 0;
-  char prefix[8];
-  while (!frontier.empty()) {
-    std::sort(frontier.begin(), frontier.end());
-    next.clear();
-    for (uint64_t id : frontier) {
-      for (int i = 7; i >= 0; --i)
-        prefix[7 - i] = static_cast<char>(id >> (8 * i));
-      it->Seek(rocksdb::Slice(prefix, 8));
-      uint64_t last = ~uint64_t{0};
-      uint32_t last_type = 0;
-      for (; it->Valid(); it->Next()) {
-        const char* p = it->key().data();
-        if (storage::GetBE64(p) != id) break;
-        if (storage::GetInvRev(p + 20) > rev) continue;
-        const uint32_t type = storage::GetBE32(p + 8);
-        const uint64_t dst = storage::GetBE64(p + 12);
-        if (dst == last && type == last_type) continue;
-        last = dst;
-        last_type = type;
-        if (it->value().empty()) continue;
-        ++scanned;
-        if (mark(dst)) {
-          next.push_back(dst);
-          out.push_back(dst - 1);
-        }
-      }
-    }
-    frontier.swap(next);
-  }
-  if (edges) *edges = scanned;
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-std::vector<std::pair<int, uint64_t>> RawStore::Neighbours(uint64_t node,
-                                                           Revision rev) const {
-  rocksdb::ReadOptions ro;
-  ro.prefix_same_as_start = true;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf_));
-  std::string prefix;
-  storage::PutBE64(&prefix, node + 1);
-  std::vector<std::pair<int, uint64_t>> out;
-  uint64_t last = ~uint64_t{0};
-  uint32_t last_type = 0;
-  for (it->Seek(prefix); it->Valid(); it->Next()) {
-    const char* p = it->key().data();
-    if (storage::GetBE64(p) != node + 1) break;
-    if (storage::GetInvRev(p + 20) > rev) continue;
-    const uint32_t type = storage::GetBE32(p + 8);
-    const uint64_t dst = storage::GetBE64(p + 12);
-    if (dst == last && type == last_type) continue;
-    last = dst;
-    last_type = type;
-    if (it->value().empty()) continue;
-    out.emplace_back(static_cast<int>(type) - 1, dst - 1);
-  }
-  return out;
 }
 
 // ---- Datasets ----
@@ -575,52 +239,11 @@ absl::StatusOr<IndexSet> CritReach(const DB& db, Revision rev,
   return out;
 }
 
-absl::StatusOr<IndexSet> SqlReach(Sqlite& sql, Revision rev, uint64_t source) {
-  static const char* kSql =
-      "WITH RECURSIVE r(k) AS (SELECT ?1 UNION SELECT e.dst FROM edges e "
-      "JOIN r ON e.src = r.k WHERE e.valid_from <= ?2 AND e.valid_to > ?2) "
-      "SELECT k FROM r";
-  sqlite3_stmt* s = sql.Prepare(kSql);
-  BindText(s, 1, NodeKey(source));
-  sqlite3_bind_int64(s, 2, static_cast<int64_t>(rev));
-  IndexSet out;
-  int rc;
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    auto idx = NodeIndexOfKey(ColumnText(s, 0));
-    if (idx) out.push_back(*idx);
-  }
-  sqlite3_finalize(s);
-  if (rc != SQLITE_DONE) return sql.Error("reach");
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 absl::StatusOr<std::string> CritPoint(const Snapshot& snap, uint64_t index) {
   auto n = snap.GetNode(NodeKey(index));
   if (absl::IsNotFound(n.status())) return std::string();
   if (!n.ok()) return n.status();
   return CanonicalNode(*n);
-}
-
-sqlite3_stmt* SqlPointStmt(Sqlite& sql) {
-  return sql.Prepare(
-      "SELECT props FROM nodes WHERE key = ?1 AND valid_from <= ?2 AND "
-      "valid_to > ?2");
-}
-
-absl::StatusOr<std::string> SqlPoint(Sqlite& sql, sqlite3_stmt* s, Revision rev,
-                                     uint64_t index) {
-  BindText(s, 1, NodeKey(index));
-  sqlite3_bind_int64(s, 2, static_cast<int64_t>(rev));
-  std::string out;
-  int rc = sqlite3_step(s);
-  if (rc == SQLITE_ROW) {
-    out = ColumnText(s, 0);
-    rc = sqlite3_step(s);
-  }
-  sqlite3_reset(s);
-  if (rc != SQLITE_DONE) return sql.Error("point read");
-  return out;
 }
 
 absl::StatusOr<NeighbourList> CritNeighbours(const Snapshot& snap,
@@ -632,36 +255,6 @@ absl::StatusOr<NeighbourList> CritNeighbours(const Snapshot& snap,
   out.reserve(e->size());
   for (const auto& edge : *e) {
     out.emplace_back(edge.type, *NodeIndexOfKey(edge.to));
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-sqlite3_stmt* SqlNeighboursStmt(Sqlite& sql) {
-  return sql.Prepare(
-      "SELECT type, dst, props FROM edges WHERE src = ?1 AND valid_from <= "
-      "?2 AND valid_to > ?2");
-}
-
-absl::StatusOr<NeighbourList> SqlNeighbours(Sqlite& sql, sqlite3_stmt* s,
-                                            Revision rev, uint64_t index) {
-  BindText(s, 1, NodeKey(index));
-  sqlite3_bind_int64(s, 2, static_cast<int64_t>(rev));
-  NeighbourList out;
-  int rc;
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    out.emplace_back(ColumnText(s, 0), *NodeIndexOfKey(ColumnText(s, 1)));
-  }
-  sqlite3_reset(s);
-  if (rc != SQLITE_DONE) return sql.Error("neighbours");
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-NeighbourList RawNeighbours(const RawStore& raw, Revision rev, uint64_t index) {
-  NeighbourList out;
-  for (auto [t, dst] : raw.Neighbours(index, rev)) {
-    out.emplace_back(EdgeTypeName(t), dst);
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -686,41 +279,6 @@ absl::StatusOr<ChangedSet> CritDiff(const DB& db, Revision a, Revision b) {
   return out;
 }
 
-absl::StatusOr<ChangedSet> SqlDiff(Sqlite& sql, Revision a, Revision b) {
-  // The rows of each side that the other side lacks (full rows, as a user
-  // would fetch them), via EXCEPT between the two as-of views.
-  static const char* kNodes =
-      "SELECT key, props FROM (SELECT key, props FROM nodes WHERE valid_from "
-      "<= ?1 AND valid_to > ?1 EXCEPT SELECT key, props FROM nodes WHERE "
-      "valid_from <= ?2 AND valid_to > ?2)";
-  static const char* kEdges =
-      "SELECT src, type, dst, props FROM (SELECT src, type, dst, props FROM "
-      "edges WHERE valid_from <= ?1 AND valid_to > ?1 EXCEPT SELECT src, "
-      "type, dst, props FROM edges WHERE valid_from <= ?2 AND valid_to > ?2)";
-  ChangedSet out;
-  for (int side = 0; side < 2; ++side) {
-    const int64_t x = static_cast<int64_t>(side == 0 ? a : b);
-    const int64_t y = static_cast<int64_t>(side == 0 ? b : a);
-    for (int which = 0; which < 2; ++which) {
-      sqlite3_stmt* s = sql.Prepare(which == 0 ? kNodes : kEdges);
-      sqlite3_bind_int64(s, 1, x);
-      sqlite3_bind_int64(s, 2, y);
-      int rc;
-      while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (which == 0) {
-          out.nodes.insert(ColumnText(s, 0));
-        } else {
-          out.edges.insert(
-              EdgeIdText(ColumnText(s, 0), ColumnText(s, 1), ColumnText(s, 2)));
-        }
-      }
-      sqlite3_finalize(s);
-      if (rc != SQLITE_DONE) return sql.Error("diff");
-    }
-  }
-  return out;
-}
-
 absl::StatusOr<std::pair<uint64_t, uint64_t>> CritExport(const Snapshot& s) {
   uint64_t nodes = 0, edges = 0;
   auto st = s.ForEachNode([&](const Node&) {
@@ -734,28 +292,6 @@ absl::StatusOr<std::pair<uint64_t, uint64_t>> CritExport(const Snapshot& s) {
   });
   if (!st.ok()) return st;
   return std::make_pair(nodes, edges);
-}
-
-absl::StatusOr<std::pair<uint64_t, uint64_t>> SqlExport(Sqlite& sql,
-                                                        Revision rev) {
-  uint64_t counts[2] = {0, 0};
-  const char* q[2] = {
-      "SELECT key, kind, props FROM nodes WHERE valid_from <= ?1 AND "
-      "valid_to > ?1 ORDER BY key",
-      "SELECT src, type, dst, props FROM edges WHERE valid_from <= ?1 AND "
-      "valid_to > ?1 ORDER BY src, type, dst"};
-  for (int i = 0; i < 2; ++i) {
-    sqlite3_stmt* s = sql.Prepare(q[i]);
-    sqlite3_bind_int64(s, 1, static_cast<int64_t>(rev));
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-      // Touch the text, as a consumer would.
-      counts[i] += sqlite3_column_bytes(s, 0) > 0;
-    }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE) return sql.Error("export");
-  }
-  return std::make_pair(counts[0], counts[1]);
 }
 
 absl::StatusOr<uint64_t> PickReachSource(const DB& db, Revision old_rev,

@@ -10,6 +10,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -156,7 +157,15 @@ absl::StatusOr<NeighbourList> SqlNeighbours(Sqlite& sql, sqlite3_stmt* stmt,
 sqlite3_stmt* SqlNeighboursStmt(Sqlite& sql);
 NeighbourList RawNeighbours(const RawStore& raw, Revision rev, uint64_t index);
 
-// Diff as sets of changed identities: node keys and "from|type|to" edges.
+// Diff as sets of changed identities: node keys and "from|type|to" edges
+// (EdgeIdText).
+inline std::string EdgeIdText(std::string_view from, std::string_view type,
+                              std::string_view to) {
+  std::string out;
+  out.reserve(from.size() + type.size() + to.size() + 2);
+  out.append(from).append("|").append(type).append("|").append(to);
+  return out;
+}
 struct ChangedSet {
   std::set<std::string> nodes;
   std::set<std::string> edges;

@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "engine/adjacency_internal.h"
-#include "engine/parallel.h"
+#include "engine/reach_wrappers.h"
 #include "storage/str_cat.h"
 
 namespace critgraph {
@@ -245,6 +245,33 @@ absl::StatusOr<std::vector<ReachedNode>> RunSpec(const AdjacencyRep& rep,
   return RunReach(rep, sources, *f, s);
 }
 
+// The adjacency backend of engine/reach_wrappers.h.
+struct AdjacencyBackend {
+  const AdjacencyRep& rep;
+
+  ScratchLease MakeState() const { return ScratchLease(rep); }
+  absl::StatusOr<std::vector<ReachedNode>> Run(ScratchLease& s,
+                                               const ReachSpec& spec) const {
+    return RunSpec(rep, spec, *s);
+  }
+  absl::StatusOr<std::vector<std::string>> KeysOfKind(
+      std::string_view kind) const {
+    auto k = IndexOf(rep.kind_names, std::string(kind));
+    if (!k) {
+      return absl::InvalidArgumentError(
+          StrCat("unknown node kind '", kind, "' at revision ", rep.rev));
+    }
+    std::vector<std::string> keys;
+    for (LocalId i = 0; i < rep.n; ++i) {  // key order
+      if (rep.kind[i] == *k) keys.emplace_back(rep.key(i));
+    }
+    return keys;
+  }
+  absl::Status CheckFilter(const ReachSpec& filters) const {
+    return Compile(rep, filters).status();
+  }
+};
+
 absl::StatusOr<std::optional<std::vector<std::string>>> RunPath(
     const AdjacencyRep& rep, LocalId from, LocalId to, const Filter& f,
     AdjacencyScratch& s) {
@@ -357,70 +384,25 @@ absl::StatusOr<std::optional<std::vector<std::string>>> ShortestPath(
 absl::StatusOr<std::vector<ReachedNode>> Neighbourhood(
     const AdjacencySnapshot& adj, std::string_view key, uint32_t k,
     const ReachSpec& filters) {
-  if (!filters.sources.empty() || filters.max_depth) {
-    return absl::InvalidArgumentError(
-        "Neighbourhood: filters.sources must be empty and filters.max_depth "
-        "unset (use key and k)");
-  }
-  ReachSpec spec = filters;
-  spec.sources = {std::string(key)};
-  spec.max_depth = k;
-  return Reach(adj, spec);
+  return engine::NeighbourhoodOn(
+      engine::AdjacencyBackend{engine::AdjacencyAccess::Rep(adj)}, key, k,
+      filters);
 }
 
 absl::StatusOr<std::vector<std::vector<ReachedNode>>> ReachMany(
     const AdjacencySnapshot& adj, const std::vector<ReachSpec>& specs,
     int threads) {
-  const auto& rep = engine::AdjacencyAccess::Rep(adj);
-  std::vector<std::vector<ReachedNode>> results(specs.size());
-  if (specs.empty()) return results;
-  auto st = engine::ParallelFor(
-      specs.size(), engine::PoolSize(threads, specs.size()),
-      [&] { return engine::ScratchLease(rep); },
-      [&](auto& state, size_t i) -> absl::Status {
-        auto r = engine::RunSpec(rep, specs[i], *state);
-        if (!r.ok()) return r.status();
-        results[i] = *std::move(r);
-        return absl::OkStatus();
-      });
-  if (!st.ok()) return st;
-  return results;
+  return engine::ReachManyOn(
+      engine::AdjacencyBackend{engine::AdjacencyAccess::Rep(adj)}, specs,
+      threads);
 }
 
 absl::StatusOr<std::vector<SourceReach>> ReachFromEachOfKind(
     const AdjacencySnapshot& adj, std::string_view source_kind,
     const ReachSpec& filters, int threads) {
-  if (!filters.sources.empty()) {
-    return absl::InvalidArgumentError(
-        "ReachFromEachOfKind: filters.sources must be empty");
-  }
-  const auto& rep = engine::AdjacencyAccess::Rep(adj);
-  auto kind = engine::IndexOf(rep.kind_names, std::string(source_kind));
-  if (!kind) {
-    return absl::InvalidArgumentError(
-        StrCat("unknown node kind '", source_kind, "' at revision ", rep.rev));
-  }
-  std::vector<ReachSpec> specs;
-  for (engine::LocalId i = 0; i < rep.n; ++i) {  // key order
-    if (rep.kind[i] != *kind) continue;
-    ReachSpec spec = filters;
-    spec.sources = {std::string(rep.key(i))};
-    specs.push_back(std::move(spec));
-  }
-  if (specs.empty()) {
-    // Still report unknown filter names.
-    auto f = engine::Compile(rep, filters);
-    if (!f.ok()) return f.status();
-    return std::vector<SourceReach>();
-  }
-  auto results = ReachMany(adj, specs, threads);
-  if (!results.ok()) return results.status();
-  std::vector<SourceReach> out;
-  out.reserve(specs.size());
-  for (size_t i = 0; i < specs.size(); ++i) {
-    out.push_back({std::move(specs[i].sources[0]), std::move((*results)[i])});
-  }
-  return out;
+  return engine::ReachFromEachOfKindOn(
+      engine::AdjacencyBackend{engine::AdjacencyAccess::Rep(adj)}, source_kind,
+      filters, threads);
 }
 
 }  // namespace critgraph

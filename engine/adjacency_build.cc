@@ -427,9 +427,7 @@ class Builder {
 
 absl::StatusOr<std::unique_ptr<AdjacencyRep>> BuildAdjacencyRep(
     const Snapshot& snap, int threads, uint64_t min_ids_per_part) {
-  // SnapshotImpl is the only implementation of Snapshot.
-  Builder b(static_cast<const storage::SnapshotImpl&>(snap), threads,
-            min_ids_per_part);
+  Builder b(storage::Impl(snap), threads, min_ids_per_part);
   return b.Run();
 }
 

@@ -6,7 +6,7 @@
 #include "critgraph/diff.h"
 
 #include <algorithm>
-#include <bit>
+#include <functional>
 #include <memory>
 #include <set>
 #include <tuple>
@@ -22,6 +22,7 @@
 #include "storage/node_reader.h"
 #include "storage/record.h"
 #include "storage/registry.h"
+#include "storage/snapshot_impl.h"
 #include "storage/str_cat.h"
 
 namespace critgraph {
@@ -31,29 +32,10 @@ using storage::DBImpl;
 using storage::NodeId;
 using storage::TypeId;
 
-// ---- Exact value comparison (as the digest sees values). ----
-
-bool SameValue(const PropertyValue& a, const PropertyValue& b) {
-  if (a.index() != b.index()) return false;
-  if (const double* x = std::get_if<double>(&a)) {
-    return std::bit_cast<uint64_t>(*x) ==
-           std::bit_cast<uint64_t>(std::get<double>(b));
-  }
-  return a == b;
-}
-
-bool SameProps(const Properties& a, const Properties& b) {
-  if (a.size() != b.size()) return false;
-  for (auto i = a.begin(), j = b.begin(); i != a.end(); ++i, ++j) {
-    if (i->first != j->first || !SameValue(i->second, j->second)) return false;
-  }
-  return true;
-}
-
-bool SameNode(const Node& a, const Node& b) {
-  return a.key == b.key && a.kind == b.kind && a.names == b.names &&
-         SameProps(a.props, b.props);
-}
+// Values are compared with PropertyValue's ==: stored values are canonical
+// (storage::CanonicalDouble, no NaN), so == is bit equality of the canonical
+// value, as the digest sees it. docs/FORMATS-ON-DISK.md, "Property value
+// equality".
 
 // Merge-walks two ordered maps, calling fn(name, before*, after*) for every
 // name whose values differ per `same`.
@@ -82,7 +64,7 @@ std::optional<T> Opt(const T* p) {
 
 std::vector<PropertyChange> PropDiff(const Properties& a, const Properties& b) {
   std::vector<PropertyChange> out;
-  MergeDiff(a, b, SameValue,
+  MergeDiff(a, b, std::equal_to<PropertyValue>(),
             [&](const std::string& name, const PropertyValue* x,
                 const PropertyValue* y) {
               out.push_back(PropertyChange{name, Opt(x), Opt(y)});
@@ -345,7 +327,7 @@ class Differ {
  private:
   void ClassifyNode(Node* before, Node* after) {
     if (before && after) {
-      if (!SameNode(*before, *after)) {
+      if (*before != *after) {
         result_.nodes_modified.push_back(
             MakeNodeChange(std::move(*before), std::move(*after)));
       }
@@ -359,7 +341,7 @@ class Differ {
   void ClassifyEdge(EdgeId id, Properties* before, Properties* after) {
     if (scoped_) seen_edges_.insert(id);
     if (before && after) {
-      if (!SameProps(*before, *after)) {
+      if (*before != *after) {
         EdgeChange c;
         c.props = PropDiff(*before, *after);
         c.id = std::move(id);
@@ -504,11 +486,7 @@ std::vector<ChangeOp> DiffResult::ToPatch() const {
 
 absl::StatusOr<DiffResult> Diff(const DB& db, Revision from, Revision to,
                                 const DiffOptions& options) {
-  const auto* impl = dynamic_cast<const DBImpl*>(&db);
-  if (impl == nullptr) {
-    return absl::InvalidArgumentError(
-        "Diff: the database was not opened by critgraph::DB::Open");
-  }
+  const DBImpl& impl = storage::Impl(db);
   // Snapshots validate the revisions (NotFound) and pin their registries;
   // the registry is taken after them, so it knows every name they use.
   auto snap_from = db.GetSnapshot(from);
@@ -541,7 +519,7 @@ absl::StatusOr<DiffResult> Diff(const DB& db, Revision from, Revision to,
                                         " nor revision ", to));
     }
   }
-  Differ differ(*impl, from, to, impl->registry(), scoped);
+  Differ differ(impl, from, to, impl.registry(), scoped);
   if (auto st = differ.CollectChanges(); !st.ok()) return st;
   if (auto st = differ.DiffChangedNodes(scope_from, scope_to); !st.ok()) {
     return st;

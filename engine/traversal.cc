@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "absl/container/flat_hash_map.h"
-#include "engine/parallel.h"
+#include "engine/reach_wrappers.h"
 #include "engine/traversal_internal.h"
 #include "storage/record.h"
 #include "storage/str_cat.h"
@@ -20,11 +20,6 @@ namespace {
 
 constexpr uint32_t kRejected = std::numeric_limits<uint32_t>::max();
 constexpr uint32_t kNoParent = std::numeric_limits<uint32_t>::max();
-
-const storage::SnapshotImpl& Impl(const Snapshot& s) {
-  // SnapshotImpl is the only implementation of Snapshot.
-  return static_cast<const storage::SnapshotImpl&>(s);
-}
 
 void SortUnique(std::vector<TypeId>* v) {
   std::sort(v->begin(), v->end());
@@ -388,12 +383,35 @@ absl::StatusOr<std::vector<ReachedNode>> RunSpec(
   return t.Reach(sources, *filter);
 }
 
+// The storage backend of engine/reach_wrappers.h.
+struct SnapshotBackend {
+  const storage::SnapshotImpl& snap;
+
+  Traverser MakeState() const { return Traverser(snap); }
+  absl::StatusOr<std::vector<ReachedNode>> Run(Traverser& t,
+                                               const ReachSpec& spec) const {
+    return RunSpec(t, snap, spec);
+  }
+  absl::StatusOr<std::vector<std::string>> KeysOfKind(
+      std::string_view kind) const {
+    auto nodes = snap.NodesOfKind(kind);
+    if (!nodes.ok()) return nodes.status();
+    std::vector<std::string> keys;
+    keys.reserve(nodes->size());
+    for (auto& node : *nodes) keys.push_back(std::move(node.key));
+    return keys;
+  }
+  absl::Status CheckFilter(const ReachSpec& filters) const {
+    return CompileFilter(snap, filters, /*lenient=*/false).status();
+  }
+};
+
 }  // namespace
 }  // namespace engine
 
 absl::StatusOr<std::vector<ReachedNode>> Reach(const Snapshot& snapshot,
                                                const ReachSpec& spec) {
-  const auto& snap = engine::Impl(snapshot);
+  const auto& snap = storage::Impl(snapshot);
   engine::Traverser t(snap);
   return engine::RunSpec(t, snap, spec);
 }
@@ -405,7 +423,7 @@ absl::StatusOr<std::optional<std::vector<std::string>>> ShortestPath(
     return absl::InvalidArgumentError(
         "ShortestPath: filters.sources must be empty (use from and to)");
   }
-  const auto& snap = engine::Impl(snapshot);
+  const auto& snap = storage::Impl(snapshot);
   auto filter = engine::CompileFilter(snap, filters, /*lenient=*/false);
   if (!filter.ok()) return filter.status();
   auto from_id = engine::ResolveExisting(snap, from);
@@ -419,21 +437,14 @@ absl::StatusOr<std::optional<std::vector<std::string>>> ShortestPath(
 absl::StatusOr<std::vector<ReachedNode>> Neighbourhood(
     const Snapshot& snapshot, std::string_view key, uint32_t k,
     const ReachSpec& filters) {
-  if (!filters.sources.empty() || filters.max_depth) {
-    return absl::InvalidArgumentError(
-        "Neighbourhood: filters.sources must be empty and filters.max_depth "
-        "unset (use key and k)");
-  }
-  ReachSpec spec = filters;
-  spec.sources = {std::string(key)};
-  spec.max_depth = k;
-  return Reach(snapshot, spec);
+  return engine::NeighbourhoodOn(
+      engine::SnapshotBackend{storage::Impl(snapshot)}, key, k, filters);
 }
 
 absl::StatusOr<ReachDiff> DiffReach(const Snapshot& a, const Snapshot& b,
                                     const ReachSpec& spec) {
-  const auto& sa = engine::Impl(a);
-  const auto& sb = engine::Impl(b);
+  const auto& sa = storage::Impl(a);
+  const auto& sb = storage::Impl(b);
   if (&sa.db() != &sb.db()) {
     return absl::InvalidArgumentError(
         "DiffReach: the two snapshots come from different databases");
@@ -509,53 +520,16 @@ absl::StatusOr<ReachDiff> DiffReach(const Snapshot& a, const Snapshot& b,
 absl::StatusOr<std::vector<std::vector<ReachedNode>>> ReachMany(
     const Snapshot& snapshot, const std::vector<ReachSpec>& specs,
     int threads) {
-  const auto& snap = engine::Impl(snapshot);
-  std::vector<std::vector<ReachedNode>> results(specs.size());
-  if (specs.empty()) return results;
-  auto st = engine::ParallelFor(
-      specs.size(), engine::PoolSize(threads, specs.size()),
-      [&] { return engine::Traverser(snap); },
-      [&](auto& state, size_t i) -> absl::Status {
-        auto r = engine::RunSpec(state, snap, specs[i]);
-        if (!r.ok()) return r.status();
-        results[i] = *std::move(r);
-        return absl::OkStatus();
-      });
-  if (!st.ok()) return st;
-  return results;
+  return engine::ReachManyOn(engine::SnapshotBackend{storage::Impl(snapshot)},
+                             specs, threads);
 }
 
 absl::StatusOr<std::vector<SourceReach>> ReachFromEachOfKind(
     const Snapshot& snapshot, std::string_view source_kind,
     const ReachSpec& filters, int threads) {
-  if (!filters.sources.empty()) {
-    return absl::InvalidArgumentError(
-        "ReachFromEachOfKind: filters.sources must be empty");
-  }
-  auto nodes = snapshot.NodesOfKind(source_kind);
-  if (!nodes.ok()) return nodes.status();
-  std::vector<ReachSpec> specs;
-  specs.reserve(nodes->size());
-  for (const auto& node : *nodes) {
-    ReachSpec spec = filters;
-    spec.sources = {node.key};
-    specs.push_back(std::move(spec));
-  }
-  if (specs.empty()) {
-    // Still report unknown filter names.
-    auto f = engine::CompileFilter(engine::Impl(snapshot), filters,
-                                   /*lenient=*/false);
-    if (!f.ok()) return f.status();
-    return std::vector<SourceReach>();
-  }
-  auto results = ReachMany(snapshot, specs, threads);
-  if (!results.ok()) return results.status();
-  std::vector<SourceReach> out;
-  out.reserve(specs.size());
-  for (size_t i = 0; i < specs.size(); ++i) {
-    out.push_back({std::move(specs[i].sources[0]), std::move((*results)[i])});
-  }
-  return out;
+  return engine::ReachFromEachOfKindOn(
+      engine::SnapshotBackend{storage::Impl(snapshot)}, source_kind, filters,
+      threads);
 }
 
 }  // namespace critgraph

@@ -56,16 +56,6 @@ inline constexpr size_t kEdgeKeySize = 28;
 inline constexpr size_t kEdgePrefixSize = 20;  // without the revision
 std::string EdgeKey(NodeId a, TypeId type, NodeId b, Revision rev);
 
-struct EdgeKeyParts {
-  NodeId a;
-  TypeId type;
-  NodeId b;
-  Revision rev;
-};
-inline EdgeKeyParts ParseEdgeKey(const char* p) {
-  return {GetBE64(p), GetBE32(p + 8), GetBE64(p + 12), GetInvRev(p + 20)};
-}
-
 // kind_index CF: kind(4) | id(8) | ~rev(8) -> "A" | "D"
 inline constexpr size_t kKindKeySize = 20;
 std::string KindIndexKey(TypeId kind, NodeId id, Revision rev);

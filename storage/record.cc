@@ -1,5 +1,6 @@
 #include "storage/record.h"
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "node_generated.h"
 #include "revision_generated.h"
 #include "storage/hash.h"
+#include "storage/validate.h"
 
 namespace critgraph::storage {
 namespace {
@@ -72,7 +74,8 @@ BuildProps(flatbuffers::FlatBufferBuilder& b, const Properties& props) {
         break;
       case 2:
         pb.add_type(fb::PropertyType::Double);
-        pb.add_d(std::get<double>(value));
+        // Explicit, not left to FlatBuffers' elision of the default 0.0.
+        pb.add_d(CanonicalDouble(std::get<double>(value)));
         break;
       case 3:
         pb.add_type(fb::PropertyType::Bool);
@@ -148,11 +151,8 @@ void PutProps(std::string* out, const Properties& props) {
         PutBE64(out, static_cast<uint64_t>(std::get<int64_t>(value)));
         break;
       case 2: {
-        double d = std::get<double>(value);
-        if (d == 0) d = 0;  // -0.0 and 0.0 are the same content
-        uint64_t bits;
-        std::memcpy(&bits, &d, sizeof bits);
-        PutBE64(out, bits);
+        PutBE64(out, std::bit_cast<uint64_t>(
+                         CanonicalDouble(std::get<double>(value))));
         break;
       }
       case 3:

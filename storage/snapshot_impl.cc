@@ -19,39 +19,6 @@ absl::StatusOr<std::optional<NodeId>> SnapshotImpl::FindNode(
   return id;
 }
 
-absl::StatusOr<std::optional<TypeId>> SnapshotImpl::NodeKindOf(
-    NodeId id) const {
-  auto raw = db_->ReadNodeRaw(id, info_.number);
-  if (!raw.ok()) return raw.status();
-  if (!raw->has_value()) return std::optional<TypeId>();
-  auto kind = DecodeNodeKind(**raw);
-  if (!kind.ok()) return db_->DataLoss("corrupted record", id, info_.number);
-  return std::optional<TypeId>(*kind);
-}
-
-absl::StatusOr<std::vector<TypeId>> SnapshotImpl::EdgeTypeIds(
-    absl::Span<const std::string> names) const {
-  std::vector<TypeId> out;
-  for (const auto& n : names) {
-    auto id = registry_->FindEdgeType(n, info_.number);
-    if (!id) {
-      return absl::InvalidArgumentError(
-          StrCat("unknown edge type '", n, "' at revision ", info_.number));
-    }
-    out.push_back(*id);
-  }
-  return out;
-}
-
-absl::StatusOr<TypeId> SnapshotImpl::NodeKindId(std::string_view name) const {
-  auto id = registry_->FindNodeKind(name, info_.number);
-  if (!id) {
-    return absl::InvalidArgumentError(
-        StrCat("unknown node kind '", name, "' at revision ", info_.number));
-  }
-  return *id;
-}
-
 absl::StatusOr<Node> SnapshotImpl::GetNode(std::string_view key) const {
   auto id = db_->LookupId(key);
   if (!id.ok()) return id.status();

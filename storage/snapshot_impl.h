@@ -12,7 +12,7 @@
 
 namespace critgraph::storage {
 
-class SnapshotImpl : public Snapshot {
+class SnapshotImpl final : public Snapshot {
  public:
   SnapshotImpl(const DBImpl* db, RevisionInfo info,
                std::shared_ptr<const Registry> registry)
@@ -42,13 +42,6 @@ class SnapshotImpl : public Snapshot {
   const Registry& registry() const { return *registry_; }
   // The id of `key` if the node exists at this revision, else nullopt.
   absl::StatusOr<std::optional<NodeId>> FindNode(std::string_view key) const;
-  // The kind of node `id` at this revision, or nullopt if absent.
-  absl::StatusOr<std::optional<TypeId>> NodeKindOf(NodeId id) const;
-  // Edge type / node kind ids for names; InvalidArgument if not registered
-  // at this revision.
-  absl::StatusOr<std::vector<TypeId>> EdgeTypeIds(
-      absl::Span<const std::string> names) const;
-  absl::StatusOr<TypeId> NodeKindId(std::string_view name) const;
 
  private:
   absl::StatusOr<std::vector<Edge>> Edges(std::string_view key,
@@ -59,6 +52,18 @@ class SnapshotImpl : public Snapshot {
   const RevisionInfo info_;
   const std::shared_ptr<const Registry> registry_;
 };
+
+// The one path from a public handle to its implementation. DB and Snapshot
+// have private constructors whose only friends are DBImpl and SnapshotImpl
+// (include/critgraph/db.h, snapshot.h), so every DB is a DBImpl and every
+// Snapshot a SnapshotImpl: the downcasts below cannot go wrong, and no
+// caller needs a runtime check.
+inline const DBImpl& Impl(const DB& db) {
+  return static_cast<const DBImpl&>(db);
+}
+inline const SnapshotImpl& Impl(const Snapshot& snapshot) {
+  return static_cast<const SnapshotImpl&>(snapshot);
+}
 
 }  // namespace critgraph::storage
 

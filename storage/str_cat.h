@@ -35,11 +35,6 @@ void StrAppend(std::string* dst, const Args&... args) {
   absl::StrAppend(dst, internal::ToAlphaNum(args)...);
 }
 
-// absl::string_view -> std::string_view.
-inline std::string_view ToStd(absl::string_view s) {
-  return std::string_view(s.data(), s.size());
-}
-
 }  // namespace critgraph
 
 #endif  // CRITGRAPH_STORAGE_STR_CAT_H_

@@ -129,7 +129,9 @@ absl::Status ValidateProperties(const Properties& props,
     } else if (const auto* d = std::get_if<double>(&value)) {
       if (!std::isfinite(*d)) {
         return absl::InvalidArgumentError(
-            StrCat(owner, ": property '", name, "' is not a finite number"));
+            StrCat(owner, ": property '", name, "' is ",
+                   std::isnan(*d) ? "NaN" : "infinite",
+                   "; a double property must be a finite number"));
       }
     } else if (const auto* l = std::get_if<std::vector<std::string>>(&value)) {
       size_t total = 0;

@@ -1,7 +1,7 @@
-// Tests of the in-memory adjacency snapshot (include/critgraph/adjacency.h):
-// on random histories, every traversal must give exactly what the
-// Snapshot-based traversal (critgraph/traversal.h) gives at that revision,
-// results and errors alike.
+// Tests specific to the in-memory adjacency snapshot
+// (include/critgraph/adjacency.h): its build, counts, errors, ownership and
+// concurrent use. Its traversals on random histories, against the model and
+// the storage traversal: tests/traversal_backends_test.cc.
 #include "critgraph/adjacency.h"
 
 #include <cstdio>
@@ -19,102 +19,16 @@
 #include "tests/traversal_model.h"
 
 namespace critgraph {
-
-void PrintTo(const ReachedNode& r, std::ostream* os) {
-  *os << "{" << r.key << " d=" << r.depth << " p=" << r.parent.value_or("-")
-      << "}";
-}
-
 namespace {
 
-using testing::Model;
+using testing::Describe;
+using testing::ExpectSame;
+using testing::History;
+using testing::kDirections;
+using testing::Keys;
+using testing::MakeHistory;
 using testing::ModelReach;
 using testing::ModelState;
-using testing::RandomGraphOps;
-using testing::RandomOps;
-using testing::TempDir;
-
-constexpr Direction kDirections[] = {Direction::kOut, Direction::kIn,
-                                     Direction::kBoth};
-
-struct Filters {
-  std::vector<std::string> types;
-  std::vector<std::string> kinds;
-};
-// Names RandomOps / RandomGraphOps use, plus "covers" (registered by
-// RandomOps at some revisions, never on an edge) and unknown names.
-const Filters kFilterCombos[] = {
-    {{}, {}},
-    {{"part_of", "depends_on"}, {}},
-    {{}, {"technology", "material"}},
-    {{"maps_to"}, {"domain", "technology"}},
-    {{"covers"}, {}},
-    {{"no_such_type"}, {}},
-    {{}, {"no_such_kind"}},
-};
-const std::optional<uint32_t> kDepths[] = {std::nullopt, 0, 1, 2};
-
-std::string Describe(const ReachSpec& s) {
-  std::string out = StrCat("dir=", static_cast<int>(s.direction), " sources=");
-  for (const auto& k : s.sources) StrAppend(&out, k, ",");
-  StrAppend(&out, " types=");
-  for (const auto& t : s.edge_types) StrAppend(&out, t, ",");
-  StrAppend(&out, " kinds=");
-  for (const auto& k : s.kinds) StrAppend(&out, k, ",");
-  StrAppend(&out, " max_depth=",
-            s.max_depth ? StrCat(*s.max_depth) : std::string("none"));
-  return out;
-}
-
-// Equal results, or equal errors (code and message).
-template <typename T>
-void ExpectSame(const absl::StatusOr<T>& got, const absl::StatusOr<T>& want,
-                const std::string& what) {
-  ASSERT_EQ(got.status(), want.status()) << what;
-  if (want.ok()) {
-    ASSERT_EQ(*got, *want) << what;
-  }
-}
-
-struct History {
-  std::unique_ptr<DB> db;
-  Model model;
-};
-
-History MakeHistory(const std::string& name, uint64_t seed, int revisions,
-                    int ops_per_rev, int key_space) {
-  std::mt19937_64 rng(seed);
-  Options opts;
-  opts.sync = false;
-  History h;
-  auto db = DB::Open(TempDir(name), opts);
-  EXPECT_TRUE(db.ok()) << db.status();
-  h.db = *std::move(db);
-  for (int r = 0; r < revisions; ++r) {
-    auto txn = *h.db->Begin();
-    RandomOps(rng, *txn, h.model, 5, key_space);
-    RandomGraphOps(rng, *txn, h.model, ops_per_rev, key_space);
-    EXPECT_TRUE(txn->Commit({}).ok());
-    h.model.Commit();
-  }
-  return h;
-}
-
-std::vector<std::string> Keys(const ModelState& s) {
-  std::vector<std::string> keys;
-  for (const auto& [k, n] : s.nodes) keys.push_back(k);
-  return keys;
-}
-
-std::vector<std::string> PickSources(std::mt19937_64& rng,
-                                     const std::vector<std::string>& keys,
-                                     int max_count) {
-  std::vector<std::string> out;
-  if (keys.empty()) return out;
-  int n = 1 + static_cast<int>(rng() % max_count);
-  for (int i = 0; i < n; ++i) out.push_back(keys[rng() % keys.size()]);
-  return out;
-}
 
 std::unique_ptr<AdjacencySnapshot> MustBuild(const Snapshot& snap,
                                              int threads = 1) {
@@ -123,87 +37,17 @@ std::unique_ptr<AdjacencySnapshot> MustBuild(const Snapshot& snap,
   return adj.ok() ? *std::move(adj) : nullptr;
 }
 
-TEST(Adjacency, ReachAndPathsEqualStorageTraversalAtEveryRevision) {
-  for (uint64_t seed = 1; seed <= 3; ++seed) {
-    History h = MakeHistory(StrCat("db", seed), seed, 12, 40, 30);
-    std::mt19937_64 rng(seed * 104729);
-    // Keys of every revision: a source picked from here may be absent (or
-    // deleted) at the revision under test.
-    std::set<std::string> ever;
-    for (Revision r = 0; r <= h.model.head(); ++r) {
-      for (const auto& k : Keys(h.model.at(r))) ever.insert(k);
-    }
-    const std::vector<std::string> all_keys(ever.begin(), ever.end());
-    int checked = 0, large = 0, paths = 0, errors = 0;
-    for (Revision r = 0; r <= h.model.head(); ++r) {
-      auto snap = *h.db->GetSnapshot(r);
-      auto adj = MustBuild(*snap);
-      ASSERT_NE(adj, nullptr);
-      ASSERT_EQ(adj->revision(), r);
-      ASSERT_EQ(adj->node_count(), snap->node_count());
-      ASSERT_EQ(adj->edge_count(), snap->edge_count());
-      ASSERT_EQ(adj->node_count(), h.model.at(r).nodes.size());
-      ASSERT_EQ(adj->edge_count(), h.model.at(r).edges.size());
-      const std::vector<std::string> keys = Keys(h.model.at(r));
-      for (Direction dir : kDirections) {
-        for (const Filters& f : kFilterCombos) {
-          for (auto depth : kDepths) {
-            ReachSpec spec;
-            spec.sources = PickSources(rng, rng() % 8 ? keys : all_keys, 3);
-            spec.direction = dir;
-            spec.edge_types = f.types;
-            spec.kinds = f.kinds;
-            spec.max_depth = depth;
-            const std::string what = StrCat("rev ", r, " ", Describe(spec));
-            auto want = Reach(*snap, spec);
-            ExpectSame(Reach(*adj, spec), want, what);
-            ++checked;
-            if (!want.ok()) ++errors;
-            if (want.ok() && want->size() >= 5) ++large;
-
-            if (keys.empty()) continue;
-            ReachSpec filters = spec;
-            filters.sources.clear();
-            for (int i = 0; i < 2; ++i) {
-              const std::string& from = keys[rng() % keys.size()];
-              const std::string& to = keys[rng() % keys.size()];
-              auto want_path = ShortestPath(*snap, from, to, filters);
-              ExpectSame(ShortestPath(*adj, from, to, filters), want_path,
-                         StrCat(what, " path ", from, " -> ", to));
-              if (want_path.ok() && want_path->has_value()) ++paths;
-            }
-          }
-        }
-      }
-    }
-    // The graphs are not trivial.
-    std::printf("seed %d: %d reaches (%d large, %d errors), %d paths\n",
-                static_cast<int>(seed), checked, large, errors, paths);
-    EXPECT_GT(checked, 1000);
-    EXPECT_GT(large, 100);
-    EXPECT_GT(paths, 200);
-    EXPECT_GT(errors, 100);
-  }
-}
-
-TEST(Adjacency, MatchesModelBfs) {
-  History h = MakeHistory("db", 7, 8, 60, 40);
-  std::mt19937_64 rng(17);
-  for (Revision r = 1; r <= h.model.head(); ++r) {
-    auto adj = MustBuild(**h.db->GetSnapshot(r));
+TEST(Adjacency, CountsEqualSnapshotAndModelAtEveryRevision) {
+  History h = MakeHistory("db", 2, 12, 40, 30);
+  for (Revision r = 0; r <= h.model.head(); ++r) {
+    auto snap = *h.db->GetSnapshot(r);
+    auto adj = MustBuild(*snap);
     ASSERT_NE(adj, nullptr);
-    const ModelState& state = h.model.at(r);
-    const std::vector<std::string> keys = Keys(state);
-    for (Direction dir : kDirections) {
-      for (int i = 0; i < 10; ++i) {
-        ReachSpec spec;
-        spec.sources = PickSources(rng, keys, 3);
-        spec.direction = dir;
-        auto got = Reach(*adj, spec);
-        ASSERT_TRUE(got.ok()) << got.status();
-        EXPECT_EQ(*got, ModelReach(state, spec)) << Describe(spec);
-      }
-    }
+    ASSERT_EQ(adj->revision(), r);
+    ASSERT_EQ(adj->node_count(), snap->node_count());
+    ASSERT_EQ(adj->edge_count(), snap->edge_count());
+    ASSERT_EQ(adj->node_count(), h.model.at(r).nodes.size());
+    ASSERT_EQ(adj->edge_count(), h.model.at(r).edges.size());
   }
 }
 
@@ -245,79 +89,6 @@ TEST(Adjacency, ParallelBuildGivesTheSameArrays) {
     EXPECT_EQ((*one)->out_offsets.back(), (*one)->m);
     EXPECT_EQ((*one)->in_offsets.back(), (*one)->m);
   }
-}
-
-TEST(Adjacency, ReachManyAndPerKindEqualSequential) {
-  History h = MakeHistory("db", 41, 5, 150, 60);
-  auto snap = *h.db->GetSnapshot("HEAD");
-  auto adj = MustBuild(*snap);
-  ASSERT_NE(adj, nullptr);
-  const ModelState& state = h.model.at(h.model.head());
-  std::vector<ReachSpec> specs;
-  for (const auto& key : Keys(state)) {
-    for (Direction dir : kDirections) {
-      ReachSpec spec;
-      spec.sources = {key};
-      spec.direction = dir;
-      specs.push_back(spec);
-      spec.kinds = {"technology", "material"};
-      spec.max_depth = 3;
-      specs.push_back(spec);
-    }
-  }
-  ASSERT_GT(specs.size(), 200u);
-  std::vector<std::vector<ReachedNode>> sequential;
-  for (const auto& spec : specs) {
-    auto r = Reach(*adj, spec);
-    ASSERT_TRUE(r.ok()) << r.status();
-    sequential.push_back(*std::move(r));
-  }
-  auto storage_many = ReachMany(*snap, specs, 2);
-  ASSERT_TRUE(storage_many.ok()) << storage_many.status();
-  EXPECT_EQ(*storage_many, sequential);
-  for (int threads : {0, 1, 2, 4}) {
-    auto many = ReachMany(*adj, specs, threads);
-    ASSERT_TRUE(many.ok()) << many.status();
-    EXPECT_EQ(*many, sequential) << "threads=" << threads;
-  }
-
-  ReachSpec filters;
-  filters.direction = Direction::kIn;
-  filters.edge_types = {"depends_on", "part_of"};
-  for (const char* kind : {"material", "domain"}) {
-    auto want = ReachFromEachOfKind(*snap, kind, filters, 2);
-    ASSERT_TRUE(want.ok()) << want.status();
-    ASSERT_FALSE(want->empty());
-    ExpectSame(ReachFromEachOfKind(*adj, kind, filters, 3), want, kind);
-  }
-  // Errors of the per-kind variant.
-  for (const auto& [kind, f] : std::vector<std::pair<std::string, ReachSpec>>{
-           {"no_such_kind", {}},
-           {"material", {.sources = {"x"}}},
-           {"material", {.edge_types = {"no_such_type"}}}}) {
-    auto want = ReachFromEachOfKind(*snap, kind, f);
-    ASSERT_FALSE(want.ok());
-    ExpectSame(ReachFromEachOfKind(*adj, kind, f), want, kind);
-  }
-
-  // The error is the one of the lowest-index failing spec, whatever the
-  // thread count, and the same as the storage traversal's.
-  std::vector<ReachSpec> bad = specs;
-  bad[5].sources = {"no/such/key"};
-  bad[7].edge_types = {"no_such_type"};
-  bad[6].kinds = {"no_such_kind"};
-  bad[150].kinds = {"no_such_kind"};
-  auto want = ReachMany(*snap, bad, 1);
-  ASSERT_EQ(want.status().code(), absl::StatusCode::kNotFound);
-  for (int round = 0; round < 10; ++round) {
-    for (int threads : {1, 2, 3}) {
-      auto r = ReachMany(*adj, bad, threads);
-      EXPECT_EQ(r.status(), want.status()) << "threads=" << threads;
-    }
-  }
-  auto empty = ReachMany(*adj, {}, 4);
-  ASSERT_TRUE(empty.ok());
-  EXPECT_TRUE(empty->empty());
 }
 
 TEST(Adjacency, ErrorsEqualStorageTraversalErrors) {

@@ -1,6 +1,7 @@
 // Damaged data: bytes flipped in SST, WAL and MANIFEST files and inside
 // stored records must be detected and reported (open error, Verify problem
 // or DataLoss on read), never crash, never return a wrong answer silently.
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -21,18 +22,23 @@ using testing::ModelDigest;
 constexpr int kWidth = 100;
 constexpr int kGenerations = 6;
 
+// A database of kGenerations revisions. With `flush_to_sst`, closed as
+// usual (everything in SST files); otherwise left by a writer that exited
+// without closing, so the log holds the commits a crash recovery replays.
 std::string BuildBase(bool flush_to_sst) {
   std::string dir = testing::TempDir("base");
-  {
+  if (flush_to_sst) {
     auto db = *DB::Open(dir);
     for (int i = 0; i < kGenerations; ++i) {
       EXPECT_TRUE(testing::CommitNextGeneration(*db, kWidth).ok());
     }
+    return dir;
   }
-  if (flush_to_sst) {
-    // Reopening replays the log into SST files.
-    auto db = *DB::Open(dir);
-  }
+  const std::string child = CRITGRAPH_CRASH_CHILD;
+  const std::string command = child + " crash-after " + dir + " " +
+                              std::to_string(kWidth) + " " +
+                              std::to_string(kGenerations);
+  EXPECT_EQ(std::system(command.c_str()), 0) << command;
   return dir;
 }
 

@@ -3,6 +3,9 @@
 //                                       commit generations until killed,
 //                                       GROUP at a time (sealed, then
 //                                       published with one head move)
+//   crash_child crash-after DIR WIDTH N commit N generations, then exit
+//                                       without closing, as a crash would:
+//                                       the log keeps what was not flushed
 //   crash_child read DIR SECONDS        open read-only and check every
 //                                       revision it sees, repeatedly
 //   crash_child lock DIR                try to open for writing; exit 0 if
@@ -37,6 +40,17 @@ int main(int argc, char** argv) {
         return 4;
       }
     }
+  }
+  if (mode == "crash-after" && argc == 5) {
+    auto db = DB::Open(dir);
+    if (!db.ok()) return 3;
+    for (int i = 0; i < std::atoi(argv[4]); ++i) {
+      if (!critgraph::testing::CommitNextGeneration(**db, std::atoi(argv[3]))
+               .ok()) {
+        return 4;
+      }
+    }
+    std::_Exit(0);
   }
   if (mode == "read" && argc == 5) {
     const int width = std::atoi(argv[4]);

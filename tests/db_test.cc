@@ -416,5 +416,40 @@ TEST(DB, RolledBackSealedRevisionsLeaveNothing) {
   EXPECT_EQ(db->Head(), 2u);
 }
 
+// After a writer closes, the write-ahead log holds nothing a later open
+// would have to replay: every log file left in the directory is empty.
+TEST(DB, CloseLeavesNothingToReplay) {
+  Options opts;
+  opts.txn_chunk_bytes = 4096;
+  const std::string dir = TempDir("db");
+  {
+    auto db = *DB::Open(dir, opts);
+    for (int r = 0; r < 5; ++r) {
+      std::vector<Node> nodes;
+      for (int i = 0; i < 500; ++i) {
+        nodes.push_back(
+            MakeNode("n" + std::to_string(r * 1000 + i), "technology", "name"));
+      }
+      CommitNodes(*db, nodes);
+    }
+    ASSERT_TRUE(db->Tag("five", 5).ok());
+  }
+  uint64_t log_bytes = 0;
+  int logs = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() == ".log") {
+      ++logs;
+      log_bytes += entry.file_size();
+    }
+  }
+  EXPECT_GE(logs, 1);
+  EXPECT_EQ(log_bytes, 0u) << "the next open would replay " << log_bytes
+                           << " bytes of log";
+  auto ro = DB::OpenReadOnly(dir);
+  ASSERT_TRUE(ro.ok()) << ro.status();
+  EXPECT_EQ((*ro)->Head(), 5u);
+  EXPECT_EQ(*(*ro)->Resolve("five"), 5u);
+}
+
 }  // namespace
 }  // namespace critgraph

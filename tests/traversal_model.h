@@ -1,20 +1,36 @@
 // A plain in-memory breadth-first search over a model state (tests/model.h),
-// the reference the traversal engine is checked against. Header-only.
+// the reference the traversal engine is checked against, and the random
+// histories the traversal tests share. Header-only.
 #ifndef CRITGRAPH_TESTS_TRAVERSAL_MODEL_H_
 #define CRITGRAPH_TESTS_TRAVERSAL_MODEL_H_
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <optional>
+#include <ostream>
 #include <random>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "critgraph/db.h"
 #include "critgraph/transaction.h"
 #include "critgraph/traversal.h"
 #include "gtest/gtest.h"
+#include "storage/str_cat.h"
 #include "tests/model.h"
+
+namespace critgraph {
+
+// Readable failure output (found by gtest through ADL).
+inline void PrintTo(const ReachedNode& r, std::ostream* os) {
+  *os << "{" << r.key << " d=" << r.depth << " p=" << r.parent.value_or("-")
+      << "}";
+}
+
+}  // namespace critgraph
 
 namespace critgraph::testing {
 
@@ -171,6 +187,98 @@ inline ReachDiff ModelDiff(const std::vector<ReachedNode>& a,
     }
   }
   return d;
+}
+
+// ---- Random histories shared by the traversal and adjacency tests. ----
+
+inline constexpr Direction kDirections[] = {Direction::kOut, Direction::kIn,
+                                            Direction::kBoth};
+
+// Filter combinations over the names RandomOps / RandomGraphOps use. "covers"
+// is registered but never on an edge: no edges are followed.
+struct Filters {
+  std::vector<std::string> types;
+  std::vector<std::string> kinds;
+};
+inline const Filters kFilterCombos[] = {
+    {{}, {}},
+    {{"part_of", "depends_on"}, {}},
+    {{}, {"technology", "material"}},
+    {{"maps_to"}, {"domain", "technology"}},
+    {{"covers"}, {}},
+};
+// Names registered at no revision: InvalidArgument.
+inline const Filters kUnknownFilterCombos[] = {
+    {{"no_such_type"}, {}},
+    {{}, {"no_such_kind"}},
+};
+inline const std::optional<uint32_t> kDepths[] = {std::nullopt, 0, 1, 2};
+
+inline std::string Describe(const ReachSpec& s) {
+  static const char* kDirNames[] = {"out", "in", "both"};
+  std::string out =
+      StrCat("dir=", kDirNames[static_cast<int>(s.direction)], " sources=");
+  for (const auto& k : s.sources) StrAppend(&out, k, ",");
+  StrAppend(&out, " types=");
+  for (const auto& t : s.edge_types) StrAppend(&out, t, ",");
+  StrAppend(&out, " kinds=");
+  for (const auto& k : s.kinds) StrAppend(&out, k, ",");
+  StrAppend(&out, " max_depth=",
+            s.max_depth ? StrCat(*s.max_depth) : std::string("none"));
+  return out;
+}
+
+// Equal results, or equal errors (code and message).
+template <typename T>
+void ExpectSame(const absl::StatusOr<T>& got, const absl::StatusOr<T>& want,
+                const std::string& what) {
+  ASSERT_EQ(got.status(), want.status()) << what;
+  if (want.ok()) {
+    ASSERT_EQ(*got, *want) << what;
+  }
+}
+
+struct History {
+  std::unique_ptr<DB> db;
+  Model model;
+};
+
+// A database and its model after `revisions` random commits: a few blind
+// RandomOps (properties, names, failed edge puts) and many edges between
+// existing nodes per revision.
+inline History MakeHistory(const std::string& name, uint64_t seed,
+                           int revisions, int ops_per_rev, int key_space) {
+  std::mt19937_64 rng(seed);
+  Options opts;
+  opts.sync = false;
+  History h;
+  auto db = DB::Open(TempDir(name), opts);
+  EXPECT_TRUE(db.ok()) << db.status();
+  h.db = *std::move(db);
+  for (int r = 0; r < revisions; ++r) {
+    auto txn = *h.db->Begin();
+    RandomOps(rng, *txn, h.model, 5, key_space);
+    RandomGraphOps(rng, *txn, h.model, ops_per_rev, key_space);
+    EXPECT_TRUE(txn->Commit({}).ok());
+    h.model.Commit();
+  }
+  return h;
+}
+
+inline std::vector<std::string> Keys(const ModelState& s) {
+  std::vector<std::string> keys;
+  for (const auto& [k, n] : s.nodes) keys.push_back(k);
+  return keys;
+}
+
+// 1..max_count keys drawn from `keys` (with repetition).
+inline std::vector<std::string> PickSources(
+    std::mt19937_64& rng, const std::vector<std::string>& keys, int max_count) {
+  std::vector<std::string> out;
+  if (keys.empty()) return out;
+  int n = 1 + static_cast<int>(rng() % max_count);
+  for (int i = 0; i < n; ++i) out.push_back(keys[rng() % keys.size()]);
+  return out;
 }
 
 }  // namespace critgraph::testing

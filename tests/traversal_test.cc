@@ -1,6 +1,7 @@
-// Tests of the traversal engine (include/critgraph/traversal.h): random
-// graphs with random histories checked against a plain in-memory BFS over
-// the model, plus hand-built cases.
+// Tests of the traversal engine (include/critgraph/traversal.h) specific to
+// the storage backend: DiffReach on random histories against the model, and
+// hand-built cases. Reach, paths, Neighbourhood, ReachMany and
+// ReachFromEachOfKind on random histories: tests/traversal_backends_test.cc.
 #include "critgraph/traversal.h"
 
 #include <ostream>
@@ -10,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "storage/coding.h"
 #include "storage/db_impl.h"
+#include "storage/snapshot_impl.h"
 #include "storage/str_cat.h"
 #include "tests/model.h"
 #include "tests/traversal_model.h"
@@ -17,223 +19,25 @@
 namespace critgraph {
 
 // Readable failure output.
-void PrintTo(const ReachedNode& r, std::ostream* os) {
-  *os << "{" << r.key << " d=" << r.depth << " p=" << r.parent.value_or("-")
-      << "}";
-}
 void PrintTo(const DepthChange& c, std::ostream* os) {
   *os << "{" << c.key << " " << c.old_depth << "->" << c.new_depth << "}";
 }
 
 namespace {
 
-using testing::Model;
-using testing::ModelCheckPath;
+using testing::Describe;
+using testing::Filters;
+using testing::History;
+using testing::kDepths;
+using testing::kDirections;
+using testing::Keys;
+using testing::kFilterCombos;
+using testing::MakeHistory;
 using testing::ModelDiff;
 using testing::ModelReach;
 using testing::ModelState;
-using testing::RandomGraphOps;
-using testing::RandomOps;
+using testing::PickSources;
 using testing::TempDir;
-
-constexpr Direction kDirections[] = {Direction::kOut, Direction::kIn,
-                                     Direction::kBoth};
-
-const char* DirName(Direction d) {
-  switch (d) {
-    case Direction::kOut:
-      return "out";
-    case Direction::kIn:
-      return "in";
-    case Direction::kBoth:
-      return "both";
-  }
-  return "?";
-}
-
-std::string Describe(const ReachSpec& s) {
-  std::string out = StrCat("dir=", DirName(s.direction), " sources=");
-  for (const auto& k : s.sources) StrAppend(&out, k, ",");
-  StrAppend(&out, " types=");
-  for (const auto& t : s.edge_types) StrAppend(&out, t, ",");
-  StrAppend(&out, " kinds=");
-  for (const auto& k : s.kinds) StrAppend(&out, k, ",");
-  StrAppend(&out, " max_depth=",
-            s.max_depth ? StrCat(*s.max_depth) : std::string("none"));
-  return out;
-}
-
-// Filter combinations over the names RandomOps uses.
-struct Filters {
-  std::vector<std::string> types;
-  std::vector<std::string> kinds;
-};
-const Filters kFilterCombos[] = {
-    {{}, {}},
-    {{"part_of", "depends_on"}, {}},
-    {{}, {"technology", "material"}},
-    {{"maps_to"}, {"domain", "technology"}},
-    {{"covers"}, {}},  // registered, never used by RandomOps: no edges
-};
-const std::optional<uint32_t> kDepths[] = {std::nullopt, 0, 1, 2};
-
-struct History {
-  std::unique_ptr<DB> db;
-  Model model;
-};
-
-// A database and its model after `revisions` random commits.
-History MakeHistory(const std::string& name, uint64_t seed, int revisions,
-                    int ops_per_rev, int key_space) {
-  std::mt19937_64 rng(seed);
-  Options opts;
-  opts.sync = false;
-  History h;
-  auto db = DB::Open(TempDir(name), opts);
-  EXPECT_TRUE(db.ok()) << db.status();
-  h.db = *std::move(db);
-  for (int r = 0; r < revisions; ++r) {
-    auto txn = *h.db->Begin();
-    // A few blind RandomOps (properties, names, failed edge puts) and many
-    // edges between existing nodes.
-    RandomOps(rng, *txn, h.model, 5, key_space);
-    RandomGraphOps(rng, *txn, h.model, ops_per_rev, key_space);
-    EXPECT_TRUE(txn->Commit({}).ok());
-    h.model.Commit();
-  }
-  return h;
-}
-
-std::vector<std::string> Keys(const ModelState& s) {
-  std::vector<std::string> keys;
-  for (const auto& [k, n] : s.nodes) keys.push_back(k);
-  return keys;
-}
-
-std::vector<std::string> PickSources(std::mt19937_64& rng,
-                                     const std::vector<std::string>& keys,
-                                     int max_count) {
-  std::vector<std::string> out;
-  if (keys.empty()) return out;
-  int n = 1 + static_cast<int>(rng() % max_count);
-  for (int i = 0; i < n; ++i) out.push_back(keys[rng() % keys.size()]);
-  return out;
-}
-
-TEST(Traversal, RandomHistoriesMatchModelBfs) {
-  for (uint64_t seed = 1; seed <= 3; ++seed) {
-    History h = MakeHistory(StrCat("db", seed), seed, 12, 40, 30);
-    std::mt19937_64 rng(seed * 7919);
-    int checked = 0, large = 0;
-    uint32_t deepest = 0;
-    for (Revision r = 0; r <= h.model.head(); ++r) {
-      auto snap = h.db->GetSnapshot(r);
-      ASSERT_TRUE(snap.ok()) << snap.status();
-      const ModelState& state = h.model.at(r);
-      const std::vector<std::string> keys = Keys(state);
-      for (Direction dir : kDirections) {
-        for (const Filters& f : kFilterCombos) {
-          for (auto depth : kDepths) {
-            ReachSpec spec;
-            spec.sources = PickSources(rng, keys, 3);
-            spec.direction = dir;
-            spec.edge_types = f.types;
-            spec.kinds = f.kinds;
-            spec.max_depth = depth;
-            auto got = Reach(**snap, spec);
-            ASSERT_TRUE(got.ok()) << got.status() << " " << Describe(spec);
-            ASSERT_EQ(*got, ModelReach(state, spec))
-                << "rev " << r << " " << Describe(spec);
-            ++checked;
-            if (got->size() >= 5) ++large;
-            for (const auto& n : *got) deepest = std::max(deepest, n.depth);
-          }
-        }
-      }
-    }
-    // The graphs are not trivial.
-    EXPECT_GT(checked, 500);
-    EXPECT_GT(large, 150);
-    EXPECT_GE(deepest, 4u);
-  }
-}
-
-TEST(Traversal, ShortestPathsMatchModelDistances) {
-  History h = MakeHistory("db", 21, 10, 50, 25);
-  std::mt19937_64 rng(4242);
-  int found = 0, none = 0;
-  for (Revision r = 1; r <= h.model.head(); ++r) {
-    auto snap = *h.db->GetSnapshot(r);
-    const ModelState& state = h.model.at(r);
-    const std::vector<std::string> keys = Keys(state);
-    if (keys.empty()) continue;
-    for (Direction dir : kDirections) {
-      for (const Filters& f : kFilterCombos) {
-        for (auto depth : {std::optional<uint32_t>(), std::optional(2u)}) {
-          ReachSpec filters;
-          filters.direction = dir;
-          filters.edge_types = f.types;
-          filters.kinds = f.kinds;
-          filters.max_depth = depth;
-          for (int i = 0; i < 4; ++i) {
-            const std::string& from = keys[rng() % keys.size()];
-            const std::string& to = keys[rng() % keys.size()];
-            ReachSpec spec = filters;
-            spec.sources = {from};
-            std::vector<ReachedNode> model = ModelReach(state, spec);
-            const ReachedNode* target = nullptr;
-            for (const auto& n : model) {
-              if (n.key == to) target = &n;
-            }
-            auto path = ShortestPath(*snap, from, to, filters);
-            ASSERT_TRUE(path.ok()) << path.status();
-            const std::string what =
-                StrCat("rev ", r, " ", from, " -> ", to, " ", Describe(spec));
-            if (target == nullptr) {
-              EXPECT_FALSE(path->has_value()) << what;
-              ++none;
-              continue;
-            }
-            ASSERT_TRUE(path->has_value()) << what;
-            const auto& p = **path;
-            ASSERT_EQ(p.size(), target->depth + 1) << what;
-            EXPECT_EQ(p.front(), from);
-            EXPECT_EQ(p.back(), to);
-            EXPECT_EQ(ModelCheckPath(state, spec, p), "") << what;
-            // The path is the chain of Reach parents from `to`.
-            std::map<std::string, std::optional<std::string>> parent;
-            for (const auto& n : model) parent[n.key] = n.parent;
-            std::vector<std::string> chain{to};
-            while (parent[chain.back()]) chain.push_back(*parent[chain.back()]);
-            std::reverse(chain.begin(), chain.end());
-            EXPECT_EQ(p, chain) << what;
-            ++found;
-          }
-        }
-      }
-    }
-  }
-  EXPECT_GT(found, 100);
-  EXPECT_GT(none, 20);
-}
-
-TEST(Traversal, NeighbourhoodIsReachWithDepthLimit) {
-  History h = MakeHistory("db", 5, 4, 60, 20);
-  auto snap = *h.db->GetSnapshot("HEAD");
-  const ModelState& state = h.model.at(h.model.head());
-  for (const auto& key : Keys(state)) {
-    for (uint32_t k : {0u, 1u, 3u}) {
-      ReachSpec filters;
-      filters.direction = Direction::kBoth;
-      auto got = Neighbourhood(*snap, key, k, filters);
-      ASSERT_TRUE(got.ok()) << got.status();
-      ReachSpec spec = filters;
-      spec.sources = {key};
-      spec.max_depth = k;
-      EXPECT_EQ(*got, ModelReach(state, spec)) << key << " k=" << k;
-    }
-  }
-}
 
 TEST(Traversal, ReachDiffEqualsModelSetDifferences) {
   History h = MakeHistory("db", 31, 12, 30, 25);
@@ -266,71 +70,6 @@ TEST(Traversal, ReachDiffEqualsModelSetDifferences) {
     if (!want.empty()) ++non_empty;
   }
   EXPECT_GT(non_empty, 50);
-}
-
-TEST(Traversal, ReachManyEqualsSequential) {
-  History h = MakeHistory("db", 41, 5, 150, 60);
-  auto snap = *h.db->GetSnapshot("HEAD");
-  const ModelState& state = h.model.at(h.model.head());
-  std::vector<ReachSpec> specs;
-  for (const auto& key : Keys(state)) {
-    for (Direction dir : kDirections) {
-      ReachSpec spec;
-      spec.sources = {key};
-      spec.direction = dir;
-      specs.push_back(spec);
-      spec.kinds = {"technology", "material"};
-      spec.max_depth = 3;
-      specs.push_back(spec);
-    }
-  }
-  ASSERT_GT(specs.size(), 200u);
-  std::vector<std::vector<ReachedNode>> sequential;
-  for (const auto& spec : specs) {
-    auto r = Reach(*snap, spec);
-    ASSERT_TRUE(r.ok()) << r.status();
-    EXPECT_EQ(*r, ModelReach(state, spec)) << Describe(spec);
-    sequential.push_back(*std::move(r));
-  }
-  for (int threads : {0, 1, 2, 4}) {
-    auto many = ReachMany(*snap, specs, threads);
-    ASSERT_TRUE(many.ok()) << many.status();
-    EXPECT_EQ(*many, sequential) << "threads=" << threads;
-  }
-
-  // One reach per node of a kind.
-  ReachSpec filters;
-  filters.direction = Direction::kIn;
-  filters.edge_types = {"depends_on", "part_of"};
-  auto per_kind = ReachFromEachOfKind(*snap, "material", filters, 2);
-  ASSERT_TRUE(per_kind.ok()) << per_kind.status();
-  std::vector<SourceReach> want;
-  for (const auto& [key, node] : state.nodes) {
-    if (node.kind != "material") continue;
-    ReachSpec spec = filters;
-    spec.sources = {key};
-    want.push_back({key, ModelReach(state, spec)});
-  }
-  ASSERT_FALSE(want.empty());
-  EXPECT_EQ(*per_kind, want);
-
-  // The error is the one of the lowest-index failing spec, whatever the
-  // thread count.
-  std::vector<ReachSpec> bad = specs;
-  bad[5].sources = {"no/such/key"};
-  bad[7].edge_types = {"no_such_type"};
-  bad[6].kinds = {"no_such_kind"};
-  bad[150].kinds = {"no_such_kind"};
-  for (int round = 0; round < 10; ++round) {
-    for (int threads : {1, 2, 3}) {
-      auto r = ReachMany(*snap, bad, threads);
-      ASSERT_EQ(r.status().code(), absl::StatusCode::kNotFound) << r.status();
-      EXPECT_NE(r.status().message().find("no/such/key"), std::string::npos);
-    }
-  }
-  auto empty = ReachMany(*snap, {}, 2);
-  ASSERT_TRUE(empty.ok());
-  EXPECT_TRUE(empty->empty());
 }
 
 // ---- Hand-built cases. ----
@@ -715,7 +454,7 @@ TEST(Traversal, DamagedRecordsAreDataLoss) {
                    .Put("b", "technology")
                    .Edge("a", "depends_on", "b")
                    .Commit();
-  auto* impl = static_cast<storage::DBImpl*>(db.get());
+  const storage::DBImpl* impl = &storage::Impl(*db);
   const storage::NodeId b = **impl->LookupId("b");
   auto s = *db->GetSnapshot(r);
   auto put = [&](storage::Cf cf, const std::string& key,

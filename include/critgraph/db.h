@@ -16,6 +16,10 @@
 
 namespace critgraph {
 
+namespace storage {
+class DBImpl;
+}  // namespace storage
+
 // Result of DB::Verify.
 struct VerifyReport {
   uint64_t revisions_checked = 0;
@@ -35,9 +39,11 @@ struct VerifyReport {
 //
 // Errors common to all methods: DataLoss for damaged data (the message names
 // the key, revision or file), Internal for an unexpected storage error.
+// Implemented only inside the library: the constructor is private, and
+// storage::DBImpl, the one implementation, is its only friend. Obtain a DB
+// from Open or OpenReadOnly.
 class DB {
  public:
-  DB() = default;
   DB(const DB&) = delete;
   DB& operator=(const DB&) = delete;
   virtual ~DB() = default;
@@ -96,6 +102,10 @@ class DB {
 
   virtual const std::string& path() const = 0;
   virtual bool read_only() const = 0;
+
+ private:
+  friend class storage::DBImpl;
+  DB() = default;
 };
 
 // Built-in node kinds and edge types, registered in every database.

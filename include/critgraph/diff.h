@@ -55,8 +55,9 @@ struct NameChange {
 };
 
 // A property that differs; nullopt = absent on that side. Values are
-// compared exactly: a different type (int64 1 vs double 1.0) or a different
-// double bit pattern (0.0 vs -0.0) is a change, as it is for the digest.
+// compared with PropertyValue's ==, the one equality rule the digest also
+// follows (docs/FORMATS-ON-DISK.md, "Property value equality"): a different
+// type (int64 1 vs double 1.0) is a change.
 struct PropertyChange {
   std::string name;
   std::optional<PropertyValue> before, after;

@@ -15,6 +15,10 @@
 
 namespace critgraph {
 
+namespace storage {
+class SnapshotImpl;
+}  // namespace storage
+
 // A Snapshot pins one revision. Committed revisions never change, so every
 // call gives the same answer for the snapshot's lifetime, whatever the writer
 // does meanwhile.
@@ -25,9 +29,12 @@ namespace critgraph {
 // Errors: NotFound when a key or edge does not exist at this revision;
 // InvalidArgument for an unknown node kind or edge type name; DataLoss when a
 // stored record fails verification (the message names the key and revision).
+// Implemented only inside the library: the constructor is private, and
+// storage::SnapshotImpl, the one implementation, is its only friend. Every
+// Snapshot is therefore a SnapshotImpl, which the library relies on
+// (storage::Impl).
 class Snapshot {
  public:
-  Snapshot() = default;
   Snapshot(const Snapshot&) = delete;
   Snapshot& operator=(const Snapshot&) = delete;
   virtual ~Snapshot() = default;
@@ -71,6 +78,10 @@ class Snapshot {
   // Node kinds and edge types registered at this revision, sorted.
   virtual std::vector<std::string> NodeKinds() const = 0;
   virtual std::vector<std::string> EdgeTypes() const = 0;
+
+ private:
+  friend class storage::SnapshotImpl;
+  Snapshot() = default;
 };
 
 }  // namespace critgraph

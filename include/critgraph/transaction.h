@@ -10,6 +10,10 @@
 
 namespace critgraph {
 
+namespace storage {
+class TransactionImpl;
+}  // namespace storage
+
 // Stages changes on top of HEAD and commits them as one new revision.
 //
 // Every operation validates its input against the transaction's own view
@@ -26,9 +30,11 @@ namespace critgraph {
 //
 // Destroying an uncommitted transaction rolls it back. Not thread-safe: use a
 // transaction from one thread at a time. Must not outlive its DB.
+// Implemented only inside the library: the constructor is private, and
+// storage::TransactionImpl, the one implementation, is its only friend.
+// Obtain one from DB::Begin.
 class Transaction {
  public:
-  Transaction() = default;
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
   virtual ~Transaction() = default;
@@ -85,6 +91,10 @@ class Transaction {
 
   // Discards everything staged and sealed.
   virtual void Rollback() = 0;
+
+ private:
+  friend class storage::TransactionImpl;
+  Transaction() = default;
 };
 
 }  // namespace critgraph

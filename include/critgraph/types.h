@@ -23,6 +23,9 @@ using Revision = uint64_t;
 
 // A typed property value: string, int64, double, bool or list of strings.
 // The variant index is part of the on-disk format (see PropertyType).
+// Equality (==) is the one rule the diff and the digest follow: doubles are
+// stored canonical (-0.0 as 0.0; NaN and infinities are refused), see
+// docs/FORMATS-ON-DISK.md, "Property value equality".
 using PropertyValue =
     std::variant<std::string, int64_t, double, bool, std::vector<std::string>>;
 
