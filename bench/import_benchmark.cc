@@ -4,6 +4,13 @@
 // the same generator, and the generator alone (its cost is inside the
 // API figures). Peak RSS (getrusage ru_maxrss) is process-wide: the JSONL
 // import runs first, so its figure is its own.
+//
+// BM_ImportInto/base_x1 and /base_x10: the first five revisions of the
+// stream (a multi-revision file, imported all or nothing through
+// io::ImportChangeStreamFile, as the CLI does) into a database that already
+// holds 1x or 10x as many nodes as the file's first revision, under other
+// keys. The cost of an import must follow the file, not the database:
+// target x10 / x1 <= 1.5.
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -11,7 +18,9 @@
 
 #include "bench/bench_util.h"
 #include "critgraph/io/change_stream.h"
+#include "critgraph/io/import.h"
 #include "storage/str_cat.h"
+#include "util/status_macros.h"
 
 namespace critgraph::bench {
 namespace {
@@ -106,6 +115,95 @@ void Import(benchmark::State& state, std::string engine) {
       static_cast<double>(PeakRssBytes()) / (1 << 20);
 }
 
+constexpr uint32_t kScalingRevisions = 5;
+
+// A database of `nodes` nodes under "base/" with ~4 out-edges each, built
+// through the API once and cached next to the dataset.
+absl::StatusOr<std::string> BaseDatabase(uint64_t nodes) {
+  const std::string dir = StrCat(g_data.dir, "/base-", nodes);
+  if (std::filesystem::exists(dir + "/CURRENT")) return dir;
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  Options opts;
+  opts.sync = false;
+  ASSIGN_OR_RETURN(auto db, DB::Open(dir, opts));
+  ASSIGN_OR_RETURN(auto txn, db->Begin());
+  auto key = [](uint64_t i) { return StrCat("base/", i); };
+  for (uint64_t i = 0; i < nodes; ++i) {
+    RETURN_IF_ERROR(txn->PutNode({key(i),
+                                  KindName(KindOfIndex(i)),
+                                  {{"en", StrCat("base node ", i)}},
+                                  {{"rank", static_cast<int64_t>(i)}}}));
+  }
+  uint64_t x = 88172645463325252ull;  // xorshift: deterministic edges
+  for (uint64_t i = 0; i < nodes; ++i) {
+    for (int k = 0; k < 4; ++k) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      RETURN_IF_ERROR(txn->PutEdge(
+          {key(i), EdgeTypeName(k % kNumEdgeTypes), key(x % nodes), {}}));
+    }
+  }
+  return txn->Commit({.message = "base"}).status().ok()
+             ? absl::StatusOr<std::string>(dir)
+             : absl::InternalError("commit of the base database failed");
+}
+
+// The first kScalingRevisions revisions of the stream as a JSONL file.
+absl::StatusOr<std::string> ScalingFile(SynthStats* stats) {
+  const std::string path =
+      StrCat(g_data.dir, "/first-", kScalingRevisions, ".jsonl");
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  if (!f) return absl::InternalError(StrCat("cannot write ", path));
+  std::string line;
+  auto r = GeneratePrefix(g_data.config, kScalingRevisions,
+                          [&](const ChangeOp& op) -> absl::Status {
+                            line = io::ToChangeLine(op);
+                            line += '\n';
+                            std::fwrite(line.data(), 1, line.size(), f);
+                            return absl::OkStatus();
+                          });
+  std::fclose(f);
+  if (!r.ok()) return r.status();
+  *stats = *r;
+  return path;
+}
+
+void ImportInto(benchmark::State& state, int factor) {
+  SynthStats stats;
+  auto file = ScalingFile(&stats);
+  if (!file.ok()) return Fail(state, file.status());
+  auto base = BaseDatabase(stats.initial_nodes * factor);
+  if (!base.ok()) return Fail(state, base.status());
+  const std::string dir = Scratch(StrCat("import-into-x", factor));
+  uint64_t ops = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    std::filesystem::copy(*base, dir, std::filesystem::copy_options::recursive,
+                          ec);
+    if (ec) return Fail(state, absl::InternalError(ec.message()));
+    state.ResumeTiming();
+    // Open, import, close: what one `critgraph import` process does.
+    auto db = DB::Open(dir);
+    if (!db.ok()) return Fail(state, db.status());
+    auto r = io::ImportChangeStreamFile(**db, *file, {});
+    if (!r.ok()) return Fail(state, r.status());
+    if (r->revisions.size() != kScalingRevisions) {
+      return Fail(state, absl::InternalError("wrong number of revisions"));
+    }
+    ops = r->ops;
+    db->reset();
+  }
+  state.counters["elements"] = static_cast<double>(ops);
+  state.counters["base_nodes"] =
+      static_cast<double>(stats.initial_nodes * factor);
+  state.counters["elements_per_s"] =
+      Rate(static_cast<double>(ops) * static_cast<double>(state.iterations()));
+}
+
 void RegisterAll() {
   auto config = ConfigForSize(EnvSize(), EnvSeed());
   if (!config.ok()) std::exit(2);
@@ -119,6 +217,13 @@ void RegisterAll() {
         ->Unit(benchmark::kSecond)
         ->UseRealTime()
         ->Iterations(1);
+  }
+  for (int factor : {1, 10}) {
+    benchmark::RegisterBenchmark(StrCat("BM_ImportInto/base_x", factor).c_str(),
+                                 ImportInto, factor)
+        ->Unit(benchmark::kSecond)
+        ->UseRealTime()
+        ->Iterations(3);
   }
 }
 

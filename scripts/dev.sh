@@ -2,7 +2,8 @@
 # One entry point for the README's Quick start and for CI.
 #   scripts/dev.sh demo   install missing packages, build, run `critgraph demo`
 #   scripts/dev.sh test   install missing packages, build, run the whole ctest suite
-#   scripts/dev.sh sanitize  the suite under ASan+UBSan, the concurrency tests under TSan
+#   scripts/dev.sh sanitize  the suite under ASan+UBSan (clang, warnings as
+#                            errors), the concurrency tests under TSan
 #   scripts/dev.sh fuzz [SECONDS]  build the libFuzzer targets with clang and run each
 # Environment: BUILD_DIR (default build), JOBS (default nproc).
 set -euo pipefail
@@ -41,8 +42,11 @@ build() {
 }
 
 sanitize() {
+  # clang, with every warning an error (-Wall -Wextra -Wthread-safety, see
+  # CMakeLists.txt): the library, the CLI and the tests must build clean.
   local san="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_COMPILER=clang++ -DCRITGRAPH_WERROR=ON \
     -DCMAKE_CXX_FLAGS="$san" -DCMAKE_EXE_LINKER_FLAGS="$san" \
     -DCRITGRAPH_BUILD_BENCHMARKS=OFF -DCRITGRAPH_BUILD_PYTHON=OFF >/dev/null
   cmake --build build-asan -j "$JOBS"
