@@ -102,7 +102,7 @@ class StreamGen {
       if (what < 5 || w.nodes.empty()) {
         Node n{key, kKinds[Pick(3)], {}, {}};
         if (Pick(2)) n.names["en"] = "name " + std::to_string(Pick(100));
-        if (Pick(2)) n.props["rank"] = int64_t{Pick(1000)} - 500;
+        if (Pick(2)) n.props["rank"] = static_cast<int64_t>(Pick(1000)) - 500;
         model.PutNode(n);
         out += NodeLine(n);
       } else if (what < 8) {
