@@ -133,10 +133,10 @@ int ImportCsvCommand(const Context& ctx, const Args& args) {
                       "--format csv needs --nodes F and/or --edges F");
   }
   io::ImportOptions opts = CommonOptions(args);
+  InterruptGuard guard;  // from before the open: a signal then cancels too
   auto db =
       OpenDb(ctx.db_path, /*read_only=*/false, /*create_if_missing=*/true);
   if (!db.ok()) return FailStatus(db.status());
-  InterruptGuard guard;
   Progress progress("import", 0, "bytes");
   opts.progress = progress.Callback();
   auto res = io::ImportCsv(**db, files, opts);
@@ -176,11 +176,11 @@ int CmdImport(const Context& ctx, const Args& args) {
     }
   }
   io::ImportOptions opts = CommonOptions(args);
+  InterruptGuard guard;  // from before the open: a signal then cancels too
   auto db =
       OpenDb(ctx.db_path, /*read_only=*/false, /*create_if_missing=*/true);
   if (!db.ok()) return FailStatus(db.status());
   const std::string name = from_stdin ? "<stdin>" : file;
-  InterruptGuard guard;
   Progress progress("import", 0, "bytes");
   opts.progress = progress.Callback();
   absl::StatusOr<io::ImportResult> res;
