@@ -3,8 +3,11 @@
 #ifndef CRITGRAPH_IO_IMPORT_INTERNAL_H_
 #define CRITGRAPH_IO_IMPORT_INTERNAL_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "critgraph/db.h"
