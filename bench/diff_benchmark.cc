@@ -7,7 +7,7 @@
 
 #include "bench/bench_util.h"
 #include "critgraph/diff.h"
-#include "storage/str_cat.h"
+#include "util/str_cat.h"
 
 namespace critgraph::bench {
 namespace {

@@ -16,10 +16,11 @@
 #include "critgraph/diff.h"
 #include "critgraph/io/change_stream.h"
 #include "critgraph/traversal.h"
-#include "storage/coding.h"
 #include "storage/db_impl.h"
+#include "storage/keys.h"
 #include "storage/snapshot_impl.h"
-#include "storage/str_cat.h"
+#include "util/status_macros.h"
+#include "util/str_cat.h"
 
 #ifndef CRITGRAPH_BENCH_DEFAULT_DATA
 #define CRITGRAPH_BENCH_DEFAULT_DATA "bench-data"
@@ -141,13 +142,12 @@ absl::StatusOr<Dataset> EnsureDataset(const SynthConfig& config) {
         std::fprintf(stderr, "[bench]   committed r%llu (%.0fs)\n",
                      static_cast<unsigned long long>(*rev), Now() - t0);
       }
-    } else if (auto st = io::ApplyChange(*txn, op); !st.ok()) {
-      return st;
-    }
+    } else
+      RETURN_IF_ERROR(io::ApplyChange(*txn, op));
     double b = Now();
-    if (auto st = loader->Apply(op); !st.ok()) return st;
+    RETURN_IF_ERROR(loader->Apply(op));
     double c = Now();
-    if (auto st = (*raw)->Apply(op); !st.ok()) return st;
+    RETURN_IF_ERROR((*raw)->Apply(op));
     double e = Now();
     t_crit += b - a;
     t_sql += c - b;
@@ -157,14 +157,14 @@ absl::StatusOr<Dataset> EnsureDataset(const SynthConfig& config) {
   if (!stats.ok()) return stats.status();
   loader.reset();
   (void)(*sql)->Exec("COMMIT");
-  if (auto st = (*sql)->Exec("ANALYZE"); !st.ok()) return st;
+  RETURN_IF_ERROR((*sql)->Exec("ANALYZE"));
   sql->reset();
   double a = Now();
-  if (auto st = (*raw)->Compact(); !st.ok()) return st;
+  RETURN_IF_ERROR((*raw)->Compact());
   raw->reset();
   db->reset();
   double b = Now();
-  if (auto st = CompactCritgraph(d.critgraph_path()); !st.ok()) return st;
+  RETURN_IF_ERROR(CompactCritgraph(d.critgraph_path()));
   double c = Now();
   std::fprintf(stderr,
                "[bench] built %s: %llu ops, %llu revisions; load seconds: "
@@ -175,7 +175,7 @@ absl::StatusOr<Dataset> EnsureDataset(const SynthConfig& config) {
                static_cast<unsigned long long>(stats->commits), t_crit, c - b,
                t_sql, t_raw, b - a);
   d.stats = *stats;
-  if (auto st = WriteMeta(done, d.stats); !st.ok()) return st;
+  RETURN_IF_ERROR(WriteMeta(done, d.stats));
   return d;
 }
 

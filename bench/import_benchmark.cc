@@ -19,8 +19,8 @@
 #include "bench/bench_util.h"
 #include "critgraph/io/change_stream.h"
 #include "critgraph/io/import.h"
-#include "storage/str_cat.h"
 #include "util/status_macros.h"
+#include "util/str_cat.h"
 
 namespace critgraph::bench {
 namespace {

@@ -10,8 +10,9 @@
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
-#include "storage/coding.h"
-#include "storage/str_cat.h"
+#include "storage/keys.h"
+#include "util/status_macros.h"
+#include "util/str_cat.h"
 
 namespace critgraph::bench {
 namespace {
@@ -42,9 +43,9 @@ rocksdb::ColumnFamilyOptions RawCfOptions() {
 
 std::string RawKey(uint64_t src, uint32_t type, uint64_t dst, Revision rev) {
   std::string k;
-  storage::PutBE64(&k, src);
-  storage::PutBE32(&k, type);
-  storage::PutBE64(&k, dst);
+  critgraph::PutBE64(&k, src);
+  critgraph::PutBE32(&k, type);
+  critgraph::PutBE64(&k, dst);
   storage::PutInvRev(&k, rev);
   return k;
 }
@@ -61,10 +62,10 @@ void ForEachAliveOutEdge(rocksdb::Iterator* it, uint64_t id, Revision rev,
   uint32_t last_type = 0;
   for (it->Seek(rocksdb::Slice(prefix, 8)); it->Valid(); it->Next()) {
     const char* p = it->key().data();
-    if (storage::GetBE64(p) != id) break;
+    if (critgraph::GetBE64(p) != id) break;
     if (storage::GetInvRev(p + 20) > rev) continue;
-    const uint32_t type = storage::GetBE32(p + 8);
-    const uint64_t dst = storage::GetBE64(p + 12);
+    const uint32_t type = critgraph::GetBE32(p + 8);
+    const uint64_t dst = critgraph::GetBE64(p + 12);
     if (dst == last && type == last_type) continue;
     last = dst;
     last_type = type;
@@ -136,7 +137,7 @@ absl::Status RawStore::Flush() {
 }
 
 absl::Status RawStore::Compact() {
-  if (auto st = Flush(); !st.ok()) return st;
+  RETURN_IF_ERROR(Flush());
   auto s = db_->Flush(rocksdb::FlushOptions(), cf_);
   if (!s.ok()) return absl::InternalError(s.ToString());
   rocksdb::CompactRangeOptions o;

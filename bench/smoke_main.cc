@@ -8,7 +8,7 @@
 #include "bench/harness.h"
 #include "critgraph/adjacency.h"
 #include "critgraph/traversal.h"
-#include "storage/str_cat.h"
+#include "util/str_cat.h"
 
 namespace cb = critgraph::bench;
 

@@ -9,7 +9,8 @@
 #include <string_view>
 
 #include "bench/harness.h"
-#include "storage/str_cat.h"
+#include "util/status_macros.h"
+#include "util/str_cat.h"
 
 namespace critgraph::bench {
 namespace {
@@ -116,7 +117,7 @@ absl::Status SqliteLoader::Apply(const ChangeOp& op) {
       if (history) {
         BindText(close_node_, 1, key);
         sqlite3_bind_int64(close_node_, 2, rev_);
-        if (auto st = step(close_node_, "close node"); !st.ok()) return st;
+        RETURN_IF_ERROR(step(close_node_, "close node"));
       }
       if (op.kind == ChangeOp::Kind::kDeleteNode) return absl::OkStatus();
       BindText(ins_node_, 1, key);
@@ -133,7 +134,7 @@ absl::Status SqliteLoader::Apply(const ChangeOp& op) {
         BindText(close_edge_, 2, op.edge.type);
         BindText(close_edge_, 3, op.edge.to);
         sqlite3_bind_int64(close_edge_, 4, rev_);
-        if (auto st = step(close_edge_, "close edge"); !st.ok()) return st;
+        RETURN_IF_ERROR(step(close_edge_, "close edge"));
       }
       if (op.kind == ChangeOp::Kind::kDeleteEdge) return absl::OkStatus();
       BindText(ins_edge_, 1, op.edge.from);
@@ -145,7 +146,7 @@ absl::Status SqliteLoader::Apply(const ChangeOp& op) {
       return step(ins_edge_, "insert edge");
     }
     case ChangeOp::Kind::kCommit: {
-      if (auto st = db_->Exec("COMMIT"); !st.ok()) return st;
+      RETURN_IF_ERROR(db_->Exec("COMMIT"));
       if (rev_ == 1) {
         // Bulk load done: index now (faster than maintaining during load).
         auto st = db_->Exec(

@@ -5,7 +5,8 @@
 #include <cstdio>
 
 #include "absl/container/flat_hash_map.h"
-#include "storage/str_cat.h"
+#include "util/status_macros.h"
+#include "util/str_cat.h"
 
 namespace critgraph::bench {
 namespace {
@@ -77,7 +78,7 @@ class Generator {
     alive_count_ = c_.nodes;
     // Revision 1: every node, then every node's out-edges.
     for (uint64_t i = 0; i < c_.nodes; ++i) {
-      if (auto st = EmitNode(i); !st.ok()) return st;
+      RETURN_IF_ERROR(EmitNode(i));
     }
     const uint64_t cap =
         std::max<uint64_t>(2, std::min<uint64_t>(c_.nodes / 10, 5000));
@@ -87,12 +88,12 @@ class Generator {
       uint64_t d = static_cast<uint64_t>(xm / std::sqrt(rng_.Uniform()));
       d = std::min(d, cap);
       for (uint64_t j = 0; j < d; ++j) {
-        if (auto st = TryInsertEdge(src); !st.ok()) return st;
+        RETURN_IF_ERROR(TryInsertEdge(src));
       }
     }
     stats_.initial_nodes = alive_count_;
     stats_.initial_edges = edges_.size();
-    if (auto st = Commit(1); !st.ok()) return st;
+    RETURN_IF_ERROR(Commit(1));
     ops_per_rev_ = c_.change_fraction > 0
                        ? static_cast<uint64_t>(
                              c_.change_fraction *
@@ -100,7 +101,7 @@ class Generator {
                        : c_.changes_per_revision;
     ops_per_rev_ = std::max<uint64_t>(ops_per_rev_, 6);
     for (uint32_t r = 2; r <= c_.revisions + 1 && r <= max_revisions; ++r) {
-      if (auto st = HistoryRevision(r); !st.ok()) return st;
+      RETURN_IF_ERROR(HistoryRevision(r));
     }
     stats_.head_nodes = alive_count_;
     stats_.head_edges = edges_.size();
@@ -228,16 +229,16 @@ class Generator {
     for (uint64_t k = 0; k < node_ops; ++k) {
       const uint64_t u = rng_.Below(100);
       if (u < 70) {  // property update
-        if (auto st = EmitNode(PickAliveNode()); !st.ok()) return st;
+        RETURN_IF_ERROR(EmitNode(PickAliveNode()));
       } else if (u < 90) {  // insert, with one or two out-edges
         const uint64_t i = limit_++;
         alive_.push_back(1);
         out_adj_.emplace_back();
         in_adj_.emplace_back();
         ++alive_count_;
-        if (auto st = EmitNode(i); !st.ok()) return st;
+        RETURN_IF_ERROR(EmitNode(i));
         for (uint64_t j = 1 + rng_.Below(2); j > 0; --j) {
-          if (auto st = TryInsertEdge(i); !st.ok()) return st;
+          RETURN_IF_ERROR(TryInsertEdge(i));
         }
       } else {  // delete a low-degree node and its edges
         uint64_t i = PickAliveNode();
@@ -247,10 +248,10 @@ class Generator {
         }
         if (out_adj_[i].size() + in_adj_[i].size() > 20) continue;
         while (!out_adj_[i].empty()) {
-          if (auto st = DeleteEdge(out_adj_[i].back()); !st.ok()) return st;
+          RETURN_IF_ERROR(DeleteEdge(out_adj_[i].back()));
         }
         while (!in_adj_[i].empty()) {
-          if (auto st = DeleteEdge(in_adj_[i].back()); !st.ok()) return st;
+          RETURN_IF_ERROR(DeleteEdge(in_adj_[i].back()));
         }
         alive_[i] = 0;
         --alive_count_;
@@ -258,20 +259,18 @@ class Generator {
         op_.kind = ChangeOp::Kind::kDeleteNode;
         op_.key = NodeKey(i);
         ++stats_.node_ops;
-        if (auto st = Emit(); !st.ok()) return st;
+        RETURN_IF_ERROR(Emit());
       }
     }
     for (uint64_t k = node_ops; k < ops_per_rev_; ++k) {
       const uint64_t u = rng_.Below(100);
       if (u < 50 && !edges_.empty()) {  // property update
         const uint64_t e = edges_[rng_.Below(edges_.size())];
-        if (auto st = EmitEdge(e); !st.ok()) return st;
+        RETURN_IF_ERROR(EmitEdge(e));
       } else if (u < 75 || edges_.empty()) {
-        if (auto st = TryInsertEdge(PickAliveNode()); !st.ok()) return st;
+        RETURN_IF_ERROR(TryInsertEdge(PickAliveNode()));
       } else {
-        if (auto st = DeleteEdge(edges_[rng_.Below(edges_.size())]); !st.ok()) {
-          return st;
-        }
+        RETURN_IF_ERROR(DeleteEdge(edges_[rng_.Below(edges_.size())]));
       }
     }
     return Commit(rev);

@@ -7,7 +7,7 @@
 
 #include "engine/adjacency_internal.h"
 #include "engine/reach_wrappers.h"
-#include "storage/str_cat.h"
+#include "util/str_cat.h"
 
 namespace critgraph {
 namespace engine {

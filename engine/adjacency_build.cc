@@ -10,12 +10,13 @@
 
 #include "engine/adjacency_internal.h"
 #include "rocksdb/db.h"
-#include "storage/coding.h"
 #include "storage/db_impl.h"
+#include "storage/keys.h"
 #include "storage/record.h"
 #include "storage/registry.h"
 #include "storage/snapshot_impl.h"
-#include "storage/str_cat.h"
+#include "util/status_macros.h"
+#include "util/str_cat.h"
 
 namespace critgraph::engine {
 namespace {
@@ -56,8 +57,8 @@ class RangeIterator {
  public:
   RangeIterator(const DBImpl& db, Cf cf, const rocksdb::Snapshot* snapshot,
                 NodeId lo, NodeId hi) {
-    storage::PutBE64(&lo_, lo);
-    storage::PutBE64(&hi_, hi);
+    critgraph::PutBE64(&lo_, lo);
+    critgraph::PutBE64(&hi_, hi);
     lo_slice_ = rocksdb::Slice(lo_);
     hi_slice_ = rocksdb::Slice(hi_);
     rocksdb::ReadOptions ro;
@@ -160,14 +161,10 @@ class Builder {
     auto rep = std::make_unique<AdjacencyRep>();
     rep->rev = rev_;
     const storage::Registry& reg = snap_.registry();
-    if (auto st = LocalNames(reg, rev_, true, &rep->type_names, &type_local_);
-        !st.ok()) {
-      return st;
-    }
-    if (auto st = LocalNames(reg, rev_, false, &rep->kind_names, &kind_local_);
-        !st.ok()) {
-      return st;
-    }
+    RETURN_IF_ERROR(
+        LocalNames(reg, rev_, true, &rep->type_names, &type_local_));
+    RETURN_IF_ERROR(
+        LocalNames(reg, rev_, false, &rep->kind_names, &kind_local_));
     rsnap_ = db_.rdb()->GetSnapshot();
     auto result = RunAtSnapshot(rep.get());
     db_.rdb()->ReleaseSnapshot(rsnap_);
@@ -188,7 +185,7 @@ class Builder {
           db_.rdb()->NewIterator(ro, db_.cf(Cf::kNodes)));
       it->SeekToLast();
       if (it->Valid() && it->key().size() >= 8) {
-        max_id = storage::GetBE64(it->key().data());
+        max_id = critgraph::GetBE64(it->key().data());
       }
       if (!it->status().ok()) {
         return storage::FromRocks(it->status(), "scan nodes");
@@ -302,7 +299,7 @@ class Builder {
         return absl::DataLossError(
             StrCat("a node version key is damaged (", k.size(), " bytes)"));
       }
-      const NodeId id = storage::GetBE64(k.data());
+      const NodeId id = critgraph::GetBE64(k.data());
       if (decided && id == last) continue;  // older version
       const Revision r = storage::GetInvRev(k.data() + 8);
       if (r > rev_) continue;  // newer than the revision
@@ -333,7 +330,7 @@ class Builder {
         if (k.size() < 8)
           return absl::DataLossError("an out-edge key is damaged");
         return absl::DataLossError(StrCat("out-edge key of node id ",
-                                          storage::GetBE64(k.data()),
+                                          critgraph::GetBE64(k.data()),
                                           " is damaged"));
       }
       const char* p = k.data();
@@ -345,9 +342,9 @@ class Builder {
       std::memcpy(last_key, p, storage::kEdgePrefixSize);
       last = last_key;
       if (it->value().empty()) continue;  // deleted
-      const NodeId from = storage::GetBE64(p);
-      const TypeId type = storage::GetBE32(p + 8);
-      const NodeId to = storage::GetBE64(p + 12);
+      const NodeId from = critgraph::GetBE64(p);
+      const TypeId type = critgraph::GetBE32(p + 8);
+      const NodeId to = critgraph::GetBE64(p + 12);
       const uint32_t from_rank = index.Find(from);
       if (from_rank == kNoSlot) {
         return db_.DataLoss("an out-edge leaves the missing record", from,
@@ -385,7 +382,7 @@ class Builder {
         return absl::DataLossError(StrCat(
             "id mapping of key '", it->key().ToStringView(), "' is damaged"));
       }
-      const NodeId id = storage::GetBE64(it->value().data());
+      const NodeId id = critgraph::GetBE64(it->value().data());
       const uint32_t rank = index.Find(id);
       if (rank == kNoSlot) continue;  // not live at the revision
       if ((*local_of)[rank] != kNoSlot) {
@@ -397,9 +394,7 @@ class Builder {
       rep->key_arena.append(it->key().data(), it->key().size());
       rep->key_offsets.push_back(rep->key_arena.size());
     }
-    if (auto st = storage::FromRocks(it->status(), "scan keys"); !st.ok()) {
-      return st;
-    }
+    RETURN_IF_ERROR(storage::FromRocks(it->status(), "scan keys"));
     if (next != ids_.size()) {
       for (uint32_t r = 0; r < ids_.size(); ++r) {
         if ((*local_of)[r] == kNoSlot) {

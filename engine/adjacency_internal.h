@@ -20,7 +20,7 @@
 #include "absl/status/statusor.h"
 #include "critgraph/adjacency.h"
 #include "critgraph/types.h"
-#include "storage/mutex.h"
+#include "util/mutex.h"
 
 namespace critgraph::engine {
 

@@ -17,13 +17,14 @@
 #include "absl/container/node_hash_map.h"
 #include "absl/hash/hash.h"
 #include "critgraph/traversal.h"
-#include "storage/coding.h"
 #include "storage/db_impl.h"
+#include "storage/keys.h"
 #include "storage/node_reader.h"
 #include "storage/record.h"
 #include "storage/registry.h"
 #include "storage/snapshot_impl.h"
-#include "storage/str_cat.h"
+#include "util/status_macros.h"
+#include "util/str_cat.h"
 
 namespace critgraph {
 namespace {
@@ -155,11 +156,11 @@ class Differ {
       auto st = db_.ForEachChange(r, [&](std::string_view k) -> absl::Status {
         const char* p = k.data() + 9;
         if (k[8] == storage::kChangeNode) {
-          changed_nodes_.insert(storage::GetBE64(p));
+          changed_nodes_.insert(critgraph::GetBE64(p));
         } else {
-          changed_edges_.insert(EdgeTriple{storage::GetBE64(p),
-                                           storage::GetBE32(p + 8),
-                                           storage::GetBE64(p + 12)});
+          changed_edges_.insert(EdgeTriple{critgraph::GetBE64(p),
+                                           critgraph::GetBE32(p + 8),
+                                           critgraph::GetBE64(p + 12)});
         }
         return absl::OkStatus();
       });
@@ -520,13 +521,9 @@ absl::StatusOr<DiffResult> Diff(const DB& db, Revision from, Revision to,
     }
   }
   Differ differ(impl, from, to, impl.registry(), scoped);
-  if (auto st = differ.CollectChanges(); !st.ok()) return st;
-  if (auto st = differ.DiffChangedNodes(scope_from, scope_to); !st.ok()) {
-    return st;
-  }
-  if (auto st = differ.DiffChangedEdges(scope_from, scope_to); !st.ok()) {
-    return st;
-  }
+  RETURN_IF_ERROR(differ.CollectChanges());
+  RETURN_IF_ERROR(differ.DiffChangedNodes(scope_from, scope_to));
+  RETURN_IF_ERROR(differ.DiffChangedEdges(scope_from, scope_to));
   if (scoped) {
     auto st = differ.DiffScopeDelta(**snap_to, scope_to, scope_from,
                                     /*entered=*/true);

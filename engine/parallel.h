@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "storage/mutex.h"
+#include "util/mutex.h"
 
 namespace critgraph::engine {
 

@@ -26,6 +26,7 @@
 #include "absl/status/statusor.h"
 #include "critgraph/traversal.h"
 #include "engine/parallel.h"
+#include "util/status_macros.h"
 
 namespace critgraph::engine {
 
@@ -75,7 +76,7 @@ absl::StatusOr<std::vector<SourceReach>> ReachFromEachOfKindOn(
   if (!keys.ok()) return keys.status();
   if (keys->empty()) {
     // Still report unknown filter names.
-    if (auto st = backend.CheckFilter(filters); !st.ok()) return st;
+    RETURN_IF_ERROR(backend.CheckFilter(filters));
     return std::vector<SourceReach>();
   }
   std::vector<ReachSpec> specs;

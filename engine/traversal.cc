@@ -12,7 +12,8 @@
 #include "engine/reach_wrappers.h"
 #include "engine/traversal_internal.h"
 #include "storage/record.h"
-#include "storage/str_cat.h"
+#include "util/status_macros.h"
+#include "util/str_cat.h"
 
 namespace critgraph {
 namespace engine {
@@ -54,7 +55,7 @@ absl::Status ResolveKeys(const storage::DBImpl& db,
     slices.clear();
     for (size_t i = 0; i < n; ++i) {
       encoded.emplace_back();
-      storage::PutBE64(&encoded.back(), ids[base + i]);
+      critgraph::PutBE64(&encoded.back(), ids[base + i]);
     }
     for (const auto& e : encoded) slices.emplace_back(e);
     for (size_t i = 0; i < n; ++i) values[i].Reset();
@@ -140,9 +141,7 @@ absl::Status Traverser::ForEachNeighbour(NodeId node,
     return fn(other);
   };
   if (use_out) {
-    if (auto st = out_.Scan(node, rev_, filter.edge_types, cb); !st.ok()) {
-      return st;
-    }
+    RETURN_IF_ERROR(out_.Scan(node, rev_, filter.edge_types, cb));
   }
   if (use_in) return in_.Scan(node, rev_, filter.edge_types, cb);
   return absl::OkStatus();
@@ -185,9 +184,7 @@ absl::StatusOr<std::vector<ReachedNode>> Traverser::Reach(
     keys.resize(end);
     level_ids.clear();
     for (size_t i = begin; i < end; ++i) level_ids.push_back(nodes[i].id);
-    if (auto st = ResolveKeys(db, level_ids, begin, &keys); !st.ok()) {
-      return st;
-    }
+    RETURN_IF_ERROR(ResolveKeys(db, level_ids, begin, &keys));
     perm.resize(end - begin);
     std::iota(perm.begin(), perm.end(), static_cast<uint32_t>(begin));
     std::sort(perm.begin(), perm.end(),
@@ -213,7 +210,7 @@ absl::StatusOr<std::vector<ReachedNode>> Traverser::Reach(
         seen.try_emplace(s, static_cast<uint32_t>(nodes.size()));
     if (inserted) nodes.push_back({s, 0, kNoParent});
   }
-  if (auto st = finish_level(0, nodes.size()); !st.ok()) return st;
+  RETURN_IF_ERROR(finish_level(0, nodes.size()));
 
   std::vector<std::pair<NodeId, uint32_t>> frontier;  // (id, index)
   size_t level_begin = 0;
@@ -254,7 +251,7 @@ absl::StatusOr<std::vector<ReachedNode>> Traverser::Reach(
           });
       if (!st.ok()) return st;
     }
-    if (auto st = finish_level(next_begin, nodes.size()); !st.ok()) return st;
+    RETURN_IF_ERROR(finish_level(next_begin, nodes.size()));
     level_begin = level_end;
   }
 

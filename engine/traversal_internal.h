@@ -12,8 +12,8 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "critgraph/traversal.h"
-#include "storage/coding.h"
 #include "storage/edge_scanner.h"
+#include "storage/keys.h"
 #include "storage/node_reader.h"
 #include "storage/snapshot_impl.h"
 

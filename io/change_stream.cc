@@ -5,8 +5,9 @@
 
 #include "critgraph/io/json_out.h"
 #include "simdjson.h"
-#include "storage/str_cat.h"
 #include "storage/validate.h"
+#include "util/status_macros.h"
+#include "util/str_cat.h"
 
 namespace critgraph::io {
 namespace {
@@ -301,7 +302,7 @@ absl::StatusOr<ChangeOp> ParseChangeLine(std::string_view line) {
     if (obj.at_key("effective").get(e) == simdjson::SUCCESS && !e.is_null()) {
       auto eff = GetString(obj, *op, "effective", true);
       if (!eff.ok()) return eff.status();
-      if (auto st = storage::ValidateDate(*eff); !st.ok()) return st;
+      RETURN_IF_ERROR(storage::ValidateDate(*eff));
       out.commit.effective_date = *std::move(eff);
     }
   } else if (*op == "register") {

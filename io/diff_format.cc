@@ -6,7 +6,7 @@
 #include "critgraph/io/change_stream.h"
 #include "critgraph/io/export.h"
 #include "critgraph/io/json_out.h"
-#include "storage/str_cat.h"
+#include "util/str_cat.h"
 
 namespace critgraph::io {
 

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "util/status_macros.h"
+
 namespace critgraph::io {
 
 std::optional<ExportFormat> ParseExportFormat(std::string_view name) {
@@ -43,7 +45,7 @@ absl::Status ExportToPath(const Snapshot& snap, ExportFormat format,
     if (!nodes || !edges) {
       return absl::InvalidArgumentError("cannot write in " + path);
     }
-    if (auto st = ExportCsv(snap, nodes, edges, options); !st.ok()) return st;
+    RETURN_IF_ERROR(ExportCsv(snap, nodes, edges, options));
     nodes.close();
     edges.close();
     if (!nodes || !edges) return absl::InternalError("write error in " + path);
@@ -51,7 +53,7 @@ absl::Status ExportToPath(const Snapshot& snap, ExportFormat format,
   }
   std::ofstream out(path, std::ios::binary);
   if (!out) return absl::InvalidArgumentError("cannot write " + path);
-  if (auto st = Export(snap, format, out, options); !st.ok()) return st;
+  RETURN_IF_ERROR(Export(snap, format, out, options));
   out.close();
   if (!out) return absl::InternalError("write error in " + path);
   return absl::OkStatus();

@@ -1,6 +1,7 @@
 #include <utility>
 
 #include "io/import_internal.h"
+#include "util/status_macros.h"
 
 namespace critgraph::io::internal {
 
@@ -52,7 +53,7 @@ absl::StatusOr<Revision> StagedImport::Seal(CommitInfo info) {
   if (!rev.ok()) return rev.status();
   revisions_.push_back(*rev);
   if (!options_.atomic) {
-    if (auto st = Publish(); !st.ok()) return st;
+    RETURN_IF_ERROR(Publish());
   }
   return *rev;
 }

@@ -9,6 +9,7 @@
 #include "critgraph/io/csv.h"
 #include "critgraph/io/import.h"
 #include "io/import_internal.h"
+#include "util/status_macros.h"
 
 namespace critgraph::io {
 
@@ -81,12 +82,12 @@ absl::StatusOr<std::vector<Column>> ParseHeader(
     for (auto [r, n] :
          {std::pair{ColRole::kFrom, "from"}, std::pair{ColRole::kType, "type"},
           std::pair{ColRole::kTo, "to"}}) {
-      if (auto st = need(r, n); !st.ok()) return st;
+      RETURN_IF_ERROR(need(r, n));
     }
   } else {
     for (auto [r, n] :
          {std::pair{ColRole::kKey, "key"}, std::pair{ColRole::kKind, "kind"}}) {
-      if (auto st = need(r, n); !st.ok()) return st;
+      RETURN_IF_ERROR(need(r, n));
     }
   }
   return cols;
@@ -123,7 +124,7 @@ absl::Status ForEachRecord(const std::string& file, bool edges,
           file + ":" + std::string(more.status().message()).substr(5));
     }
     if (!*more) break;
-    if (auto st = staged.CheckCancel(); !st.ok()) return st;
+    RETURN_IF_ERROR(staged.CheckCancel());
     *done = done_before + reader.bytes_read();
     if (options.progress) options.progress(*done, total);
     if (IsBlankRecord(record)) continue;
@@ -174,9 +175,7 @@ absl::Status ForEachRecord(const std::string& file, bool edges,
         }
       }
     }
-    if (auto st = edges ? fn(line, &edge) : fn(line, &node); !st.ok()) {
-      return st;
-    }
+    RETURN_IF_ERROR(edges ? fn(line, &edge) : fn(line, &node));
   }
   return absl::OkStatus();
 }

@@ -12,6 +12,7 @@
 #include "critgraph/io/import.h"
 #include "io/import_internal.h"
 #include "io/line_reader.h"
+#include "util/status_macros.h"
 
 namespace critgraph::io {
 
@@ -48,7 +49,7 @@ absl::Status Run(StagedImport& staged, std::istream& in,
     auto r = reader.Next(&line);
     // Between lines; also catches a read that a signal interrupted, before
     // its partial line is looked at.
-    if (auto st = staged.CheckCancel(); !st.ok()) return st;
+    RETURN_IF_ERROR(staged.CheckCancel());
     if (r == LineReader::Result::kEnd) break;
     if (r == LineReader::Result::kError) {
       return absl::InvalidArgumentError(name + ": read error after line " +
@@ -92,7 +93,7 @@ absl::Status Run(StagedImport& staged, std::istream& in,
     }
     result->trailing_revision = true;
   }
-  if (auto st = staged.CheckCancel(); !st.ok()) return st;
+  RETURN_IF_ERROR(staged.CheckCancel());
   return staged.Publish();
 }
 

@@ -13,9 +13,10 @@
 #include "storage/record.h"
 #include "storage/revision_name.h"
 #include "storage/snapshot_impl.h"
-#include "storage/str_cat.h"
 #include "storage/transaction_impl.h"
 #include "storage/validate.h"
+#include "util/status_macros.h"
+#include "util/str_cat.h"
 
 namespace critgraph::storage {
 namespace {
@@ -122,7 +123,7 @@ absl::StatusOr<std::unique_ptr<DB>> DBImpl::OpenImpl(const std::string& path,
                                                      const Options& options,
                                                      bool read_only) {
   std::unique_ptr<DBImpl> db(new DBImpl(path, options, read_only));
-  if (auto st = db->Init(); !st.ok()) return st;
+  RETURN_IF_ERROR(db->Init());
   return std::unique_ptr<DB>(std::move(db));
 }
 
@@ -198,7 +199,7 @@ absl::Status DBImpl::Init() {
       return absl::FailedPreconditionError(StrCat(
           "'", path_, "' is not a critgraph database (no format version)"));
     }
-    if (auto st = CreateNew(); !st.ok()) return st;
+    RETURN_IF_ERROR(CreateNew());
   } else if (!s.ok()) {
     return FromRocks(s, "read format version");
   } else if (version.size() != 4 || GetBE32(version.data()) != kFormatVersion) {
@@ -258,7 +259,7 @@ absl::Status DBImpl::LoadState() {
        {std::pair{kMetaHead, &head}, std::pair{kMetaPending, &pending},
         std::pair{kMetaNextNodeId, &next_node},
         std::pair{kMetaNextTypeId, &next_type}}) {
-    if (auto st = get_u64(key, out); !st.ok()) return st;
+    RETURN_IF_ERROR(get_u64(key, out));
   }
 
   auto registry = std::make_shared<Registry>();
@@ -274,7 +275,7 @@ absl::Status DBImpl::LoadState() {
       }
       if (e->rev <= head) registry->Add(*std::move(e));
     }
-    if (auto st = FromRocks(it->status(), "read registry"); !st.ok()) return st;
+    RETURN_IF_ERROR(FromRocks(it->status(), "read registry"));
   }
 
   std::vector<RevisionInfo> revisions;
@@ -294,9 +295,7 @@ absl::Status DBImpl::LoadState() {
       }
       revisions.push_back(*std::move(info));
     }
-    if (auto st = FromRocks(it->status(), "read revisions"); !st.ok()) {
-      return st;
-    }
+    RETURN_IF_ERROR(FromRocks(it->status(), "read revisions"));
   }
   if (revisions.size() != head + 1) {
     return absl::DataLossError(StrCat("head is revision ", head, " but only ",
@@ -314,7 +313,7 @@ absl::Status DBImpl::LoadState() {
       }
       tags[it->key().ToString()] = GetBE64(it->value().data());
     }
-    if (auto st = FromRocks(it->status(), "read tags"); !st.ok()) return st;
+    RETURN_IF_ERROR(FromRocks(it->status(), "read tags"));
   }
 
   {
@@ -347,9 +346,7 @@ absl::Status DBImpl::RemovePending(Revision first) {
     std::unique_ptr<rocksdb::Iterator> it(
         db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kChangelog)));
     it->SeekToLast();
-    if (auto st = FromRocks(it->status(), "read change log"); !st.ok()) {
-      return st;
-    }
+    RETURN_IF_ERROR(FromRocks(it->status(), "read change log"));
     if (it->Valid()) {
       if (it->key().size() < 8) {
         return absl::DataLossError("change log entry is damaged");
@@ -394,11 +391,8 @@ absl::Status DBImpl::RemovePending(Revision first) {
     });
     if (!st.ok()) return st;
     if (batch.Count() >= kBatchEntries) {
-      if (auto st = FromRocks(db_->Write(wo, &batch),
-                              StrCat("remove unfinished revision ", r));
-          !st.ok()) {
-        return st;
-      }
+      RETURN_IF_ERROR(FromRocks(db_->Write(wo, &batch),
+                                StrCat("remove unfinished revision ", r)));
       batch.Clear();
     }
   }
@@ -452,7 +446,7 @@ absl::StatusOr<std::optional<std::string>> DBImpl::ReadNodeRaw(
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(Cf::kNodes)));
   it->Seek(NodeKey(id, rev));
   if (!it->Valid()) {
-    if (auto st = FromRocks(it->status(), "read node"); !st.ok()) return st;
+    RETURN_IF_ERROR(FromRocks(it->status(), "read node"));
     return std::optional<std::string>();
   }
   if (it->key().size() != kNodeKeySize || GetBE64(it->key().data()) != id) {
@@ -475,7 +469,7 @@ absl::StatusOr<std::optional<std::string>> DBImpl::ReadEdgeRaw(
   std::string k = EdgeKey(from, type, to, rev);
   it->Seek(k);
   if (!it->Valid()) {
-    if (auto st = FromRocks(it->status(), "read edge"); !st.ok()) return st;
+    RETURN_IF_ERROR(FromRocks(it->status(), "read edge"));
     return std::optional<std::string>();
   }
   if (it->key().size() != kEdgeKeySize ||
@@ -523,7 +517,7 @@ absl::Status DBImpl::ForEachChange(
       return absl::DataLossError(
           StrCat("change log entry of revision ", rev, " is damaged"));
     }
-    if (auto st = fn(k); !st.ok()) return st;
+    RETURN_IF_ERROR(fn(k));
   }
   return FromRocks(it->status(), StrCat("read change log of revision ", rev));
 }
@@ -541,7 +535,7 @@ absl::StatusOr<std::unique_ptr<Transaction>> DBImpl::Begin() {
   if (leftovers_) {
     // Records of a failed rollback sit at head+1, exactly where this
     // transaction would write; they must go first.
-    if (auto st = RemovePending(head_.load() + 1); !st.ok()) return st;
+    RETURN_IF_ERROR(RemovePending(head_.load() + 1));
     leftovers_ = false;
   }
   txn_open_ = true;
@@ -668,7 +662,7 @@ absl::Status DBImpl::Tag(std::string_view name, Revision rev, bool force) {
     return absl::FailedPreconditionError(
         StrCat("database '", path_, "' is open read-only"));
   }
-  if (auto st = ValidateTagName(name); !st.ok()) return st;
+  RETURN_IF_ERROR(ValidateTagName(name));
   MutexLock lock(&mu_);
   if (rev >= revisions_.size()) {
     return absl::NotFoundError(StrCat("revision ", rev, " does not exist"));

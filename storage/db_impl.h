@@ -13,9 +13,9 @@
 #include "absl/base/thread_annotations.h"
 #include "critgraph/db.h"
 #include "rocksdb/db.h"
-#include "storage/coding.h"
-#include "storage/mutex.h"
+#include "storage/keys.h"
 #include "storage/registry.h"
+#include "util/mutex.h"
 
 namespace critgraph::storage {
 

@@ -1,6 +1,6 @@
 #include "absl/strings/str_format.h"
 #include "critgraph/types.h"
-#include "storage/str_cat.h"
+#include "util/str_cat.h"
 
 namespace critgraph {
 

@@ -10,9 +10,10 @@
 #include "absl/status/status.h"
 #include "absl/types/span.h"
 #include "rocksdb/db.h"
-#include "storage/coding.h"
 #include "storage/db_impl.h"
-#include "storage/str_cat.h"
+#include "storage/keys.h"
+#include "util/status_macros.h"
+#include "util/str_cat.h"
 
 namespace critgraph::storage {
 
@@ -65,7 +66,7 @@ class EdgeScanner {
           std::find(types.begin(), types.end(), type) == types.end()) {
         continue;
       }
-      if (auto st = fn(type, other, v.ToStringView()); !st.ok()) return st;
+      RETURN_IF_ERROR(fn(type, other, v.ToStringView()));
     }
     if (!it_->status().ok()) {
       return absl::InternalError(StrCat("scan edges of node id ", node, ": ",

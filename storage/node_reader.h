@@ -8,8 +8,8 @@
 
 #include "absl/status/statusor.h"
 #include "rocksdb/db.h"
-#include "storage/coding.h"
 #include "storage/db_impl.h"
+#include "storage/keys.h"
 #include "storage/record.h"
 
 namespace critgraph::storage {

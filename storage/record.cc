@@ -10,8 +10,8 @@
 #include "flatbuffers/flatbuffers.h"
 #include "node_generated.h"
 #include "revision_generated.h"
-#include "storage/hash.h"
 #include "storage/validate.h"
+#include "util/hash.h"
 
 namespace critgraph::storage {
 namespace {

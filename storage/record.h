@@ -12,7 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "critgraph/types.h"
-#include "storage/coding.h"
+#include "storage/keys.h"
 
 namespace critgraph::storage {
 

@@ -9,7 +9,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "critgraph/types.h"
-#include "storage/coding.h"
+#include "storage/keys.h"
 
 namespace critgraph::storage {
 

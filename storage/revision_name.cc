@@ -2,8 +2,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
-#include "storage/str_cat.h"
 #include "storage/validate.h"
+#include "util/str_cat.h"
 
 namespace critgraph::storage {
 namespace {

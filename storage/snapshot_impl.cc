@@ -5,7 +5,8 @@
 #include "storage/edge_scanner.h"
 #include "storage/node_reader.h"
 #include "storage/record.h"
-#include "storage/str_cat.h"
+#include "util/status_macros.h"
+#include "util/str_cat.h"
 
 namespace critgraph::storage {
 
@@ -204,7 +205,7 @@ absl::Status SnapshotImpl::ForEachNode(
     auto node =
         db_->MaterializeNode(std::string(**raw), id, info_.number, *registry_);
     if (!node.ok()) return node.status();
-    if (auto st = fn(*node); !st.ok()) return st;
+    RETURN_IF_ERROR(fn(*node));
   }
   return FromRocks(it->status(), "scan keys");
 }
@@ -251,7 +252,7 @@ absl::Status SnapshotImpl::ForEachEdge(
       return std::tie(a.type, a.to) < std::tie(b.type, b.to);
     });
     for (const auto& e : edges) {
-      if (auto s = fn(e); !s.ok()) return s;
+      RETURN_IF_ERROR(fn(e));
     }
   }
   return FromRocks(it->status(), "scan keys");

@@ -6,8 +6,8 @@
 #include <optional>
 
 #include "critgraph/snapshot.h"
-#include "storage/coding.h"
 #include "storage/db_impl.h"
+#include "storage/keys.h"
 #include "storage/registry.h"
 
 namespace critgraph::storage {

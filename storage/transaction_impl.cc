@@ -7,12 +7,12 @@
 #include "rocksdb/write_batch.h"
 #include "storage/db_impl.h"
 #include "storage/edge_scanner.h"
-#include "storage/hash.h"
 #include "storage/node_reader.h"
 #include "storage/record.h"
-#include "storage/str_cat.h"
 #include "storage/validate.h"
+#include "util/hash.h"
 #include "util/status_macros.h"
+#include "util/str_cat.h"
 
 namespace critgraph::storage {
 namespace {
@@ -57,7 +57,7 @@ absl::Status TransactionImpl::CheckNotFinished() const {
 }
 
 absl::Status TransactionImpl::CheckOpen() {
-  if (auto st = CheckNotFinished(); !st.ok()) return st;
+  RETURN_IF_ERROR(CheckNotFinished());
   ++ops_since_seal_;
   if (++ops_ > db_->options().max_txn_ops) {
     return absl::InvalidArgumentError(
@@ -69,8 +69,8 @@ absl::Status TransactionImpl::CheckOpen() {
 }
 
 absl::Status TransactionImpl::Register(std::string_view name, bool edge_type) {
-  if (auto st = CheckOpen(); !st.ok()) return st;
-  if (auto st = ValidateTypeName(name); !st.ok()) return st;
+  RETURN_IF_ERROR(CheckOpen());
+  RETURN_IF_ERROR(ValidateTypeName(name));
   const Revision p = pending_revision();
   if (edge_type ? registry_.FindEdgeType(name, p).has_value()
                 : registry_.FindNodeKind(name, p).has_value()) {
@@ -150,7 +150,7 @@ absl::StatusOr<std::string> TransactionImpl::KeyOf(NodeId id) {
 }
 
 absl::StatusOr<Node> TransactionImpl::GetNode(std::string_view key) {
-  if (auto st = CheckNotFinished(); !st.ok()) return st;
+  RETURN_IF_ERROR(CheckNotFinished());
   auto id = IdOf(key, /*create=*/false);
   if (!id.ok()) return id.status();
   if (id->has_value()) {
@@ -171,8 +171,8 @@ absl::StatusOr<Node> TransactionImpl::GetNode(std::string_view key) {
 }
 
 absl::Status TransactionImpl::PutNode(const Node& node) {
-  if (auto st = CheckOpen(); !st.ok()) return st;
-  if (auto st = ValidateNodeContent(node); !st.ok()) return st;
+  RETURN_IF_ERROR(CheckOpen());
+  RETURN_IF_ERROR(ValidateNodeContent(node));
   auto kind = registry_.FindNodeKind(node.kind, pending_revision());
   if (!kind) {
     return absl::InvalidArgumentError(
@@ -202,7 +202,7 @@ void TransactionImpl::StageEdge(const EdgeTuple& e, StagedEdge staged) {
 }
 
 absl::Status TransactionImpl::DeleteNode(std::string_view key) {
-  if (auto st = CheckOpen(); !st.ok()) return st;
+  RETURN_IF_ERROR(CheckOpen());
   auto not_found = [&] {
     return absl::NotFoundError(
         StrCat("cannot delete node '", key, "': it does not exist"));
@@ -245,7 +245,7 @@ absl::Status TransactionImpl::DeleteNode(std::string_view key) {
 }
 
 absl::Status TransactionImpl::PutEdge(const Edge& edge) {
-  if (auto st = CheckOpen(); !st.ok()) return st;
+  RETURN_IF_ERROR(CheckOpen());
   const std::string what =
       StrCat("edge ", edge.from, " -[", edge.type, "]-> ", edge.to);
   auto type = registry_.FindEdgeType(edge.type, pending_revision());
@@ -253,7 +253,7 @@ absl::Status TransactionImpl::PutEdge(const Edge& edge) {
     return absl::InvalidArgumentError(StrCat(
         what, ": unknown edge type '", edge.type, "' (register it first)"));
   }
-  if (auto st = ValidateProperties(edge.props, what); !st.ok()) return st;
+  RETURN_IF_ERROR(ValidateProperties(edge.props, what));
   NodeId ends[2];
   int i = 0;
   for (const std::string* key : {&edge.from, &edge.to}) {
@@ -288,7 +288,7 @@ absl::Status TransactionImpl::PutEdge(const Edge& edge) {
 absl::Status TransactionImpl::DeleteEdge(std::string_view from,
                                          std::string_view type,
                                          std::string_view to) {
-  if (auto st = CheckOpen(); !st.ok()) return st;
+  RETURN_IF_ERROR(CheckOpen());
   auto not_found = [&] {
     return absl::NotFoundError(StrCat("cannot delete edge ", from, " -[", type,
                                       "]-> ", to, ": it does not exist"));
@@ -585,7 +585,7 @@ absl::Status TransactionImpl::ValidateCommitInfo(const CommitInfo& info) const {
     }
   }
   for (size_t i = 0; i < info.tags.size(); ++i) {
-    if (auto st = ValidateTagName(info.tags[i]); !st.ok()) return st;
+    RETURN_IF_ERROR(ValidateTagName(info.tags[i]));
     for (size_t j = 0; j < i; ++j) {
       if (info.tags[j] == info.tags[i]) {
         return absl::InvalidArgumentError(
@@ -628,8 +628,8 @@ absl::StatusOr<Revision> TransactionImpl::Commit(const CommitInfo& info) {
 }
 
 absl::StatusOr<Revision> TransactionImpl::Seal(const CommitInfo& info) {
-  if (auto st = CheckNotFinished(); !st.ok()) return st;
-  if (auto st = ValidateCommitInfo(info); !st.ok()) return st;
+  RETURN_IF_ERROR(CheckNotFinished());
+  RETURN_IF_ERROR(ValidateCommitInfo(info));
   const Revision p = pending_revision();
   if (auto st = Flush(); !st.ok()) return FailCommit(st);
   RevisionInfo rev;
@@ -654,7 +654,7 @@ absl::StatusOr<Revision> TransactionImpl::Seal(const CommitInfo& info) {
 }
 
 absl::StatusOr<Revision> TransactionImpl::Publish() {
-  if (auto st = CheckNotFinished(); !st.ok()) return st;
+  RETURN_IF_ERROR(CheckNotFinished());
   if (sealed_.empty()) {
     return absl::FailedPreconditionError(
         "nothing to publish: no revision has been sealed");

@@ -14,7 +14,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "critgraph/transaction.h"
-#include "storage/coding.h"
+#include "storage/keys.h"
 #include "storage/node_reader.h"
 #include "storage/registry.h"
 

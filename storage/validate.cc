@@ -4,7 +4,8 @@
 
 #include "absl/strings/ascii.h"
 #include "critgraph/options.h"
-#include "storage/str_cat.h"
+#include "util/status_macros.h"
+#include "util/str_cat.h"
 
 namespace critgraph::storage {
 namespace {
@@ -125,7 +126,7 @@ absl::Status ValidateProperties(const Properties& props,
       return absl::OkStatus();
     };
     if (const auto* s = std::get_if<std::string>(&value)) {
-      if (auto st = check_string(*s); !st.ok()) return st;
+      RETURN_IF_ERROR(check_string(*s));
     } else if (const auto* d = std::get_if<double>(&value)) {
       if (!std::isfinite(*d)) {
         return absl::InvalidArgumentError(
@@ -136,7 +137,7 @@ absl::Status ValidateProperties(const Properties& props,
     } else if (const auto* l = std::get_if<std::vector<std::string>>(&value)) {
       size_t total = 0;
       for (const auto& s : *l) {
-        if (auto st = check_string(s); !st.ok()) return st;
+        RETURN_IF_ERROR(check_string(s));
         total += s.size();
       }
       if (total > kMaxPropertyBytes) {
@@ -150,7 +151,7 @@ absl::Status ValidateProperties(const Properties& props,
 }
 
 absl::Status ValidateNodeContent(const Node& node) {
-  if (auto st = ValidateKey(node.key); !st.ok()) return st;
+  RETURN_IF_ERROR(ValidateKey(node.key));
   const std::string owner = StrCat("node '", node.key, "'");
   size_t total = node.key.size();
   for (const auto& [lang, text] : node.names) {
@@ -172,7 +173,7 @@ absl::Status ValidateNodeContent(const Node& node) {
     }
     total += lang.size() + text.size();
   }
-  if (auto st = ValidateProperties(node.props, owner); !st.ok()) return st;
+  RETURN_IF_ERROR(ValidateProperties(node.props, owner));
   if (total > kMaxRecordBytes) {
     return absl::InvalidArgumentError(StrCat(
         owner, " exceeds the record limit of ", kMaxRecordBytes, " bytes"));

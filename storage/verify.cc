@@ -1,11 +1,11 @@
 // DB::Verify: recomputes digests and checks every record.
 #include "storage/db_impl.h"
 #include "storage/edge_scanner.h"
-#include "storage/hash.h"
 #include "storage/node_reader.h"
 #include "storage/record.h"
 #include "storage/snapshot_impl.h"
-#include "storage/str_cat.h"
+#include "util/hash.h"
+#include "util/str_cat.h"
 
 namespace critgraph::storage {
 

@@ -14,9 +14,9 @@
 #include "critgraph/traversal.h"
 #include "engine/adjacency_internal.h"
 #include "gtest/gtest.h"
-#include "storage/str_cat.h"
 #include "tests/model.h"
 #include "tests/traversal_model.h"
+#include "util/str_cat.h"
 
 namespace critgraph {
 namespace {

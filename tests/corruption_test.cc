@@ -9,7 +9,7 @@
 #include "critgraph/db.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
-#include "storage/coding.h"
+#include "storage/keys.h"
 #include "tests/history.h"
 
 namespace critgraph {
@@ -200,7 +200,7 @@ TEST(Corruption, DamagedRecordIsDataLossNamingKeyAndRevision) {
                     .ok());
     ASSERT_TRUE(
         raw->Put(rocksdb::WriteOptions(), handles[nodes_cf],
-                 storage::NodeKey(storage::GetBE64(id.data()), kGenerations),
+                 storage::NodeKey(critgraph::GetBE64(id.data()), kGenerations),
                  "CGND-not-a-flatbuffer")
             .ok());
     for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);

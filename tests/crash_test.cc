@@ -17,7 +17,7 @@
 #include "critgraph/db.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
-#include "storage/coding.h"
+#include "storage/keys.h"
 #include "tests/history.h"
 
 extern char** environ;

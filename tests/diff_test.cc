@@ -13,9 +13,9 @@
 #include "gtest/gtest.h"
 #include "rocksdb/perf_context.h"
 #include "rocksdb/perf_level.h"
-#include "storage/str_cat.h"
 #include "tests/diff_model.h"
 #include "tests/model.h"
+#include "util/str_cat.h"
 
 namespace critgraph {
 namespace {

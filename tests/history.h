@@ -12,8 +12,8 @@
 
 #include "absl/status/status.h"
 #include "critgraph/db.h"
-#include "storage/str_cat.h"
 #include "tests/model.h"
+#include "util/str_cat.h"
 
 namespace critgraph::testing {
 

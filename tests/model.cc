@@ -4,9 +4,9 @@
 #include <set>
 
 #include "gtest/gtest.h"
-#include "storage/hash.h"
 #include "storage/record.h"
-#include "storage/str_cat.h"
+#include "util/hash.h"
+#include "util/str_cat.h"
 
 namespace critgraph::testing {
 
@@ -24,10 +24,10 @@ void Model::DeleteNode(const std::string& key) {
 Digest ModelDigest(const ModelState& s) {
   Digest d;
   for (const auto& [k, n] : s.nodes) {
-    d = storage::DigestAdd(d, storage::NodeDigest(n));
+    d = critgraph::DigestAdd(d, storage::NodeDigest(n));
   }
   for (const auto& [k, e] : s.edges) {
-    d = storage::DigestAdd(d, storage::EdgeDigest(e));
+    d = critgraph::DigestAdd(d, storage::EdgeDigest(e));
   }
   return d;
 }

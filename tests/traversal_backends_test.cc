@@ -13,9 +13,9 @@
 #include "critgraph/db.h"
 #include "critgraph/traversal.h"
 #include "gtest/gtest.h"
-#include "storage/str_cat.h"
 #include "tests/model.h"
 #include "tests/traversal_model.h"
+#include "util/str_cat.h"
 
 namespace critgraph {
 namespace {

@@ -19,8 +19,8 @@
 #include "critgraph/transaction.h"
 #include "critgraph/traversal.h"
 #include "gtest/gtest.h"
-#include "storage/str_cat.h"
 #include "tests/model.h"
+#include "util/str_cat.h"
 
 namespace critgraph {
 

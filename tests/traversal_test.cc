@@ -9,12 +9,12 @@
 
 #include "critgraph/db.h"
 #include "gtest/gtest.h"
-#include "storage/coding.h"
 #include "storage/db_impl.h"
+#include "storage/keys.h"
 #include "storage/snapshot_impl.h"
-#include "storage/str_cat.h"
 #include "tests/model.h"
 #include "tests/traversal_model.h"
+#include "util/str_cat.h"
 
 namespace critgraph {
 
@@ -485,7 +485,7 @@ TEST(Traversal, DamagedRecordsAreDataLoss) {
       << path.status();  // b itself no longer exists at r
   // b's key mapping is gone.
   std::string id_key;
-  storage::PutBE64(&id_key, b);
+  critgraph::PutBE64(&id_key, b);
   del(storage::Cf::kIds, id_key);
   got = Reach(*s, {.sources = {"a"}});
   EXPECT_EQ(got.status().code(), absl::StatusCode::kDataLoss) << got.status();

@@ -11,6 +11,7 @@
 #include "critgraph/io/json_out.h"
 #include "critgraph/traversal.h"
 #include "tools/cli_common.h"
+#include "util/status_macros.h"
 
 namespace critgraph::cli {
 
@@ -258,7 +259,7 @@ absl::Status PrintMineralsSection(const DB& db, std::ostream& out) {
 }  // namespace
 
 absl::Status PrintDemoReport(const DB& db, std::ostream& out) {
-  if (auto st = PrintLogSection(db, out); !st.ok()) return st;
+  RETURN_IF_ERROR(PrintLogSection(db, out));
   out << "== List changes between versions (scoped diffs: members of the "
          "list, direction in over part_of) ==\n";
   static const ListVersionStep kSteps[] = {
@@ -271,10 +272,10 @@ absl::Status PrintDemoReport(const DB& db, std::ostream& out) {
        "materials-2024"},
   };
   for (const auto& step : kSteps) {
-    if (auto st = PrintListDiff(db, step, out); !st.ok()) return st;
+    RETURN_IF_ERROR(PrintListDiff(db, step, out));
   }
-  if (auto st = PrintMapsToSection(db, out); !st.ok()) return st;
-  if (auto st = PrintMineralsSection(db, out); !st.ok()) return st;
+  RETURN_IF_ERROR(PrintMapsToSection(db, out));
+  RETURN_IF_ERROR(PrintMineralsSection(db, out));
   return absl::OkStatus();
 }
 

@@ -1,4 +1,4 @@
-#include "storage/coding.h"
+#include "storage/keys.h"
 
 namespace critgraph::storage {
 

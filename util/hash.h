@@ -4,14 +4,14 @@
 // must never change across versions, platforms or builds. Do not switch its
 // algorithm or seed; add a new function instead. For in-memory hash tables use
 // absl::Hash, which may change between runs.
-#ifndef CRITGRAPH_STORAGE_HASH_H_
-#define CRITGRAPH_STORAGE_HASH_H_
+#ifndef CRITGRAPH_UTIL_HASH_H_
+#define CRITGRAPH_UTIL_HASH_H_
 
 #include <string_view>
 
 #include "critgraph/types.h"
 
-namespace critgraph::storage {
+namespace critgraph {
 
 // XXH3-128 with seed 0.
 Digest StableHash128(std::string_view data);
@@ -20,6 +20,6 @@ Digest StableHash128(std::string_view data);
 Digest DigestAdd(Digest a, Digest b);
 Digest DigestSub(Digest a, Digest b);
 
-}  // namespace critgraph::storage
+}  // namespace critgraph
 
-#endif  // CRITGRAPH_STORAGE_HASH_H_
+#endif  // CRITGRAPH_UTIL_HASH_H_

@@ -1,45 +1,20 @@
-// Fixed-width big-endian encodings and the RocksDB key layout.
+// The RocksDB key layout (keys of every column family, meta keys, the
+// format version).
 // The layout is frozen; docs/FORMATS-ON-DISK.md describes it.
-#ifndef CRITGRAPH_STORAGE_CODING_H_
-#define CRITGRAPH_STORAGE_CODING_H_
+#ifndef CRITGRAPH_STORAGE_KEYS_H_
+#define CRITGRAPH_STORAGE_KEYS_H_
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "critgraph/types.h"
+#include "util/coding.h"
 
 namespace critgraph::storage {
 
 using NodeId = uint64_t;  // internal, never reused
 using TypeId = uint32_t;  // registry id of a node kind or edge type
-
-inline void PutBE64(std::string* dst, uint64_t v) {
-  char buf[8];
-  for (int i = 7; i >= 0; --i) {
-    buf[i] = static_cast<char>(v & 0xff);
-    v >>= 8;
-  }
-  dst->append(buf, 8);
-}
-inline void PutBE32(std::string* dst, uint32_t v) {
-  char buf[4];
-  for (int i = 3; i >= 0; --i) {
-    buf[i] = static_cast<char>(v & 0xff);
-    v >>= 8;
-  }
-  dst->append(buf, 4);
-}
-inline uint64_t GetBE64(const char* p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
-  return v;
-}
-inline uint32_t GetBE32(const char* p) {
-  uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
-  return v;
-}
 
 // Versions sort newest first under a key prefix: ~rev, big-endian.
 inline void PutInvRev(std::string* dst, Revision rev) { PutBE64(dst, ~rev); }
@@ -81,4 +56,4 @@ inline constexpr uint32_t kFormatVersion = 1;
 
 }  // namespace critgraph::storage
 
-#endif  // CRITGRAPH_STORAGE_CODING_H_
+#endif  // CRITGRAPH_STORAGE_KEYS_H_

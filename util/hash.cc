@@ -1,8 +1,8 @@
-#include "storage/hash.h"
+#include "util/hash.h"
 
 #include <xxhash.h>
 
-namespace critgraph::storage {
+namespace critgraph {
 
 Digest StableHash128(std::string_view data) {
   XXH128_hash_t h = XXH3_128bits_withSeed(data.data(), data.size(), 0);
@@ -23,4 +23,4 @@ Digest DigestSub(Digest a, Digest b) {
   return Digest{static_cast<uint64_t>(s >> 64), static_cast<uint64_t>(s)};
 }
 
-}  // namespace critgraph::storage
+}  // namespace critgraph

@@ -6,8 +6,8 @@
 // TSan cannot see, so every access it guards looks like a race. std::mutex
 // goes through pthread, which TSan intercepts; the annotations still let
 // clang's -Wthread-safety check ABSL_GUARDED_BY.
-#ifndef CRITGRAPH_STORAGE_MUTEX_H_
-#define CRITGRAPH_STORAGE_MUTEX_H_
+#ifndef CRITGRAPH_UTIL_MUTEX_H_
+#define CRITGRAPH_UTIL_MUTEX_H_
 
 #include <mutex>
 
@@ -43,4 +43,4 @@ class ABSL_SCOPED_LOCKABLE MutexLock {
 
 }  // namespace critgraph
 
-#endif  // CRITGRAPH_STORAGE_MUTEX_H_
+#endif  // CRITGRAPH_UTIL_MUTEX_H_

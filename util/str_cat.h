@@ -3,8 +3,8 @@
 // Debian's Abseil is built with its own absl::string_view (not an alias of
 // std::string_view), so absl::StrCat rejects std::string_view arguments. The
 // public API speaks std::string_view; this adapter bridges the two.
-#ifndef CRITGRAPH_STORAGE_STR_CAT_H_
-#define CRITGRAPH_STORAGE_STR_CAT_H_
+#ifndef CRITGRAPH_UTIL_STR_CAT_H_
+#define CRITGRAPH_UTIL_STR_CAT_H_
 
 #include <string>
 #include <string_view>
@@ -37,4 +37,4 @@ void StrAppend(std::string* dst, const Args&... args) {
 
 }  // namespace critgraph
 
-#endif  // CRITGRAPH_STORAGE_STR_CAT_H_
+#endif  // CRITGRAPH_UTIL_STR_CAT_H_

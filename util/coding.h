@@ -1,0 +1,40 @@
+// Fixed-width big-endian integer encodings: byte order is numeric order,
+// which the key layout (storage/keys.h) relies on.
+#ifndef CRITGRAPH_UTIL_CODING_H_
+#define CRITGRAPH_UTIL_CODING_H_
+
+#include <cstdint>
+#include <string>
+
+namespace critgraph {
+
+inline void PutBE64(std::string* dst, uint64_t v) {
+  char buf[8];
+  for (int i = 7; i >= 0; --i) {
+    buf[i] = static_cast<char>(v & 0xff);
+    v >>= 8;
+  }
+  dst->append(buf, 8);
+}
+inline void PutBE32(std::string* dst, uint32_t v) {
+  char buf[4];
+  for (int i = 3; i >= 0; --i) {
+    buf[i] = static_cast<char>(v & 0xff);
+    v >>= 8;
+  }
+  dst->append(buf, 4);
+}
+inline uint64_t GetBE64(const char* p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
+  return v;
+}
+inline uint32_t GetBE32(const char* p) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
+  return v;
+}
+
+}  // namespace critgraph
+
+#endif  // CRITGRAPH_UTIL_CODING_H_
