@@ -232,7 +232,8 @@ absl::Status DBImpl::CreateNew() {
   }
   batch.Put(cf(Cf::kDefault), std::string(kMetaNextTypeId), MetaU64(id));
   RevisionInfo root;
-  batch.Put(cf(Cf::kRevisions), RevKey(0), EncodeRevisionRecord(root));
+  const RevisionTypeCounts none;
+  batch.Put(cf(Cf::kRevisions), RevKey(0), EncodeRevisionRecord(root, &none));
   rocksdb::WriteOptions wo;
   wo.sync = true;
   return FromRocks(db_->Write(wo, &batch), "initialize database");
@@ -288,11 +289,13 @@ absl::Status DBImpl::LoadState() {
       }
       Revision r = GetBE64(it->key().data());
       if (r > head) break;  // never published
-      auto info = DecodeRevisionRecord(it->value().ToStringView());
+      std::optional<RevisionTypeCounts> counts;
+      auto info = DecodeRevisionRecord(it->value().ToStringView(), &counts);
       if (!info.ok() || info->number != r || r != revisions.size()) {
         return absl::DataLossError(
             StrCat("revision record ", r, " is damaged or missing"));
       }
+      if (counts) RETURN_IF_ERROR(ResolveTypeCounts(*counts, *registry, &*info));
       revisions.push_back(*std::move(info));
     }
     RETURN_IF_ERROR(FromRocks(it->status(), "read revisions"));

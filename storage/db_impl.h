@@ -111,9 +111,16 @@ class DBImpl : public DB {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<Revision> ResolveLocked(std::string_view name) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // What Verify recomputes of each revision through the change logs.
+  struct VerifyTotals {
+    Digest digest;
+    int64_t nodes = 0;
+    int64_t edges = 0;
+    std::map<std::string, int64_t> by_kind;  // zero counts erased
+    std::map<std::string, int64_t> by_type;
+  };
   absl::Status VerifyRevisionChanges(Revision rev, const Registry& registry,
-                                     Digest* digest, int64_t* nodes,
-                                     int64_t* edges,
+                                     VerifyTotals* totals,
                                      VerifyReport* report) const;
 
   const std::string path_;

@@ -12,6 +12,7 @@
 #include "revision_generated.h"
 #include "storage/validate.h"
 #include "util/hash.h"
+#include "util/str_cat.h"
 
 namespace critgraph::storage {
 namespace {
@@ -241,8 +242,33 @@ absl::StatusOr<Properties> DecodeEdgeRecord(std::string_view raw) {
   return ReadProps(fb::GetEdgeRecord(bytes.data())->props());
 }
 
-std::string EncodeRevisionRecord(const RevisionInfo& info) {
+namespace {
+
+flatbuffers::Offset<flatbuffers::Vector<const fb::TypeCount*>> PutTypeCounts(
+    flatbuffers::FlatBufferBuilder& b, const TypeCounts& counts) {
+  std::vector<fb::TypeCount> v;
+  v.reserve(counts.size());
+  for (const auto& [type, n] : counts) v.emplace_back(type, n);
+  return b.CreateVectorOfStructs(v);
+}
+
+TypeCounts GetTypeCounts(const flatbuffers::Vector<const fb::TypeCount*>& v) {
+  TypeCounts out;
+  out.reserve(v.size());
+  for (const fb::TypeCount* c : v) out.emplace_back(c->type(), c->count());
+  return out;
+}
+
+}  // namespace
+
+std::string EncodeRevisionRecord(const RevisionInfo& info,
+                                 const RevisionTypeCounts* counts) {
   flatbuffers::FlatBufferBuilder b(256);
+  flatbuffers::Offset<flatbuffers::Vector<const fb::TypeCount*>> kinds, types;
+  if (counts != nullptr) {
+    kinds = PutTypeCounts(b, counts->nodes_by_kind);
+    types = PutTypeCounts(b, counts->edges_by_type);
+  }
   auto author = b.CreateString(info.author);
   auto message = b.CreateString(info.message);
   flatbuffers::Offset<flatbuffers::String> eff;
@@ -259,11 +285,16 @@ std::string EncodeRevisionRecord(const RevisionInfo& info) {
   rb.add_node_count(info.node_count);
   rb.add_edge_count(info.edge_count);
   rb.add_change_count(info.change_count);
+  if (counts != nullptr) {
+    rb.add_kind_counts(kinds);
+    rb.add_edge_type_counts(types);
+  }
   b.Finish(rb.Finish(), fb::RevisionRecordIdentifier());
   return Finish(b);
 }
 
-absl::StatusOr<RevisionInfo> DecodeRevisionRecord(std::string_view raw) {
+absl::StatusOr<RevisionInfo> DecodeRevisionRecord(
+    std::string_view raw, std::optional<RevisionTypeCounts>* counts) {
   const Aligned aligned(raw);
   const std::string_view bytes = aligned.view();
   auto v = MakeVerifier<fb::RevisionRecord>(bytes);
@@ -282,7 +313,35 @@ absl::StatusOr<RevisionInfo> DecodeRevisionRecord(std::string_view raw) {
   info.node_count = r->node_count();
   info.edge_count = r->edge_count();
   info.change_count = r->change_count();
+  if (counts != nullptr) {
+    counts->reset();
+    if (r->kind_counts() != nullptr && r->edge_type_counts() != nullptr) {
+      *counts = RevisionTypeCounts{GetTypeCounts(*r->kind_counts()),
+                                   GetTypeCounts(*r->edge_type_counts())};
+    } else if (info.number == 0) {
+      *counts = RevisionTypeCounts{};  // the root is empty in every format
+    }
+  }
   return info;
+}
+
+absl::Status ResolveTypeCounts(const RevisionTypeCounts& counts,
+                               const Registry& registry, RevisionInfo* info) {
+  for (auto [stored, out] :
+       {std::pair{&counts.nodes_by_kind, &info->nodes_by_kind},
+        std::pair{&counts.edges_by_type, &info->edges_by_type}}) {
+    out->emplace();
+    for (const auto& [type, n] : *stored) {
+      const std::string* name = registry.Name(type);
+      if (name == nullptr) {
+        return absl::DataLossError(
+            StrCat("revision ", info->number,
+                   ": stored counts name unknown type id ", type));
+      }
+      (**out)[*name] = n;
+    }
+  }
+  return absl::OkStatus();
 }
 
 std::string CanonicalNode(const Node& node) {

@@ -7,12 +7,16 @@
 #ifndef CRITGRAPH_STORAGE_RECORD_H_
 #define CRITGRAPH_STORAGE_RECORD_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "critgraph/types.h"
 #include "storage/keys.h"
+#include "storage/registry.h"
 
 namespace critgraph::storage {
 
@@ -34,8 +38,26 @@ absl::StatusOr<Properties> DecodeEdgeRecord(std::string_view bytes);
 // Verifies without decoding.
 bool VerifyEdgeRecord(std::string_view bytes);
 
-std::string EncodeRevisionRecord(const RevisionInfo& info);
-absl::StatusOr<RevisionInfo> DecodeRevisionRecord(std::string_view bytes);
+// Per-type counts of a revision as stored: keyed by registry TypeId, sorted
+// by id, zero counts omitted.
+using TypeCounts = std::vector<std::pair<TypeId, uint64_t>>;
+struct RevisionTypeCounts {
+  TypeCounts nodes_by_kind;
+  TypeCounts edges_by_type;
+};
+
+// `counts` null writes a record without per-type counts, as written before
+// they existed (tests use it to make old-format records).
+std::string EncodeRevisionRecord(const RevisionInfo& info,
+                                 const RevisionTypeCounts* counts);
+// The record's per-type counts go to `*counts` (nullopt when the record has
+// none); RevisionInfo's by-name counts are left for the caller to resolve.
+absl::StatusOr<RevisionInfo> DecodeRevisionRecord(
+    std::string_view bytes, std::optional<RevisionTypeCounts>* counts = nullptr);
+// Fills info->nodes_by_kind and info->edges_by_type with the names of
+// `counts`; DataLoss naming the revision for an id the registry lacks.
+absl::Status ResolveTypeCounts(const RevisionTypeCounts& counts,
+                               const Registry& registry, RevisionInfo* info);
 
 // Canonical, unambiguous byte forms of a node and of an edge, independent of
 // internal ids and of FlatBuffers layout. Frozen: digests depend on them.

@@ -42,7 +42,20 @@ TransactionImpl::TransactionImpl(DBImpl* db, const RevisionInfo& base,
       first_new_id_(next_node_id),
       digest_(base.digest),
       node_count_(static_cast<int64_t>(base.node_count)),
-      edge_count_(static_cast<int64_t>(base.edge_count)) {}
+      edge_count_(static_cast<int64_t>(base.edge_count)) {
+  if (!base.nodes_by_kind || !base.edges_by_type) return;
+  type_counts_known_ = true;
+  for (const auto& [name, n] : *base.nodes_by_kind) {
+    auto id = registry_.FindNodeKind(name, base.number);
+    if (!id) type_counts_known_ = false;  // cannot happen; rescan
+    if (id) kind_counts_[*id] = static_cast<int64_t>(n);
+  }
+  for (const auto& [name, n] : *base.edges_by_type) {
+    auto id = registry_.FindEdgeType(name, base.number);
+    if (!id) type_counts_known_ = false;
+    if (id) edge_type_counts_[*id] = static_cast<int64_t>(n);
+  }
+}
 
 TransactionImpl::~TransactionImpl() {
   if (!finished_) Rollback();
@@ -323,6 +336,7 @@ absl::Status TransactionImpl::MaybeFlush() {
 // reads and writes:
 //   Read(rev) -> StatusOr<optional<string>>, found_rev() of that read;
 //   DigestOf(raw) -> StatusOr<Digest>;
+//   CountType(raw, delta): adjust the per-type count of the version `raw`;
 //   Unwrite(prev, base): remove what an earlier chunk wrote at P (the
 //     record, its index entries and its change-log entry);
 //   Write(old, staged): write the new version at P, relative to `old`, the
@@ -344,6 +358,7 @@ absl::Status TransactionImpl::Spill(const std::optional<std::string>& staged,
     ASSIGN_OR_RETURN(Digest h, ops.DigestOf(*prev));
     digest_ = DigestSub(digest_, h);
     --*count;
+    RETURN_IF_ERROR(ops.CountType(*prev, -1));
   }
   std::optional<std::string> old = prev;
   if (prev_rev == p) {
@@ -357,6 +372,7 @@ absl::Status TransactionImpl::Spill(const std::optional<std::string>& staged,
         ASSIGN_OR_RETURN(Digest h, ops.DigestOf(*old));
         digest_ = DigestAdd(digest_, h);
         ++*count;
+        RETURN_IF_ERROR(ops.CountType(*old, 1));
       }
       --changes_;
       return absl::OkStatus();
@@ -367,6 +383,7 @@ absl::Status TransactionImpl::Spill(const std::optional<std::string>& staged,
   if (staged) {
     digest_ = DigestAdd(digest_, staged_digest);
     ++*count;
+    RETURN_IF_ERROR(ops.CountType(*staged, 1));
   }
   return ops.Write(old, staged);
 }
@@ -396,6 +413,11 @@ class TransactionImpl::NodeSpillOps {
     ASSIGN_OR_RETURN(Node node,
                      txn_.db_->MaterializeNode(raw, id_, p_, txn_.registry_));
     return NodeDigest(node);
+  }
+  absl::Status CountType(const std::string& raw, int delta) {
+    ASSIGN_OR_RETURN(std::optional<TypeId> kind, KindOf(raw));
+    txn_.kind_counts_[*kind] += delta;
+    return absl::OkStatus();
   }
   absl::Status Unwrite(const std::optional<std::string>& prev,
                        const std::optional<std::string>& base) {
@@ -481,6 +503,10 @@ class TransactionImpl::EdgeSpillOps {
     return EdgeDigest(Edge{std::move(from_key), *type_name, std::move(to_key),
                            *std::move(props)});
   }
+  absl::Status CountType(const std::string&, int delta) {
+    txn_.edge_type_counts_[type_] += delta;
+    return absl::OkStatus();
+  }
   absl::Status Unwrite(const std::optional<std::string>&,
                        const std::optional<std::string>&) {
     batch_.Delete(txn_.db_->cf(Cf::kOutEdges), EdgeKey(from_, type_, to_, p_));
@@ -510,7 +536,36 @@ class TransactionImpl::EdgeSpillOps {
   const Revision p_;
 };
 
+absl::Status TransactionImpl::ScanBaseTypeCounts() {
+  kind_counts_.clear();
+  edge_type_counts_.clear();
+  ASSIGN_OR_RETURN(std::unique_ptr<Snapshot> snap, db_->GetSnapshot(base_));
+  RETURN_IF_ERROR(snap->ForEachNode([&](const Node& n) -> absl::Status {
+    auto kind = registry_.FindNodeKind(n.kind, base_);
+    if (!kind) {
+      return absl::DataLossError(StrCat("node '", n.key, "' at revision ",
+                                        base_, " has unknown kind"));
+    }
+    ++kind_counts_[*kind];
+    return absl::OkStatus();
+  }));
+  RETURN_IF_ERROR(snap->ForEachEdge([&](const Edge& e) -> absl::Status {
+    auto type = registry_.FindEdgeType(e.type, base_);
+    if (!type) {
+      return absl::DataLossError(StrCat("edge ", e.from, " -[", e.type, "]-> ",
+                                        e.to, " at revision ", base_,
+                                        " has unknown type"));
+    }
+    ++edge_type_counts_[*type];
+    return absl::OkStatus();
+  }));
+  type_counts_known_ = true;
+  return absl::OkStatus();
+}
+
 absl::Status TransactionImpl::Flush() {
+  // Nothing is written before the first flush, so base_ is still HEAD here.
+  if (!type_counts_known_) RETURN_IF_ERROR(ScanBaseTypeCounts());
   rocksdb::WriteBatch batch;
   for (const auto& [key, id] : unflushed_keys_) {
     batch.Put(db_->cf(Cf::kKeys), key, U64(id));
@@ -644,7 +699,24 @@ absl::StatusOr<Revision> TransactionImpl::Seal(const CommitInfo& info) {
   rev.edge_count = static_cast<uint64_t>(edge_count_);
   rev.change_count = changes_;
   rev.tags = info.tags;
+  RevisionTypeCounts counts;
+  for (auto [running, out] :
+       {std::pair{&kind_counts_, &counts.nodes_by_kind},
+        std::pair{&edge_type_counts_, &counts.edges_by_type}}) {
+    for (const auto& [type, n] : *running) {
+      if (n < 0) {
+        return FailCommit(absl::InternalError(
+            StrCat("count of type id ", type, " went negative")));
+      }
+      if (n > 0) out->emplace_back(type, static_cast<uint64_t>(n));
+    }
+    std::sort(out->begin(), out->end());
+  }
+  if (auto st = ResolveTypeCounts(counts, registry_, &rev); !st.ok()) {
+    return FailCommit(st);
+  }
   sealed_.push_back(std::move(rev));
+  sealed_counts_.push_back(std::move(counts));
   // The next revision starts on top of this one; its view reads the sealed
   // chunks, which sit at or below its own number.
   base_ = p;
@@ -666,9 +738,10 @@ absl::StatusOr<Revision> TransactionImpl::Publish() {
                "revision; seal or roll them back first"));
   }
   rocksdb::WriteBatch batch;
-  for (const RevisionInfo& rev : sealed_) {
+  for (size_t i = 0; i < sealed_.size(); ++i) {
+    const RevisionInfo& rev = sealed_[i];
     batch.Put(db_->cf(Cf::kRevisions), RevKey(rev.number),
-              EncodeRevisionRecord(rev));
+              EncodeRevisionRecord(rev, &sealed_counts_[i]));
     for (const auto& t : rev.tags) {
       batch.Put(db_->cf(Cf::kTags), t, RevKey(rev.number));
     }
@@ -694,6 +767,7 @@ absl::StatusOr<Revision> TransactionImpl::Publish() {
   auto published =
       db_->PublishCommits(std::move(sealed_), registrations_, next_node_id_);
   sealed_.clear();
+  sealed_counts_.clear();
   Finish(false);
   if (!published.ok()) return published;
   return last;
@@ -713,6 +787,7 @@ void TransactionImpl::Rollback() {
 void TransactionImpl::Finish(bool leftovers) {
   finished_ = true;
   sealed_.clear();
+  sealed_counts_.clear();
   nodes_.clear();
   edges_.clear();
   staged_in_.clear();

@@ -16,6 +16,7 @@
 #include "critgraph/transaction.h"
 #include "storage/keys.h"
 #include "storage/node_reader.h"
+#include "storage/record.h"
 #include "storage/registry.h"
 
 namespace critgraph::storage {
@@ -81,6 +82,9 @@ class TransactionImpl : public Transaction {
   absl::Status Spill(const std::optional<std::string>& staged,
                      const Digest& staged_digest, bool known_absent,
                      int64_t* count, Ops& ops);
+  // Makes kind_counts_/edge_type_counts_ those of the base revision by one
+  // scan of it, for a base written before per-type counts were stored.
+  absl::Status ScanBaseTypeCounts();
   // Writes everything staged to disk at the pending revision, invisibly,
   // and folds it into the running digest, counts and kind index.
   absl::Status Flush();
@@ -109,6 +113,13 @@ class TransactionImpl : public Transaction {
   int64_t node_count_;
   int64_t edge_count_;
   uint64_t changes_ = 0;
+  // Live nodes per kind and edges per edge type, by TypeId, exact after every
+  // flush like the totals; carried from the base revision and across sealed
+  // revisions. Unknown until the first flush when the base has none stored.
+  bool type_counts_known_ = false;
+  absl::flat_hash_map<TypeId, int64_t> kind_counts_;
+  absl::flat_hash_map<TypeId, int64_t> edge_type_counts_;
+  std::vector<RevisionTypeCounts> sealed_counts_;  // parallel to sealed_
 
   absl::btree_map<NodeId, StagedNode> nodes_;
   absl::btree_map<EdgeTuple, StagedEdge> edges_;

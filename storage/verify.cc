@@ -1,4 +1,8 @@
 // DB::Verify: recomputes digests and checks every record.
+#include <map>
+#include <string>
+#include <tuple>
+
 #include "storage/db_impl.h"
 #include "storage/edge_scanner.h"
 #include "storage/node_reader.h"
@@ -11,11 +15,36 @@ namespace critgraph::storage {
 
 // Applies revision `rev`'s change log to the running digest and counts,
 // reading each changed entity before and after.
+namespace {
+
+void AddCount(std::map<std::string, int64_t>* counts, const std::string& name,
+              int sign) {
+  if (((*counts)[name] += sign) == 0) counts->erase(name);
+}
+
+// The stored per-name counts as Verify keeps them, for comparison.
+std::map<std::string, int64_t> Signed(
+    const std::map<std::string, uint64_t>& stored) {
+  std::map<std::string, int64_t> out;
+  for (const auto& [name, n] : stored) out[name] = static_cast<int64_t>(n);
+  return out;
+}
+
+std::string Describe(const std::map<std::string, int64_t>& counts) {
+  std::string s = "{";
+  for (const auto& [name, n] : counts) {
+    s += StrCat(s.size() > 1 ? ", " : "", name, ": ", n);
+  }
+  return s + "}";
+}
+
+}  // namespace
+
 absl::Status DBImpl::VerifyRevisionChanges(Revision rev,
                                            const Registry& registry,
-                                           Digest* digest, int64_t* nodes,
-                                           int64_t* edges,
+                                           VerifyTotals* totals,
                                            VerifyReport* report) const {
+  Digest* digest = &totals->digest;
   NodeReader node_reader(*this);
   EdgeReader edge_reader(*this);
   return ForEachChange(rev, [&](std::string_view ckey) -> absl::Status {
@@ -37,7 +66,8 @@ absl::Status DBImpl::VerifyRevisionChanges(Revision rev,
         }
         Digest h = NodeDigest(*node);
         *digest = sign > 0 ? DigestAdd(*digest, h) : DigestSub(*digest, h);
-        *nodes += sign;
+        totals->nodes += sign;
+        AddCount(&totals->by_kind, node->kind, sign);
       }
     } else {
       NodeId from = GetBE64(q);
@@ -68,7 +98,8 @@ absl::Status DBImpl::VerifyRevisionChanges(Revision rev,
         }
         Digest h = EdgeDigest(Edge{*fk, *type_name, *tk, *std::move(props)});
         *digest = sign > 0 ? DigestAdd(*digest, h) : DigestSub(*digest, h);
-        *edges += sign;
+        totals->edges += sign;
+        AddCount(&totals->by_type, *type_name, sign);
       }
     }
     return absl::OkStatus();
@@ -91,31 +122,44 @@ absl::Status DBImpl::Verify(VerifyReport* report) const {
   }
   // 2. Every revision's digest and counts, recomputed from the records its
   // change log names.
-  Digest digest;
-  int64_t nodes = 0, edges = 0;
+  VerifyTotals t;
   for (Revision r = 1; r < revisions.size(); ++r) {
     const RevisionInfo& info = revisions[r];
     if (info.parent != r - 1) {
       report->problems.push_back(StrCat("revision ", r, " has parent ",
                                         info.parent, ", expected ", r - 1));
     }
-    auto st = VerifyRevisionChanges(r, *reg, &digest, &nodes, &edges, report);
+    auto st = VerifyRevisionChanges(r, *reg, &t, report);
     if (!st.ok()) {
       report->problems.push_back(StrCat("revision ", r, ": ", st.message()));
     }
-    if (!(digest == info.digest)) {
+    if (!(t.digest == info.digest)) {
       report->problems.push_back(
           StrCat("revision ", r, ": stored digest ", info.digest.ToHex(),
-                 " but its records hash to ", digest.ToHex()));
-      digest = info.digest;  // report each bad revision once
+                 " but its records hash to ", t.digest.ToHex()));
+      t.digest = info.digest;  // report each bad revision once
     }
-    if (nodes != static_cast<int64_t>(info.node_count) ||
-        edges != static_cast<int64_t>(info.edge_count)) {
-      report->problems.push_back(StrCat(
-          "revision ", r, ": stored counts ", info.node_count, " nodes / ",
-          info.edge_count, " edges but records give ", nodes, " / ", edges));
-      nodes = static_cast<int64_t>(info.node_count);
-      edges = static_cast<int64_t>(info.edge_count);
+    if (t.nodes != static_cast<int64_t>(info.node_count) ||
+        t.edges != static_cast<int64_t>(info.edge_count)) {
+      report->problems.push_back(StrCat("revision ", r, ": stored counts ",
+                                        info.node_count, " nodes / ",
+                                        info.edge_count, " edges but records give ",
+                                        t.nodes, " / ", t.edges));
+      t.nodes = static_cast<int64_t>(info.node_count);
+      t.edges = static_cast<int64_t>(info.edge_count);
+    }
+    // Per-type counts, where stored (absent in records from before them).
+    for (auto [label, stored, recomputed] :
+         {std::tuple{"node kind", &info.nodes_by_kind, &t.by_kind},
+          std::tuple{"edge type", &info.edges_by_type, &t.by_type}}) {
+      if (!stored->has_value()) continue;
+      auto want = Signed(**stored);
+      if (want != *recomputed) {
+        report->problems.push_back(StrCat(
+            "revision ", r, ": stored counts per ", label, " ", Describe(want),
+            " but records give ", Describe(*recomputed)));
+        *recomputed = std::move(want);
+      }
     }
     ++report->revisions_checked;
   }

@@ -103,6 +103,11 @@ struct RevisionInfo {
   uint64_t node_count = 0;
   uint64_t edge_count = 0;
   uint64_t change_count = 0;  // nodes and edges changed by this revision
+  // Live nodes per node kind and edges per edge type, zero counts omitted.
+  // Maintained at commit; absent (unknown) for revisions written before
+  // critgraph stored them. See docs/FORMATS-ON-DISK.md.
+  std::optional<std::map<std::string, uint64_t>> nodes_by_kind;
+  std::optional<std::map<std::string, uint64_t>> edges_by_type;
 };
 
 enum class Direction { kOut, kIn, kBoth };
