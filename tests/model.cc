@@ -32,6 +32,18 @@ Digest ModelDigest(const ModelState& s) {
   return d;
 }
 
+std::map<std::string, uint64_t> ModelNodesByKind(const ModelState& s) {
+  std::map<std::string, uint64_t> out;
+  for (const auto& [key, n] : s.nodes) ++out[n.kind];
+  return out;
+}
+
+std::map<std::string, uint64_t> ModelEdgesByType(const ModelState& s) {
+  std::map<std::string, uint64_t> out;
+  for (const auto& [id, e] : s.edges) ++out[e.type];
+  return out;
+}
+
 ModelState ReadAll(const Snapshot& snap) {
   ModelState s;
   auto st = snap.ForEachNode([&](const Node& n) {

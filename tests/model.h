@@ -42,6 +42,11 @@ class Model {
 // Digest of a model state computed from its content alone.
 Digest ModelDigest(const ModelState& s);
 
+// Live nodes per kind and edges per edge type of a model state, zero counts
+// omitted (the form of RevisionInfo::nodes_by_kind / edges_by_type).
+std::map<std::string, uint64_t> ModelNodesByKind(const ModelState& s);
+std::map<std::string, uint64_t> ModelEdgesByType(const ModelState& s);
+
 // Reads everything of `snap` into a model state.
 ModelState ReadAll(const Snapshot& snap);
 

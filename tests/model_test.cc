@@ -13,6 +13,8 @@ namespace {
 
 using testing::CompareSnapshot;
 using testing::Model;
+using testing::ModelEdgesByType;
+using testing::ModelNodesByKind;
 using testing::RandomOps;
 using testing::TempDir;
 
@@ -23,6 +25,14 @@ void CheckAll(const DB& db, const Model& model) {
     ASSERT_TRUE(snap.ok()) << snap.status();
     std::string diff = CompareSnapshot(**snap, model.at(r));
     ASSERT_EQ(diff, "");
+    // The counts stored per kind and per edge type equal the model's.
+    const RevisionInfo& info = (*snap)->info();
+    ASSERT_TRUE(info.nodes_by_kind.has_value()) << "revision " << r;
+    ASSERT_TRUE(info.edges_by_type.has_value()) << "revision " << r;
+    ASSERT_EQ(*info.nodes_by_kind, ModelNodesByKind(model.at(r)))
+        << "revision " << r;
+    ASSERT_EQ(*info.edges_by_type, ModelEdgesByType(model.at(r)))
+        << "revision " << r;
   }
 }
 

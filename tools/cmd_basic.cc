@@ -132,29 +132,12 @@ int CmdStats(const Context& ctx, const Args& args) {
   if (!db.ok()) return FailStatus(db.status());
   auto snap = SnapshotAt(**db, args);
   if (!snap.ok()) return FailStatus(snap.status());
-  std::map<std::string, uint64_t> kinds;
-  std::map<std::string, uint64_t> types;
-  for (const auto& k : (*snap)->NodeKinds()) kinds[k] = 0;
-  for (const auto& t : (*snap)->EdgeTypes()) types[t] = 0;
+  // Stored counts: O(kinds + types), no node or edge record is read.
+  auto by_type = CountByType(**snap);
+  if (!by_type.ok()) return FailStatus(by_type.status());
+  const auto& kinds = by_type->nodes_by_kind;
+  const auto& types = by_type->edges_by_type;
   const RevisionInfo& info = (*snap)->info();
-  if (info.nodes_by_kind && info.edges_by_type) {
-    // Maintained at commit: O(kinds + types), no record is read.
-    for (const auto& [k, n] : *info.nodes_by_kind) kinds[k] = n;
-    for (const auto& [t, n] : *info.edges_by_type) types[t] = n;
-  } else {
-    // A revision written before the counts were stored: scan it.
-    auto st = (*snap)->ForEachNode([&](const Node& n) {
-      ++kinds[n.kind];
-      return absl::OkStatus();
-    });
-    if (st.ok()) {
-      st = (*snap)->ForEachEdge([&](const Edge& e) {
-        ++types[e.type];
-        return absl::OkStatus();
-      });
-    }
-    if (!st.ok()) return FailStatus(st);
-  }
   if (args.Flag("json")) {
     std::string s = "{\"revision\":" + std::to_string(info.number) +
                     ",\"digest\":\"" + info.digest.ToHex() +

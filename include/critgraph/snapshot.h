@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -83,6 +84,18 @@ class Snapshot {
   friend class storage::SnapshotImpl;
   Snapshot() = default;
 };
+
+// Live nodes per node kind and edges per edge type of a revision; every kind
+// and type registered at it is present, with 0 when it has none.
+struct TypeCountsByName {
+  std::map<std::string, uint64_t> nodes_by_kind;
+  std::map<std::string, uint64_t> edges_by_type;
+};
+
+// The counts stored with `snap`'s revision: O(kinds + types), reading no
+// node or edge record. A revision written before critgraph stored them
+// (RevisionInfo::nodes_by_kind absent) is scanned instead: O(size).
+absl::StatusOr<TypeCountsByName> CountByType(const Snapshot& snap);
 
 }  // namespace critgraph
 
