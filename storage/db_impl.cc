@@ -295,7 +295,9 @@ absl::Status DBImpl::LoadState() {
         return absl::DataLossError(
             StrCat("revision record ", r, " is damaged or missing"));
       }
-      if (counts) RETURN_IF_ERROR(ResolveTypeCounts(*counts, *registry, &*info));
+      if (counts) {
+        RETURN_IF_ERROR(ResolveTypeCounts(*counts, *registry, &*info));
+      }
       revisions.push_back(*std::move(info));
     }
     RETURN_IF_ERROR(FromRocks(it->status(), "read revisions"));

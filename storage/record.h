@@ -53,7 +53,8 @@ std::string EncodeRevisionRecord(const RevisionInfo& info,
 // The record's per-type counts go to `*counts` (nullopt when the record has
 // none); RevisionInfo's by-name counts are left for the caller to resolve.
 absl::StatusOr<RevisionInfo> DecodeRevisionRecord(
-    std::string_view bytes, std::optional<RevisionTypeCounts>* counts = nullptr);
+    std::string_view bytes,
+    std::optional<RevisionTypeCounts>* counts = nullptr);
 // Fills info->nodes_by_kind and info->edges_by_type with the names of
 // `counts`; DataLoss naming the revision for an id the registry lacks.
 absl::Status ResolveTypeCounts(const RevisionTypeCounts& counts,

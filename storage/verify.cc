@@ -141,10 +141,10 @@ absl::Status DBImpl::Verify(VerifyReport* report) const {
     }
     if (t.nodes != static_cast<int64_t>(info.node_count) ||
         t.edges != static_cast<int64_t>(info.edge_count)) {
-      report->problems.push_back(StrCat("revision ", r, ": stored counts ",
-                                        info.node_count, " nodes / ",
-                                        info.edge_count, " edges but records give ",
-                                        t.nodes, " / ", t.edges));
+      report->problems.push_back(
+          StrCat("revision ", r, ": stored counts ", info.node_count,
+                 " nodes / ", info.edge_count, " edges but records give ",
+                 t.nodes, " / ", t.edges));
       t.nodes = static_cast<int64_t>(info.node_count);
       t.edges = static_cast<int64_t>(info.edge_count);
     }
