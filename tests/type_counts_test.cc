@@ -76,6 +76,33 @@ void ExpectVerifies(const DB& db) {
   ASSERT_TRUE(report.ok()) << report.problems[0];
 }
 
+// Commits `revisions` revisions of `ops` random operations each, to the
+// database and the model.
+void CommitRandom(DB& db, std::mt19937_64& rng, Model& model, int revisions,
+                  int ops, int key_space) {
+  for (int r = 0; r < revisions; ++r) {
+    auto txn = *db.Begin();
+    RandomOps(rng, *txn, model, ops, key_space);
+    ASSERT_TRUE(txn->Commit({}).ok());
+    model.Commit();
+  }
+}
+
+// A database in a fresh directory with random revisions, closed again, and
+// the model of it.
+struct History {
+  std::string dir;
+  std::mt19937_64 rng;
+  Model model;
+};
+void MakeHistory(const std::string& name, uint64_t seed, int revisions, int ops,
+                 int key_space, History* h) {
+  h->dir = TempDir(name);
+  h->rng.seed(seed);
+  auto db = *DB::Open(h->dir, SmallChunks());
+  CommitRandom(*db, h->rng, h->model, revisions, ops, key_space);
+}
+
 // The RocksDB reads of this thread since the last Reset: memtable lookups and
 // seeks, block reads and block cache hits, on any column family.
 uint64_t ReadsSinceReset() {
@@ -140,25 +167,14 @@ TEST(TypeCountsTest, KindChangesAndRestoresAcrossChunks) {
 }
 
 TEST(TypeCountsTest, OldFormatRecordsReadUnknownAndNextCommitCounts) {
-  const Options opts = SmallChunks();
-  const std::string dir = TempDir("old_format");
-  std::mt19937_64 rng(7);
-  Model model;
-  {
-    auto db = *DB::Open(dir, opts);
-    for (int r = 0; r < 5; ++r) {
-      auto txn = *db->Begin();
-      RandomOps(rng, *txn, model, 40, 20);
-      ASSERT_TRUE(txn->Commit({}).ok());
-      model.Commit();
-    }
-    WriteOldFormatRecords(*db);
-  }
-  auto db = *DB::Open(dir, opts);
+  History h;
+  MakeHistory("old_format", 7, 5, 40, 20, &h);
+  WriteOldFormatRecords(**DB::Open(h.dir, SmallChunks()));
+  auto db = *DB::Open(h.dir, SmallChunks());
   const Revision old_head = db->Head();
   ASSERT_EQ(old_head, 5u);
   // The root is empty in every format; the others are unknown.
-  ExpectStoredCounts(*db, 0, model);
+  ExpectStoredCounts(*db, 0, h.model);
   for (Revision r = 1; r <= old_head; ++r) {
     auto info = *db->GetRevision(r);
     EXPECT_FALSE(info.nodes_by_kind.has_value()) << "revision " << r;
@@ -170,9 +186,9 @@ TEST(TypeCountsTest, OldFormatRecordsReadUnknownAndNextCommitCounts) {
     auto counts = CountByType(*snap);
     ASSERT_TRUE(counts.ok()) << counts.status();
     EXPECT_EQ(NonZero(counts->nodes_by_kind),
-              ModelNodesByKind(model.at(old_head)));
+              ModelNodesByKind(h.model.at(old_head)));
     EXPECT_EQ(NonZero(counts->edges_by_type),
-              ModelEdgesByType(model.at(old_head)));
+              ModelEdgesByType(h.model.at(old_head)));
   }
   ExpectVerifies(*db);
   // A rolled-back transaction changes nothing; the next one, sealing three
@@ -180,52 +196,39 @@ TEST(TypeCountsTest, OldFormatRecordsReadUnknownAndNextCommitCounts) {
   // base.
   {
     auto txn = *db->Begin();
-    RandomOps(rng, *txn, model, 40, 20);
+    RandomOps(h.rng, *txn, h.model, 40, 20);
     txn->Rollback();
-    model.Rollback();
+    h.model.Rollback();
   }
   {
     auto txn = *db->Begin();
     for (int g = 0; g < 3; ++g) {
-      RandomOps(rng, *txn, model, 40, 20);
+      RandomOps(h.rng, *txn, h.model, 40, 20);
       ASSERT_TRUE(txn->Seal({}).ok());
-      model.Commit();
+      h.model.Commit();
     }
     ASSERT_TRUE(txn->Publish().ok());
   }
-  {
-    auto txn = *db->Begin();
-    RandomOps(rng, *txn, model, 40, 20);
-    ASSERT_TRUE(txn->Commit({}).ok());
-    model.Commit();
-  }
+  CommitRandom(*db, h.rng, h.model, 1, 40, 20);
   ASSERT_EQ(db->Head(), old_head + 4);
   for (Revision r = old_head + 1; r <= db->Head(); ++r) {
-    ExpectStoredCounts(*db, r, model);
+    ExpectStoredCounts(*db, r, h.model);
   }
   ExpectVerifies(*db);
   db.reset();
-  auto reopened = *DB::Open(dir, opts);
+  auto reopened = *DB::Open(h.dir, SmallChunks());
   for (Revision r = old_head + 1; r <= reopened->Head(); ++r) {
-    ExpectStoredCounts(*reopened, r, model);
+    ExpectStoredCounts(*reopened, r, h.model);
   }
   EXPECT_FALSE(reopened->GetRevision(old_head)->nodes_by_kind.has_value());
   ExpectVerifies(*reopened);
 }
 
 TEST(TypeCountsTest, VerifyReportsWrongStoredCounts) {
-  const Options opts = SmallChunks();
-  const std::string dir = TempDir("wrong_counts");
-  std::mt19937_64 rng(3);
-  Model model;
+  History h;
+  MakeHistory("wrong_counts", 3, 3, 30, 15, &h);
   {
-    auto db = *DB::Open(dir, opts);
-    for (int r = 0; r < 3; ++r) {
-      auto txn = *db->Begin();
-      RandomOps(rng, *txn, model, 30, 15);
-      ASSERT_TRUE(txn->Commit({}).ok());
-      model.Commit();
-    }
+    auto db = *DB::Open(h.dir, SmallChunks());
     // Revision 2's first kind count, off by one.
     const storage::DBImpl& impl = storage::Impl(*db);
     std::string raw;
@@ -244,7 +247,7 @@ TEST(TypeCountsTest, VerifyReportsWrongStoredCounts) {
                           storage::EncodeRevisionRecord(*info, &*counts))
                     .ok());
   }
-  auto db = *DB::Open(dir, opts);
+  auto db = *DB::Open(h.dir, SmallChunks());
   VerifyReport report;
   ASSERT_TRUE(db->Verify(&report).ok());
   ASSERT_EQ(report.problems.size(), 1u) << report.problems[1];
@@ -254,19 +257,8 @@ TEST(TypeCountsTest, VerifyReportsWrongStoredCounts) {
 }
 
 TEST(TypeCountsTest, CountByTypeReadsNoRecord) {
-  const Options opts = SmallChunks();
-  const std::string dir = TempDir("no_reads");
-  std::mt19937_64 rng(5);
-  Model model;
-  {
-    auto db = *DB::Open(dir, opts);
-    for (int r = 0; r < 4; ++r) {
-      auto txn = *db->Begin();
-      RandomOps(rng, *txn, model, 60, 25);
-      ASSERT_TRUE(txn->Commit({}).ok());
-      model.Commit();
-    }
-  }
+  History h;
+  MakeHistory("no_reads", 5, 4, 60, 25, &h);
   auto count_reads = [&](const DB& db, Counts* kinds, Counts* types) {
     auto snap = *db.GetSnapshot(db.Head());
     rocksdb::SetPerfLevel(rocksdb::PerfLevel::kEnableCount);
@@ -281,19 +273,19 @@ TEST(TypeCountsTest, CountByTypeReadsNoRecord) {
   };
   Counts kinds, types;
   {
-    auto db = *DB::Open(dir, opts);
+    auto db = *DB::Open(h.dir, SmallChunks());
     EXPECT_EQ(count_reads(*db, &kinds, &types), 0u);
-    EXPECT_EQ(kinds, ModelNodesByKind(model.at(model.head())));
-    EXPECT_EQ(types, ModelEdgesByType(model.at(model.head())));
+    EXPECT_EQ(kinds, ModelNodesByKind(h.model.at(h.model.head())));
+    EXPECT_EQ(types, ModelEdgesByType(h.model.at(h.model.head())));
     ASSERT_FALSE(kinds.empty());
     ASSERT_FALSE(types.empty());
     WriteOldFormatRecords(*db);
   }
   // The probe sees reads: the fallback scan of an old-format revision.
-  auto db = *DB::Open(dir, opts);
+  auto db = *DB::Open(h.dir, SmallChunks());
   EXPECT_GT(count_reads(*db, &kinds, &types), 0u);
-  EXPECT_EQ(kinds, ModelNodesByKind(model.at(model.head())));
-  EXPECT_EQ(types, ModelEdgesByType(model.at(model.head())));
+  EXPECT_EQ(kinds, ModelNodesByKind(h.model.at(h.model.head())));
+  EXPECT_EQ(types, ModelEdgesByType(h.model.at(h.model.head())));
 }
 
 }  // namespace
