@@ -146,11 +146,9 @@ std::string EncodeCsvValue(const PropertyValue& v, bool* force_quote) {
       return s;
     }
     case 1:
-      return std::to_string(std::get<int64_t>(v));
     case 2:
-      return FormatDouble(std::get<double>(v));
     case 3:
-      return std::get<bool>(v) ? "true" : "false";
+      return PropertyText(v);  // numbers and booleans as everywhere else
     default: {
       const auto& list = std::get<std::vector<std::string>>(v);
       if (list.empty()) {

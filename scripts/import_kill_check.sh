@@ -8,7 +8,8 @@
 # measured import time, then checks: HEAD is the old head or old + REVISIONS,
 # never between; `critgraph verify` passes; $TMPDIR holds nothing; an
 # interrupted SIGINT run exited 130 with "interrupted: nothing imported".
-# A final run imports the file once more and must succeed.
+# Every round starts from the same database (the bundled dataset); a final
+# run imports the file once more and must succeed.
 # Needs the built tree (BUILD_DIR, default build): tools/critgraph and
 # bench/critgraph_gen.
 set -euo pipefail
@@ -32,20 +33,26 @@ echo "file: $(wc -l <"$file") lines, $(du -h "$file" | cut -f1)"
 head_of() { "$CLI" --db "$db" log --json | python3 -c \
   'import json,sys; revs=json.load(sys.stdin); revs=revs.get("revisions",revs) if isinstance(revs,dict) else revs; print(max([r["revision"] for r in revs] or [0]))'; }
 
-"$CLI" --db "$db" init >/dev/null
+# Every round imports into the same starting database: the bundled dataset
+# (12 revisions), restored from a pristine copy after an import completed.
+pristine=$work/pristine
+"$CLI" --db "$pristine" import data/critgraph-dataset.jsonl >/dev/null
+cp -r "$pristine" "$db"
 t0=$(date +%s.%N)
 "$CLI" --db "$db" import "$file" >/dev/null 2>&1
 t1=$(date +%s.%N)
 full_ms=$(python3 -c "print(int(($t1-$t0)*1000))")
 echo "one full import: ${full_ms} ms"
+rm -rf "$db"
+cp -r "$pristine" "$db"
 
 fail=0 sigint=0 sigkill=0 old_kept=0 new_seen=0
 for ((i = 0; i < ITERATIONS; i++)); do
   old=$(head_of)
-  delay_ms=$(python3 -c "import random; print(random.randint(0, $full_ms))")
+  delay=$(python3 -c "import random; print(random.randint(0, $full_ms) / 1000)")
   "$CLI" --db "$db" import "$file" >"$work/out" 2>"$work/err" &
   pid=$!
-  sleep "$(python3 -c "print($delay_ms/1000)")"
+  sleep "$delay"
   if ((i % 2 == 0)); then sig=INT; else sig=KILL; fi
   kill -s "$sig" "$pid" 2>/dev/null || true
   set +e
@@ -71,6 +78,10 @@ for ((i = 0; i < ITERATIONS; i++)); do
   fi
   if [[ -n $(ls -A "$TMPDIR") ]]; then
     echo "round $i: scratch data left in TMPDIR: $(ls -A "$TMPDIR")"; fail=1
+  fi
+  if [[ $new != "$old" ]]; then
+    rm -rf "$db"
+    cp -r "$pristine" "$db"
   fi
 done
 old=$(head_of)

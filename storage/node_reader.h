@@ -14,6 +14,18 @@
 
 namespace critgraph::storage {
 
+// The value under a reader's iterator: nullopt for a deletion marker, else
+// the record if `verify` accepts it, else DataLoss naming `id` and `rev`.
+template <typename Verify>
+absl::StatusOr<std::optional<std::string_view>> VerifiedValue(
+    const rocksdb::Iterator& it, NodeId id, Revision rev, std::string_view what,
+    const DBImpl& db, Verify verify) {
+  if (it.value().empty()) return std::optional<std::string_view>();
+  std::string_view v = it.value().ToStringView();
+  if (!verify(v)) return db.DataLoss(what, id, rev);
+  return std::optional<std::string_view>(v);
+}
+
 // Not thread-safe; one per thread.
 class NodeReader {
  public:
@@ -42,12 +54,9 @@ class NodeReader {
       return std::optional<std::string_view>();
     }
     found_rev_ = GetInvRev(k.data() + 8);
-    if (it_->value().empty()) return std::optional<std::string_view>();
-    std::string_view v = it_->value().ToStringView();
-    if (!DecodeNodeKind(v).ok()) {
-      return db_.DataLoss("corrupted record", id, GetInvRev(k.data() + 8));
-    }
-    return std::optional<std::string_view>(v);
+    return VerifiedValue(
+        *it_, id, found_rev_, "corrupted record", db_,
+        [](std::string_view v) { return DecodeNodeKind(v).ok(); });
   }
 
   // The revision of the version the last Read found (live or deleted), or 0
@@ -90,13 +99,8 @@ class EdgeReader {
       return std::optional<std::string_view>();
     }
     found_rev_ = GetInvRev(found.data() + 20);
-    if (it_->value().empty()) return std::optional<std::string_view>();
-    std::string_view v = it_->value().ToStringView();
-    if (!VerifyEdgeRecord(v)) {
-      return db_.DataLoss("corrupted out-edge record", from,
-                          GetInvRev(found.data() + 20));
-    }
-    return std::optional<std::string_view>(v);
+    return VerifiedValue(*it_, from, found_rev_, "corrupted out-edge record",
+                         db_, VerifyEdgeRecord);
   }
 
   // As NodeReader::found_rev.

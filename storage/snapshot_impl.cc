@@ -188,8 +188,9 @@ absl::StatusOr<std::vector<Node>> SnapshotImpl::NodesOfKind(
   return out;
 }
 
-absl::Status SnapshotImpl::ForEachNode(
-    const std::function<absl::Status(const Node&)>& fn) const {
+absl::Status SnapshotImpl::ForEachLiveNode(
+    const std::function<absl::Status(NodeId id, std::string_view key,
+                                     std::string_view raw)>& fn) const {
   std::unique_ptr<rocksdb::Iterator> it(
       db_->rdb()->NewIterator(rocksdb::ReadOptions(), db_->cf(Cf::kKeys)));
   NodeReader reader(*db_);
@@ -198,37 +199,34 @@ absl::Status SnapshotImpl::ForEachNode(
       return absl::DataLossError(StrCat(
           "id mapping of key '", it->key().ToStringView(), "' is damaged"));
     }
-    NodeId id = GetBE64(it->value().data());
-    auto raw = reader.Read(id, info_.number);
-    if (!raw.ok()) return raw.status();
-    if (!raw->has_value()) continue;
-    auto node =
-        db_->MaterializeNode(std::string(**raw), id, info_.number, *registry_);
-    if (!node.ok()) return node.status();
-    RETURN_IF_ERROR(fn(*node));
+    const NodeId id = GetBE64(it->value().data());
+    ASSIGN_OR_RETURN(std::optional<std::string_view> raw,
+                     reader.Read(id, info_.number));
+    if (!raw) continue;
+    RETURN_IF_ERROR(fn(id, it->key().ToStringView(), *raw));
   }
   return FromRocks(it->status(), "scan keys");
 }
 
+absl::Status SnapshotImpl::ForEachNode(
+    const std::function<absl::Status(const Node&)>& fn) const {
+  return ForEachLiveNode([&](NodeId id, std::string_view,
+                             std::string_view raw) -> absl::Status {
+    ASSIGN_OR_RETURN(Node node, db_->MaterializeNode(std::string(raw), id,
+                                                     info_.number, *registry_));
+    return fn(node);
+  });
+}
+
 absl::Status SnapshotImpl::ForEachEdge(
     const std::function<absl::Status(const Edge&)>& fn) const {
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->rdb()->NewIterator(rocksdb::ReadOptions(), db_->cf(Cf::kKeys)));
-  NodeReader reader(*db_);
   EdgeScanner scanner(*db_, /*outgoing=*/true);
   std::vector<Edge> edges;
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    if (it->value().size() != 8) {
-      return absl::DataLossError(StrCat(
-          "id mapping of key '", it->key().ToStringView(), "' is damaged"));
-    }
-    NodeId id = GetBE64(it->value().data());
-    auto raw = reader.Read(id, info_.number);
-    if (!raw.ok()) return raw.status();
-    if (!raw->has_value()) continue;
-    std::string from = it->key().ToString();
+  return ForEachLiveNode([&](NodeId id, std::string_view key,
+                             std::string_view) -> absl::Status {
+    const std::string from(key);
     edges.clear();
-    auto st = scanner.Scan(
+    RETURN_IF_ERROR(scanner.Scan(
         id, info_.number, {},
         [&](TypeId type, NodeId other, std::string_view value) -> absl::Status {
           const std::string* type_name = registry_->Name(type);
@@ -236,26 +234,22 @@ absl::Status SnapshotImpl::ForEachEdge(
             return db_->DataLoss(StrCat("unknown edge type id ", type), id,
                                  info_.number);
           }
-          auto to = db_->KeyOf(other);
-          if (!to.ok()) return to.status();
+          ASSIGN_OR_RETURN(std::string to, db_->KeyOf(other));
           auto props = DecodeEdgeRecord(value);
           if (!props.ok()) {
-            return db_->DataLoss(StrCat("corrupted out-edge to '", *to, "'"),
-                                 id, info_.number);
+            return db_->DataLoss(StrCat("corrupted out-edge to '", to, "'"), id,
+                                 info_.number);
           }
           edges.push_back(
-              Edge{from, *type_name, *std::move(to), *std::move(props)});
+              Edge{from, *type_name, std::move(to), *std::move(props)});
           return absl::OkStatus();
-        });
-    if (!st.ok()) return st;
+        }));
     std::sort(edges.begin(), edges.end(), [](const Edge& a, const Edge& b) {
       return std::tie(a.type, a.to) < std::tie(b.type, b.to);
     });
-    for (const auto& e : edges) {
-      RETURN_IF_ERROR(fn(e));
-    }
-  }
-  return FromRocks(it->status(), "scan keys");
+    for (const auto& e : edges) RETURN_IF_ERROR(fn(e));
+    return absl::OkStatus();
+  });
 }
 
 std::vector<std::string> SnapshotImpl::NodeKinds() const {

@@ -38,6 +38,11 @@ class SnapshotImpl final : public Snapshot {
   std::vector<std::string> EdgeTypes() const override;
 
   // ---- Id-level access for the engine. ----
+  // Calls fn(id, key, verified raw record) for every node alive at this
+  // revision, in key order; the views live until fn returns.
+  absl::Status ForEachLiveNode(
+      const std::function<absl::Status(NodeId id, std::string_view key,
+                                       std::string_view raw)>& fn) const;
   const DBImpl& db() const { return *db_; }
   const Registry& registry() const { return *registry_; }
   // The id of `key` if the node exists at this revision, else nullopt.

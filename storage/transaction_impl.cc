@@ -329,6 +329,14 @@ absl::Status TransactionImpl::MaybeFlush() {
   return Flush();
 }
 
+// An owned copy of a reader's result, whose view dies at the next read.
+absl::StatusOr<std::optional<std::string>> Owned(
+    absl::StatusOr<std::optional<std::string_view>> raw) {
+  if (!raw.ok()) return raw.status();
+  if (!raw->has_value()) return std::optional<std::string>();
+  return std::optional<std::string>(std::string(**raw));
+}
+
 // The part of spilling one staged entity (node or edge) that both share:
 // compare with the previous version at P, keep the running digest and count
 // exact, and keep the change log exact when a later chunk restores what an
@@ -404,9 +412,7 @@ class TransactionImpl::NodeSpillOps {
         p_(txn.pending_revision()) {}
 
   absl::StatusOr<std::optional<std::string>> Read(Revision rev) {
-    ASSIGN_OR_RETURN(auto raw, reader_.Read(id_, rev));
-    if (!raw) return std::optional<std::string>();
-    return std::optional<std::string>(std::string(*raw));
+    return Owned(reader_.Read(id_, rev));
   }
   Revision found_rev() const { return reader_.found_rev(); }
   absl::StatusOr<Digest> DigestOf(const std::string& raw) {
@@ -486,9 +492,7 @@ class TransactionImpl::EdgeSpillOps {
         p_(txn.pending_revision()) {}
 
   absl::StatusOr<std::optional<std::string>> Read(Revision rev) {
-    ASSIGN_OR_RETURN(auto raw, reader_.Read(from_, type_, to_, rev));
-    if (!raw) return std::optional<std::string>();
-    return std::optional<std::string>(std::string(*raw));
+    return Owned(reader_.Read(from_, type_, to_, rev));
   }
   Revision found_rev() const { return reader_.found_rev(); }
   absl::StatusOr<Digest> DigestOf(const std::string& raw) {

@@ -126,11 +126,13 @@ TEST(SealedApi, LibraryObjectsAreTheImplementations) {
   opts.sync = false;
   auto db = DB::Open(testing::TempDir("db"), opts);
   ASSERT_TRUE(db.ok()) << db.status();
-  EXPECT_EQ(typeid(**db), typeid(storage::DBImpl));
+  const DB& db_ref = **db;
+  EXPECT_EQ(typeid(db_ref), typeid(storage::DBImpl));
   EXPECT_EQ(&storage::Impl(**db), dynamic_cast<storage::DBImpl*>(db->get()));
   auto snap = (*db)->GetSnapshot(Revision{0});
   ASSERT_TRUE(snap.ok()) << snap.status();
-  EXPECT_EQ(typeid(**snap), typeid(storage::SnapshotImpl));
+  const Snapshot& snap_ref = **snap;
+  EXPECT_EQ(typeid(snap_ref), typeid(storage::SnapshotImpl));
   EXPECT_EQ(&storage::Impl(**snap),
             dynamic_cast<storage::SnapshotImpl*>(snap->get()));
   EXPECT_EQ(&storage::Impl(**snap).db(), &storage::Impl(**db));
