@@ -32,6 +32,10 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "open: %s\n", db.status().ToString().c_str());
       return 3;
     }
+    // Tells the parent that open and recovery are over (DIR.opened).
+    if (std::FILE* f = std::fopen((dir + ".opened").c_str(), "w")) {
+      std::fclose(f);
+    }
     const int width = std::atoi(argv[3]);
     for (;;) {
       auto r = critgraph::testing::CommitGenerations(**db, width, group);

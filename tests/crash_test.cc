@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <random>
 #include <thread>
 
@@ -81,13 +82,25 @@ void KillWriterRepeatedly(int group, int iterations) {
   std::mt19937 rng(20261126 + group);
   int kills = 0, exited_early = 0, recoveries = 0;
   for (int i = 0; i < iterations; ++i) {
+    const std::string opened = dir + ".opened";
+    std::filesystem::remove(opened);
     pid_t pid = Spawn({CRITGRAPH_CRASH_CHILD, "write", dir,
                        std::to_string(kWidth), "8192", std::to_string(group)});
     ASSERT_GT(pid, 0);
     // A third of the kills land in the first milliseconds: during open and
-    // recovery of the previous kill's leftovers.
+    // recovery of the previous kill's leftovers. The others wait until the
+    // child has opened, so they land in commits however slow the build
+    // (sanitizers) or the machine.
     int delay_us = (i % 3 == 0) ? static_cast<int>(rng() % 3000)
                                 : static_cast<int>(rng() % 400000);
+    if (i % 3 != 0) {
+      const auto deadline =
+          std::chrono::steady_clock::now() + std::chrono::seconds(30);
+      while (!std::filesystem::exists(opened) &&
+             std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+    }
     std::this_thread::sleep_for(std::chrono::microseconds(delay_us));
     kill(pid, SIGKILL);
     int status = 0;
