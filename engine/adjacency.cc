@@ -113,6 +113,8 @@ absl::StatusOr<Filter> Compile(const AdjacencyRep& rep, const ReachSpec& spec) {
       f.type_ok[*i] = 1;
     }
   }
+  // Same as the edge-type block: kinds and types have separate name tables,
+  // bitmaps and error wording.
   if (!spec.kinds.empty()) {
     f.filter_kinds = true;
     f.kind_ok.assign(rep.kind_names.size(), 0);
@@ -228,6 +230,8 @@ std::vector<ReachedNode> RunReach(const AdjacencyRep& rep,
 }
 
 // Compiles `spec`, resolves its sources and runs it.
+// Same steps as RunSpec in traversal.cc, over the other backend: LocalIds and
+// an AdjacencyRep here, NodeIds and a snapshot there.
 absl::StatusOr<std::vector<ReachedNode>> RunSpec(const AdjacencyRep& rep,
                                                  const ReachSpec& spec,
                                                  AdjacencyScratch& s) {

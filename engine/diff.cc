@@ -389,6 +389,8 @@ class Differ {
 
 // ---- DiffResult. ----
 
+// Six loops of one shape: each list has its own element type, and its kind
+// or type sits in a different field, so a shared helper would need six lambdas.
 DiffStat DiffResult::Stat() const {
   DiffStat s;
   for (const auto& n : nodes_added) {

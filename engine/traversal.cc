@@ -95,6 +95,8 @@ absl::StatusOr<CompiledFilter> CompileFilter(const storage::SnapshotImpl& snap,
     }
   }
   f.no_edges = !spec.edge_types.empty() && f.edge_types.empty();
+  // Same as the edge-type loop: the registry resolves kinds and types by
+  // different calls into different id spaces.
   for (const auto& name : spec.kinds) {
     if (auto id = reg.FindNodeKind(name, rev)) {
       f.kinds.push_back(*id);

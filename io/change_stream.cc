@@ -22,6 +22,8 @@ absl::Status Bad(std::string_view what) {
   return absl::InvalidArgumentError(std::string(what));
 }
 
+// Same switch shape as CsvTypeName and GraphmlType, but over simdjson's
+// element types: these words are for error messages, not a file format.
 const char* TypeName(element_type t) {
   switch (t) {
     case element_type::ARRAY:
@@ -191,6 +193,8 @@ void AppendJsonValue(std::string* out, const PropertyValue& v) {
 void AppendJsonString(std::string* out, std::string_view s) {
   out->push_back('"');
   for (unsigned char c : s) {
+    // One case per short escape JSON defines (other control bytes get a
+    // numeric escape below), so the cases differ only in the text they emit.
     switch (c) {
       case '"':
         out->append("\\\"");

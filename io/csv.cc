@@ -117,6 +117,8 @@ std::optional<CsvType> ParseCsvType(std::string_view type) {
   return std::nullopt;
 }
 
+// Same shape as GraphmlType: these are the CSV header spellings that
+// ParseCsvType reads back, while GraphML has its own attr.type words.
 const char* CsvTypeName(CsvType t) {
   switch (t) {
     case CsvType::kString:

@@ -136,6 +136,8 @@ std::string DiffJson(const DiffResult& diff) {
     out.append("}}");
   }
   out.append("]},\"edges\":{");
+  // Mirrors the node half: edges are named by an EdgeId rather than a key and
+  // have no kind or names to diff, so only the outline is shared.
   auto edge_list = [&](const char* name, const std::vector<Edge>& edges) {
     StrAppend(&out, "\"", name, "\":[");
     for (size_t i = 0; i < edges.size(); ++i) {

@@ -82,6 +82,8 @@ absl::Status ExportCsv(const Snapshot& snap, std::ostream& nodes,
   line = "from,type,to";
   AppendPropHeader(&line, edge_cols);
   edges << line << '\n';
+  // Mirrors the node rows: edges have from/type/to columns and no names, so
+  // the loops share only the snapshot-walk outline.
   st = snap.ForEachEdge([&](const Edge& e) {
     line.clear();
     AppendCsvField(&line, e.from);

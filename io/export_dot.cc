@@ -43,6 +43,8 @@ absl::Status ExportDot(const Snapshot& snap, std::ostream& out,
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
+  // The progress and write-and-check tail is shared by every exporter; each
+  // owns its stream and format, so a helper would save three lines only.
   st = snap.ForEachEdge([&](const Edge& e) {
     out << "  " << DotQuote(e.from) << " -> " << DotQuote(e.to)
         << " [label=" << DotQuote(e.type) << "];\n";

@@ -51,6 +51,8 @@ std::string XmlEscape(std::string_view s) {
 
 namespace {
 
+// Same shape as CsvTypeName, but GraphML spells the types differently
+// (long, boolean), so the two tables stay apart.
 const char* GraphmlType(CsvType t) {
   switch (t) {
     case CsvType::kInt64:
@@ -162,6 +164,8 @@ absl::Status ExportGraphml(const Snapshot& snap, std::ostream& out,
   });
   if (!st.ok()) return st;
   uint64_t edge_no = 0;
+  // Mirrors the node loop (edges: generated id, own key ids, no names); the
+  // checked tail matches the other exporters, each of which owns its stream.
   st = snap.ForEachEdge([&](const Edge& e) {
     out << "    <edge id=\"e" << edge_no++ << "\" source=\""
         << XmlEscape(e.from) << "\" target=\"" << XmlEscape(e.to) << "\">\n";

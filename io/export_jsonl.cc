@@ -39,6 +39,8 @@ absl::Status ExportJsonl(const Snapshot& snap, std::ostream& out,
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
+  // Mirrors the node loop: ForEachNode and ForEachEdge take different
+  // callbacks, and each fills a different ChangeOp member.
   st = snap.ForEachEdge([&](const Edge& e) {
     ChangeOp edge_op;
     edge_op.kind = ChangeOp::Kind::kEdge;

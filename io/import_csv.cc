@@ -140,6 +140,8 @@ absl::Status ForEachRecord(const std::string& file, bool edges,
     for (size_t i = 0; i < cols->size(); ++i) {
       const Column& c = (*cols)[i];
       const CsvField& f = record[i];
+      // One case per column role; each fills a different field of the node or
+      // edge, so the cases share only their shape.
       switch (c.role) {
         case ColRole::kKey:
           node.key = f.text;

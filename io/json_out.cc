@@ -26,30 +26,35 @@ void AppendStringArray(std::string* out, const std::vector<std::string>& v) {
   out->push_back(']');
 }
 
-void AppendProps(std::string* out, const Properties& props) {
+namespace {
+
+// A JSON object of `map`'s entries in map order, each value by `append_value`.
+template <typename Map, typename AppendValue>
+void AppendObject(std::string* out, const Map& map, AppendValue append_value) {
   out->push_back('{');
   bool first = true;
-  for (const auto& [name, value] : props) {
+  for (const auto& [name, value] : map) {
     if (!first) out->push_back(',');
     first = false;
     AppendJsonString(out, name);
     out->push_back(':');
-    AppendJsonValue(out, value);
+    append_value(out, value);
   }
   out->push_back('}');
 }
 
+}  // namespace
+
+void AppendProps(std::string* out, const Properties& props) {
+  AppendObject(out, props, [](std::string* o, const PropertyValue& v) {
+    AppendJsonValue(o, v);
+  });
+}
+
 void AppendNames(std::string* out, const Names& names) {
-  out->push_back('{');
-  bool first = true;
-  for (const auto& [lang, text] : names) {
-    if (!first) out->push_back(',');
-    first = false;
-    AppendJsonString(out, lang);
-    out->push_back(':');
-    AppendJsonString(out, text);
-  }
-  out->push_back('}');
+  AppendObject(out, names, [](std::string* o, const std::string& text) {
+    AppendJsonString(o, text);
+  });
 }
 
 void AppendNode(std::string* out, const Node& node) {
@@ -64,6 +69,8 @@ void AppendNode(std::string* out, const Node& node) {
   out->push_back('}');
 }
 
+// Same outline as AppendNode: each writes its own struct's fields in the
+// documented key order, which a generic field list would only obscure.
 void AppendEdge(std::string* out, const Edge& edge) {
   *out += "{\"from\":";
   AppendJsonString(out, edge.from);

@@ -70,6 +70,8 @@ class NodeReader {
 };
 
 // Point reads of out-edge versions through one reusable iterator.
+// Built like NodeReader over another column family; key layout and Read's
+// arguments differ, so only the constructor is alike.
 class EdgeReader {
  public:
   explicit EdgeReader(const DBImpl& db) : db_(db) {

@@ -293,6 +293,8 @@ std::string EncodeRevisionRecord(const RevisionInfo& info,
   return Finish(b);
 }
 
+// Same verify-then-get prologue as DecodeNodeRecord: flatbuffers generates
+// a separate Verify/Get pair per table and the error names the record.
 absl::StatusOr<RevisionInfo> DecodeRevisionRecord(
     std::string_view raw, std::optional<RevisionTypeCounts>* counts) {
   const Aligned aligned(raw);

@@ -478,6 +478,8 @@ class TransactionImpl::NodeSpillOps {
 };
 
 // Spills one edge: out-edge record, in-edge entry, change-log entry.
+// Mirrors NodeSpillOps member for member: both are policies of one spill
+// template, and each keys its writes differently (node id vs edge triple).
 class TransactionImpl::EdgeSpillOps {
  public:
   EdgeSpillOps(TransactionImpl& txn, EdgeReader& reader,

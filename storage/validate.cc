@@ -150,6 +150,8 @@ absl::Status ValidateProperties(const Properties& props,
   return absl::OkStatus();
 }
 
+// The name checks look like check_string above but carry their own limit
+// (kMaxNameBytes) and wording that names the language tag.
 absl::Status ValidateNodeContent(const Node& node) {
   RETURN_IF_ERROR(ValidateKey(node.key));
   const std::string owner = StrCat("node '", node.key, "'");
