@@ -363,6 +363,10 @@ absl::Status DBImpl::RemovePending(Revision first) {
   wo.sync = options_.sync;
   constexpr size_t kBatchEntries = size_t{1} << 16;
   rocksdb::WriteBatch batch;
+  // One iterator for the whole removal, created before any batch is
+  // written: it sees every leftover version as it was.
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kNodes)));
   // Newest first: the kind of a node's previous version (at r - 1) is read
   // from records that a later batch removes, never an earlier one.
   for (Revision r = last; r >= first && r > 0; --r) {
@@ -372,8 +376,6 @@ absl::Status DBImpl::RemovePending(Revision first) {
         NodeId id = GetBE64(p);
         // Kind index entries may exist for the old and the new kind.
         for (Revision at : {r - 1, r}) {
-          std::unique_ptr<rocksdb::Iterator> it(
-              db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kNodes)));
           it->Seek(NodeKey(id, at));
           if (it->Valid() && it->key().size() == kNodeKeySize &&
               GetBE64(it->key().data()) == id && !it->value().empty()) {
