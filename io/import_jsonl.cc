@@ -11,7 +11,7 @@
 #include "critgraph/io/fd_stream.h"
 #include "critgraph/io/import.h"
 #include "io/import_internal.h"
-#include "io/line_reader.h"
+#include "io/parsed_lines.h"
 #include "util/status_macros.h"
 
 namespace critgraph::io {
@@ -19,14 +19,9 @@ namespace critgraph::io {
 namespace {
 
 using internal::AtLine;
+using internal::ParsedLine;
+using internal::ParsedLines;
 using internal::StagedImport;
-
-bool IsBlank(const std::string& line) {
-  for (char c : line) {
-    if (c != ' ' && c != '\t' && c != '\r') return false;
-  }
-  return true;
-}
 
 CommitInfo TrailingCommitInfo(const std::string& name,
                               const ImportOptions& options) {
@@ -39,49 +34,44 @@ CommitInfo TrailingCommitInfo(const std::string& name,
 }
 
 // The whole import; the caller rolls back on error (StagedImport::Fail).
-absl::Status Run(StagedImport& staged, std::istream& in,
+absl::Status Run(StagedImport& staged, ParsedLines& lines,
                  const std::string& name, const ImportOptions& options,
                  ImportResult* result) {
-  LineReader reader(in, kMaxChangeLineBytes);
-  std::string line;
   uint64_t pending_ops = 0;  // applied since the last Seal
   for (;;) {
-    auto r = reader.Next(&line);
+    const ParsedLine& line = lines.Next();
     // Between lines; also catches a read that a signal interrupted, before
     // its partial line is looked at.
     RETURN_IF_ERROR(staged.CheckCancel());
-    if (r == LineReader::Result::kEnd) break;
-    if (r == LineReader::Result::kError) {
+    if (line.kind == ParsedLine::Kind::kEnd) break;
+    if (line.kind == ParsedLine::Kind::kReadError) {
       return absl::InvalidArgumentError(name + ": read error after line " +
-                                        std::to_string(reader.line_number()));
+                                        std::to_string(line.line_number));
     }
-    if (r == LineReader::Result::kTooLong) {
+    if (line.kind == ParsedLine::Kind::kTooLong) {
       return absl::InvalidArgumentError(
-          name + ":" + std::to_string(reader.line_number()) +
+          name + ":" + std::to_string(line.line_number) +
           ": line is longer than " + std::to_string(kMaxChangeLineBytes) +
           " bytes; refused");
     }
-    if (options.progress) {
-      options.progress(reader.bytes_read(), options.size_hint);
+    if (options.progress) options.progress(line.bytes_read, options.size_hint);
+    if (!line.op.ok()) {
+      return AtLine(name, line.line_number, line.op.status(),
+                    line.unterminated);
     }
-    if (IsBlank(line)) continue;
-    const bool unterminated = reader.last_line_unterminated();
-    auto op = ParseChangeLine(line);
-    if (!op.ok()) {
-      return AtLine(name, reader.line_number(), op.status(), unterminated);
-    }
-    if (op->kind == ChangeOp::Kind::kCommit) {
-      auto rev = staged.Seal(op->commit);
+    const ChangeOp& op = *line.op;
+    if (op.kind == ChangeOp::Kind::kCommit) {
+      auto rev = staged.Seal(op.commit);
       if (!rev.ok()) {
-        return AtLine(name, reader.line_number(), rev.status(), unterminated);
+        return AtLine(name, line.line_number, rev.status(), line.unterminated);
       }
       pending_ops = 0;
       continue;
     }
     auto txn = staged.txn();
     if (!txn.ok()) return txn.status();
-    if (auto st = ApplyChange(**txn, *op); !st.ok()) {
-      return AtLine(name, reader.line_number(), st, unterminated);
+    if (auto st = ApplyChange(**txn, op); !st.ok()) {
+      return AtLine(name, line.line_number, st, line.unterminated);
     }
     ++pending_ops;
     ++result->ops;
@@ -97,18 +87,25 @@ absl::Status Run(StagedImport& staged, std::istream& in,
   return staged.Publish();
 }
 
+absl::StatusOr<ImportResult> Import(DB& db, ParsedLines& lines,
+                                    const std::string& name,
+                                    const ImportOptions& options) {
+  StagedImport staged(db, options, name);
+  ImportResult result;
+  if (auto st = Run(staged, lines, name, options, &result); !st.ok()) {
+    return staged.Fail(st);
+  }
+  result.revisions = staged.revisions();
+  return result;
+}
+
 }  // namespace
 
 absl::StatusOr<ImportResult> ImportChangeStream(DB& db, std::istream& in,
                                                 const std::string& name,
                                                 const ImportOptions& options) {
-  StagedImport staged(db, options, name);
-  ImportResult result;
-  if (auto st = Run(staged, in, name, options, &result); !st.ok()) {
-    return staged.Fail(st);
-  }
-  result.revisions = staged.revisions();
-  return result;
+  auto lines = internal::ParseInline(in);
+  return Import(db, *lines, name, options);
 }
 
 absl::StatusOr<ImportResult> ImportChangeStreamFile(
@@ -138,7 +135,13 @@ absl::StatusOr<ImportResult> ImportChangeStreamFile(
   {
     FdInputBuf buf(fd, options.cancel);
     std::istream in(&buf);
-    result = ImportChangeStream(db, in, path, opts);
+    // A regular file's reads return promptly, so a second thread may read
+    // and parse ahead of the transaction; a pipe or FIFO is read inline,
+    // where a blocked read never outlives the import.
+    const bool regular = have_stat && S_ISREG(st.st_mode);
+    auto lines = regular ? internal::ParseAhead(in, options.cancel)
+                         : internal::ParseInline(in);
+    result = Import(db, *lines, path, opts);
   }
   ::close(fd);
   return result;

@@ -10,6 +10,7 @@
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
+#include "storage/chunk_writer.h"
 #include "storage/record.h"
 #include "storage/revision_name.h"
 #include "storage/snapshot_impl.h"
@@ -170,6 +171,10 @@ absl::Status DBImpl::Init() {
   dbo.atomic_flush = true;
   dbo.max_total_wal_size = options_.memtable_budget_bytes;
   dbo.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  // RocksDB opens every table file at open with 16 threads per column
+  // family by default: 160+ thread starts, about half of a read-only
+  // command's open time on a fresh import (measured: 31 -> 16 ms at s100k).
+  dbo.max_file_opening_threads = 1;
   if (!read_only_) {
     std::filesystem::create_directories(path_, ec);
     dbo.info_log =
@@ -186,6 +191,11 @@ absl::Status DBImpl::Init() {
   }
   if (!s.ok()) return FromRocks(s, StrCat("open '", path_, "'"));
   db_.reset(raw);
+  if (!read_only_) {
+    // SST files a crash left half-built or not yet ingested; the chunk they
+    // belonged to is removed as pending (LoadState), so they are garbage.
+    std::filesystem::remove_all(ChunkWriter::StagingDir(path_), ec);
+  }
 
   std::string version;
   s = db_->Get(rocksdb::ReadOptions(), cf(Cf::kDefault),

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 
+#include "absl/hash/hash.h"
 #include "absl/time/clock.h"
 #include "critgraph/options.h"
 #include "rocksdb/write_batch.h"
+#include "storage/chunk_writer.h"
 #include "storage/db_impl.h"
 #include "storage/edge_scanner.h"
 #include "storage/node_reader.h"
@@ -128,13 +130,21 @@ void TransactionImpl::NoteAlive(NodeId id) {
   alive_.insert(id);
 }
 
+bool TransactionImpl::KnownAbsent(NodeId id) const {
+  return IsNewId(id) && !nodes_written_.MayContain(absl::HashOf(id));
+}
+
+bool TransactionImpl::KnownAbsent(const EdgeTuple& e) const {
+  return (IsNewId(std::get<0>(e)) || IsNewId(std::get<2>(e))) &&
+         !edges_written_.MayContain(absl::HashOf(e));
+}
+
 absl::StatusOr<bool> TransactionImpl::ViewNodeExists(NodeId id) {
   if (auto it = nodes_.find(id); it != nodes_.end()) {
     return it->second.record.has_value();
   }
   if (alive_.contains(id)) return true;
-  // Nothing of this transaction has reached disk: a new id cannot exist.
-  if (id >= first_new_id_ && flushes_ == 0) return false;
+  if (KnownAbsent(id)) return false;
   if (!view_nodes_) view_nodes_ = std::make_unique<NodeReader>(*db_);
   auto raw = view_nodes_->Read(id, pending_revision());
   if (!raw.ok()) return raw.status();
@@ -146,6 +156,7 @@ absl::StatusOr<bool> TransactionImpl::ViewEdgeExists(const EdgeTuple& e) {
   if (auto it = edges_.find(e); it != edges_.end()) {
     return it->second.record.has_value();
   }
+  if (KnownAbsent(e)) return false;
   if (!view_edges_) view_edges_ = std::make_unique<EdgeReader>(*db_);
   auto raw = view_edges_->Read(std::get<0>(e), std::get<1>(e), std::get<2>(e),
                                pending_revision());
@@ -259,19 +270,23 @@ absl::Status TransactionImpl::DeleteNode(std::string_view key) {
 
 absl::Status TransactionImpl::PutEdge(const Edge& edge) {
   RETURN_IF_ERROR(CheckOpen());
-  const std::string what =
-      StrCat("edge ", edge.from, " -[", edge.type, "]-> ", edge.to);
+  // Built only for an error message: a bulk load calls this per edge.
+  auto what = [&] {
+    return StrCat("edge ", edge.from, " -[", edge.type, "]-> ", edge.to);
+  };
   auto type = registry_.FindEdgeType(edge.type, pending_revision());
   if (!type) {
     return absl::InvalidArgumentError(StrCat(
-        what, ": unknown edge type '", edge.type, "' (register it first)"));
+        what(), ": unknown edge type '", edge.type, "' (register it first)"));
   }
-  RETURN_IF_ERROR(ValidateProperties(edge.props, what));
+  if (!ValidateProperties(edge.props, "").ok()) {
+    return ValidateProperties(edge.props, what());  // the same error, named
+  }
   NodeId ends[2];
   int i = 0;
   for (const std::string* key : {&edge.from, &edge.to}) {
     if (auto st = ValidateKey(*key); !st.ok()) {
-      return absl::InvalidArgumentError(StrCat(what, ": ", st.message()));
+      return absl::InvalidArgumentError(StrCat(what(), ": ", st.message()));
     }
     auto id = IdOf(*key, /*create=*/false);
     if (!id.ok()) return id.status();
@@ -283,14 +298,14 @@ absl::Status TransactionImpl::PutEdge(const Edge& edge) {
     }
     if (!exists) {
       return absl::InvalidArgumentError(
-          StrCat(what, ": node '", *key, "' does not exist"));
+          StrCat(what(), ": node '", *key, "' does not exist"));
     }
     ends[i++] = **id;
   }
   std::string record = EncodeEdgeRecord(edge.props);
   if (record.size() > kMaxRecordBytes) {
     return absl::InvalidArgumentError(
-        StrCat(what, " encodes to ", record.size(), " bytes; the maximum is ",
+        StrCat(what(), " encodes to ", record.size(), " bytes; the maximum is ",
                kMaxRecordBytes));
   }
   StageEdge({ends[0], *type, ends[1]},
@@ -400,13 +415,11 @@ absl::Status TransactionImpl::Spill(const std::optional<std::string>& staged,
 // change-log entry.
 class TransactionImpl::NodeSpillOps {
  public:
-  NodeSpillOps(TransactionImpl& txn, NodeReader& reader,
-               rocksdb::WriteBatch& batch, SpillKeys& keys, NodeId id,
-               TypeId staged_kind)
+  NodeSpillOps(TransactionImpl& txn, NodeReader& reader, ChunkWriter& batch,
+               NodeId id, TypeId staged_kind)
       : txn_(txn),
         reader_(reader),
         batch_(batch),
-        keys_(keys),
         id_(id),
         staged_kind_(staged_kind),
         p_(txn.pending_revision()) {}
@@ -430,12 +443,11 @@ class TransactionImpl::NodeSpillOps {
     for (const auto* r : {&prev, &base}) {
       ASSIGN_OR_RETURN(auto kind, KindOf(*r));
       if (kind) {
-        batch_.Delete(txn_.db_->cf(Cf::kKindIndex),
-                      KindIndexKey(*kind, id_, p_));
+        batch_.Delete(Cf::kKindIndex, KindIndexKey(*kind, id_, p_));
       }
     }
-    batch_.Delete(txn_.db_->cf(Cf::kNodes), NodeKey(id_, p_));
-    batch_.Delete(txn_.db_->cf(Cf::kChangelog), ChangeNodeKey(p_, id_));
+    batch_.Delete(Cf::kNodes, NodeKey(id_, p_));
+    batch_.Delete(Cf::kChangelog, ChangeNodeKey(p_, id_));
     return absl::OkStatus();
   }
   absl::Status Write(const std::optional<std::string>& old,
@@ -445,17 +457,15 @@ class TransactionImpl::NodeSpillOps {
     if (staged) new_kind = staged_kind_;
     if (old_kind != new_kind) {
       if (old_kind) {
-        batch_.Put(txn_.db_->cf(Cf::kKindIndex),
-                   KindIndexKey(*old_kind, id_, p_), "D");
+        batch_.Put(Cf::kKindIndex, KindIndexKey(*old_kind, id_, p_), "D");
       }
       if (new_kind) {
-        batch_.Put(txn_.db_->cf(Cf::kKindIndex),
-                   KindIndexKey(*new_kind, id_, p_), "A");
+        batch_.Put(Cf::kKindIndex, KindIndexKey(*new_kind, id_, p_), "A");
       }
     }
-    batch_.Put(txn_.db_->cf(Cf::kNodes), NodeKey(id_, p_),
+    batch_.Put(Cf::kNodes, NodeKey(id_, p_),
                staged ? *staged : "");
-    keys_.changelog.push_back(ChangeNodeKey(p_, id_));
+    batch_.Put(Cf::kChangelog, ChangeNodeKey(p_, id_), "");
     return absl::OkStatus();
   }
 
@@ -470,8 +480,7 @@ class TransactionImpl::NodeSpillOps {
 
   TransactionImpl& txn_;
   NodeReader& reader_;
-  rocksdb::WriteBatch& batch_;
-  SpillKeys& keys_;
+  ChunkWriter& batch_;
   const NodeId id_;
   const TypeId staged_kind_;
   const Revision p_;
@@ -482,12 +491,11 @@ class TransactionImpl::NodeSpillOps {
 // template, and each keys its writes differently (node id vs edge triple).
 class TransactionImpl::EdgeSpillOps {
  public:
-  EdgeSpillOps(TransactionImpl& txn, EdgeReader& reader,
-               rocksdb::WriteBatch& batch, SpillKeys& keys, const EdgeTuple& e)
+  EdgeSpillOps(TransactionImpl& txn, EdgeReader& reader, ChunkWriter& batch,
+               const EdgeTuple& e)
       : txn_(txn),
         reader_(reader),
         batch_(batch),
-        keys_(keys),
         from_(std::get<0>(e)),
         type_(std::get<1>(e)),
         to_(std::get<2>(e)),
@@ -515,27 +523,24 @@ class TransactionImpl::EdgeSpillOps {
   }
   absl::Status Unwrite(const std::optional<std::string>&,
                        const std::optional<std::string>&) {
-    batch_.Delete(txn_.db_->cf(Cf::kOutEdges), EdgeKey(from_, type_, to_, p_));
-    batch_.Delete(txn_.db_->cf(Cf::kInEdges), EdgeKey(to_, type_, from_, p_));
-    batch_.Delete(txn_.db_->cf(Cf::kChangelog),
-                  ChangeEdgeKey(p_, from_, type_, to_));
+    batch_.Delete(Cf::kOutEdges, EdgeKey(from_, type_, to_, p_));
+    batch_.Delete(Cf::kInEdges, EdgeKey(to_, type_, from_, p_));
+    batch_.Delete(Cf::kChangelog, ChangeEdgeKey(p_, from_, type_, to_));
     return absl::OkStatus();
   }
   absl::Status Write(const std::optional<std::string>&,
                      const std::optional<std::string>& staged) {
-    batch_.Put(txn_.db_->cf(Cf::kOutEdges), EdgeKey(from_, type_, to_, p_),
+    batch_.Put(Cf::kOutEdges, EdgeKey(from_, type_, to_, p_),
                staged ? *staged : "");
-    keys_.in_edges.emplace_back(EdgeKey(to_, type_, from_, p_),
-                                staged ? "A" : "D");
-    keys_.changelog.push_back(ChangeEdgeKey(p_, from_, type_, to_));
+    batch_.Put(Cf::kInEdges, EdgeKey(to_, type_, from_, p_), staged ? "A" : "D");
+    batch_.Put(Cf::kChangelog, ChangeEdgeKey(p_, from_, type_, to_), "");
     return absl::OkStatus();
   }
 
  private:
   TransactionImpl& txn_;
   EdgeReader& reader_;
-  rocksdb::WriteBatch& batch_;
-  SpillKeys& keys_;
+  ChunkWriter& batch_;
   const NodeId from_;
   const TypeId type_;
   const NodeId to_;
@@ -572,51 +577,52 @@ absl::Status TransactionImpl::ScanBaseTypeCounts() {
 absl::Status TransactionImpl::Flush() {
   // Nothing is written before the first flush, so base_ is still HEAD here.
   if (!type_counts_known_) RETURN_IF_ERROR(ScanBaseTypeCounts());
-  rocksdb::WriteBatch batch;
+  ChunkWriter batch(*db_);
   for (const auto& [key, id] : unflushed_keys_) {
-    batch.Put(db_->cf(Cf::kKeys), key, U64(id));
-    batch.Put(db_->cf(Cf::kIds), U64(id), key);
+    batch.Put(Cf::kKeys, key, U64(id));
+    batch.Put(Cf::kIds, U64(id), key);
   }
   // Readers created now see every earlier chunk: the previous version of an
   // entity at P is this transaction's earlier write, a sealed revision's, or
   // HEAD's.
   NodeReader nodes(*db_);
   EdgeReader edges(*db_);
-  SpillKeys keys;
-  // Entities created by this transaction before anything reached disk are
-  // known to be absent: no read needed.
-  auto is_new = [&](NodeId id) { return id >= first_new_id_ && flushes_ == 0; };
+  // An entity known to be absent needs no read (WrittenFilter).
   for (const auto& [id, staged] : nodes_) {
-    NodeSpillOps ops(*this, nodes, batch, keys, id, staged.kind);
+    NodeSpillOps ops(*this, nodes, batch, id, staged.kind);
     RETURN_IF_ERROR(
-        Spill(staged.record, staged.digest, is_new(id), &node_count_, ops));
+        Spill(staged.record, staged.digest, KnownAbsent(id), &node_count_, ops));
+    if (IsNewId(id)) nodes_written_.Add(absl::HashOf(id));
   }
   for (const auto& [e, staged] : edges_) {
-    EdgeSpillOps ops(*this, edges, batch, keys, e);
-    RETURN_IF_ERROR(Spill(staged.record, staged.digest,
-                          is_new(std::get<0>(e)) || is_new(std::get<2>(e)),
-                          &edge_count_, ops));
+    EdgeSpillOps ops(*this, edges, batch, e);
+    RETURN_IF_ERROR(
+        Spill(staged.record, staged.digest, KnownAbsent(e), &edge_count_, ops));
+    if (IsNewId(std::get<0>(e)) || IsNewId(std::get<2>(e))) {
+      edges_written_.Add(absl::HashOf(e));
+    }
   }
-  // Keys of the in_edges and changelog families are appended in sorted
-  // order: sorted inserts into a memtable skip list are cheaper.
-  std::sort(keys.in_edges.begin(), keys.in_edges.end());
-  for (const auto& [key, value] : keys.in_edges) {
-    batch.Put(db_->cf(Cf::kInEdges), key, value);
-  }
-  std::sort(keys.changelog.begin(), keys.changelog.end());
-  for (const auto& key : keys.changelog) {
-    batch.Put(db_->cf(Cf::kChangelog), key, "");
-  }
-  batch.Put(db_->cf(Cf::kDefault), std::string(kMetaNextNodeId),
-            U64(next_node_id_));
+  const std::string context =
+      StrCat("write chunk of revision ", pending_revision());
   // The lowest unpublished revision: recovery removes it and everything
-  // above it.
-  batch.Put(db_->cf(Cf::kDefault), std::string(kMetaPending), U64(head_ + 1));
-  rocksdb::WriteOptions wo;
-  wo.sync = false;  // the commit's final write syncs the log up to here
-  RETURN_IF_ERROR(
-      FromRocks(db_->rdb()->Write(wo, &batch),
-                StrCat("write chunk of revision ", pending_revision())));
+  // above it. A large chunk is ingested as SST files, durable at once, so
+  // the marker must be durable before it; a small one rides in the chunk's
+  // own batch, which the log orders before anything later.
+  const size_t min_entries = db_->options().bulk_ingest_min_entries;
+  const bool as_files = min_entries > 0 && batch.entries() >= min_entries;
+  if (as_files) {
+    rocksdb::WriteBatch meta;
+    meta.Put(db_->cf(Cf::kDefault), std::string(kMetaNextNodeId),
+             U64(next_node_id_));
+    meta.Put(db_->cf(Cf::kDefault), std::string(kMetaPending), U64(head_ + 1));
+    rocksdb::WriteOptions synced;
+    synced.sync = true;
+    RETURN_IF_ERROR(FromRocks(db_->rdb()->Write(synced, &meta), context));
+  } else {
+    batch.Put(Cf::kDefault, std::string(kMetaNextNodeId), U64(next_node_id_));
+    batch.Put(Cf::kDefault, std::string(kMetaPending), U64(head_ + 1));
+  }
+  RETURN_IF_ERROR(batch.Write(as_files, context));
   ++flushes_;
   unflushed_keys_.clear();
   if (ids_.size() >= kMaxCachedIds) ids_.clear();

@@ -18,6 +18,7 @@
 #include "storage/node_reader.h"
 #include "storage/record.h"
 #include "storage/registry.h"
+#include "storage/written_filter.h"
 
 namespace critgraph::storage {
 
@@ -70,12 +71,12 @@ class TransactionImpl : public Transaction {
   absl::StatusOr<bool> ViewEdgeExists(const EdgeTuple& e);
   void StageEdge(const EdgeTuple& e, StagedEdge staged);
   void NoteAlive(NodeId id);
+  bool IsNewId(NodeId id) const { return id >= first_new_id_; }
+  // Whether an entity is known to be absent from disk: it involves an id
+  // this transaction allocated and none of its chunks wrote it.
+  bool KnownAbsent(NodeId id) const;
+  bool KnownAbsent(const EdgeTuple& e) const;
   absl::Status MaybeFlush();
-  // Keys collected while spilling, appended to the batch in sorted order.
-  struct SpillKeys {
-    std::vector<std::pair<std::string, const char*>> in_edges;
-    std::vector<std::string> changelog;
-  };
   class NodeSpillOps;
   class EdgeSpillOps;
   template <typename Ops>
@@ -106,6 +107,9 @@ class TransactionImpl : public Transaction {
   // Revisions sealed and not yet published, oldest first (tags included).
   std::vector<RevisionInfo> sealed_;
   int flushes_ = 0;  // chunks written to disk, over all sealed revisions
+  // Entities with a new id that chunks of this transaction wrote.
+  WrittenFilter nodes_written_;
+  WrittenFilter edges_written_;
   uint64_t ops_since_seal_ = 0;
 
   // The new revision's running totals, exact after every flush.

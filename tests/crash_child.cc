@@ -1,8 +1,10 @@
 // Child process for crash_test and concurrency_test.
-//   crash_child write DIR WIDTH CHUNK [GROUP]
+//   crash_child write DIR WIDTH CHUNK [GROUP [INGEST]]
 //                                       commit generations until killed,
 //                                       GROUP at a time (sealed, then
-//                                       published with one head move)
+//                                       published with one head move);
+//                                       chunks of INGEST entries or more
+//                                       are ingested as SST files
 //   crash_child crash-after DIR WIDTH N commit N generations, then exit
 //                                       without closing, as a crash would:
 //                                       the log keeps what was not flushed
@@ -23,10 +25,13 @@ using critgraph::DB;
 int main(int argc, char** argv) {
   if (argc < 3) return 2;
   std::string mode = argv[1], dir = argv[2];
-  if (mode == "write" && (argc == 5 || argc == 6)) {
-    const int group = argc == 6 ? std::atoi(argv[5]) : 1;
+  if (mode == "write" && argc >= 5 && argc <= 7) {
+    const int group = argc >= 6 ? std::atoi(argv[5]) : 1;
     critgraph::Options opts;
     opts.txn_chunk_bytes = std::strtoull(argv[4], nullptr, 10);
+    if (argc == 7) {
+      opts.bulk_ingest_min_entries = std::strtoull(argv[6], nullptr, 10);
+    }
     auto db = DB::Open(dir, opts);
     if (!db.ok()) {
       std::fprintf(stderr, "open: %s\n", db.status().ToString().c_str());

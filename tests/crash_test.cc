@@ -77,15 +77,19 @@ int IterationsFromEnv(int fallback) {
 // Kills a writer that commits `group` generations per transaction, checks
 // after each kill that HEAD is a whole number of groups and every revision
 // of the last group is exact, and commits one more group on top.
-void KillWriterRepeatedly(int group, int iterations) {
+// `ingest`: the writer's Options::bulk_ingest_min_entries (0 = default).
+void KillWriterRepeatedly(int group, int iterations, size_t ingest = 0) {
   const std::string dir = testing::TempDir("db");
   std::mt19937 rng(20261126 + group);
   int kills = 0, exited_early = 0, recoveries = 0;
   for (int i = 0; i < iterations; ++i) {
     const std::string opened = dir + ".opened";
     std::filesystem::remove(opened);
-    pid_t pid = Spawn({CRITGRAPH_CRASH_CHILD, "write", dir,
-                       std::to_string(kWidth), "8192", std::to_string(group)});
+    std::vector<std::string> args = {CRITGRAPH_CRASH_CHILD, "write", dir,
+                                     std::to_string(kWidth), "8192",
+                                     std::to_string(group)};
+    if (ingest > 0) args.push_back(std::to_string(ingest));
+    pid_t pid = Spawn(args);
     ASSERT_GT(pid, 0);
     // A third of the kills land in the first milliseconds: during open and
     // recovery of the previous kill's leftovers. The others wait until the
@@ -164,6 +168,13 @@ TEST(Crash, KilledWriterLeavesCompleteRevisions) {
 
 TEST(Crash, KilledMultiRevisionCommitIsAllOrNothing) {
   KillWriterRepeatedly(3, IterationsFromEnv(25));
+}
+
+TEST(Crash, KilledIngestingWriterLeavesCompleteRevisions) {
+  // Every chunk built as SST files and ingested: durable at once, so the
+  // pending marker must be durable before it, or a kill would leave data
+  // above HEAD that recovery does not know to remove.
+  KillWriterRepeatedly(3, IterationsFromEnv(15), /*ingest=*/1);
 }
 
 TEST(Concurrency, ReadOnlyProcessReadsWhileWriterCommits) {

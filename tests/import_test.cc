@@ -31,10 +31,21 @@ std::unique_ptr<DB> OpenNew(const std::string& name) {
   return db.ok() ? *std::move(db) : nullptr;
 }
 
+// Imports `text` named s.jsonl: from a stream, read inline, or (via_file)
+// from a regular file, read and parsed ahead on a second thread. The two
+// must not differ in any result or message.
 absl::StatusOr<io::ImportResult> Import(DB& db, const std::string& text,
-                                        const io::ImportOptions& opts = {}) {
-  std::istringstream in(text);
-  return io::ImportChangeStream(db, in, "s.jsonl", opts);
+                                        const io::ImportOptions& opts = {},
+                                        bool via_file = false) {
+  if (!via_file) {
+    std::istringstream in(text);
+    return io::ImportChangeStream(db, in, "s.jsonl", opts);
+  }
+  const std::string dir = TempDir("stream");
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/s.jsonl";
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+  return io::ImportChangeStreamFile(db, path, opts);
 }
 
 // What must not move when an import fails.
@@ -142,8 +153,9 @@ class StreamGen {
 // ---------------------------------------------------------------- JSONL
 
 TEST(ImportChangeStream, RandomMultiRevisionStreamsMatchTheModel) {
-  for (uint64_t seed = 1; seed <= 6; ++seed) {
-    SCOPED_TRACE("seed " + std::to_string(seed));
+  for (uint64_t seed = 1; seed <= 8; ++seed) {
+    const bool via_file = seed % 2 == 0;
+    SCOPED_TRACE("seed " + std::to_string(seed) + (via_file ? " file" : ""));
     auto db = OpenNew("db" + std::to_string(seed));
     ASSERT_NE(db, nullptr);
     Model model;
@@ -170,7 +182,7 @@ TEST(ImportChangeStream, RandomMultiRevisionStreamsMatchTheModel) {
       io::ImportOptions opts;
       opts.message = "tail";
       opts.default_author = "tester";
-      auto res = Import(*db, text, opts);
+      auto res = Import(*db, text, opts, via_file);
       ASSERT_TRUE(res.ok()) << res.status() << "\n" << text;
       ASSERT_EQ(res->revisions.size(), model.head() - first + 1);
       EXPECT_EQ(res->trailing_revision, trailing);
@@ -199,8 +211,14 @@ TEST(ImportChangeStream, EmptyStreamImportsNothing) {
   EXPECT_TRUE(db->Begin().ok());
 }
 
-class ImportBadInput : public ::testing::Test {
+// Each case runs twice: read inline from a stream, and read ahead from a
+// file (the parameter).
+class ImportBadInput : public ::testing::TestWithParam<bool> {
  protected:
+  absl::StatusOr<io::ImportResult> Import(DB& db, const std::string& text,
+                                          const io::ImportOptions& opts = {}) {
+    return critgraph::Import(db, text, opts, GetParam());
+  }
   void SetUp() override {
     db_ = OpenNew("db");
     ASSERT_NE(db_, nullptr);
@@ -239,7 +257,7 @@ class ImportBadInput : public ::testing::Test {
 const std::string kNode =
     "{\"op\":\"node\",\"key\":\"n\",\"kind\":\"domain\"}\n";
 
-TEST_F(ImportBadInput, BadLineMidFileOfAMultiRevisionStream) {
+TEST_P(ImportBadInput, BadLineMidFileOfAMultiRevisionStream) {
   const std::string rev = kNode + CommitLine("c", "");
   ExpectRefused(rev + rev + "{\"op\":\"node\",\"key\":\n" + rev,
                 "s.jsonl:5:", "malformed JSON");
@@ -259,7 +277,7 @@ TEST_F(ImportBadInput, BadLineMidFileOfAMultiRevisionStream) {
   EXPECT_EQ(res->revisions, (std::vector<Revision>{3, 4}));
 }
 
-TEST_F(ImportBadInput, DuplicateTag) {
+TEST_P(ImportBadInput, DuplicateTag) {
   ExpectRefused(kNode + CommitLine("c", "v1"), "s.jsonl:2:", "v1");
   ExpectRefused(kNode + CommitLine("c", "dup") + kNode + CommitLine("c", "dup"),
                 "s.jsonl:4:", "dup");
@@ -268,7 +286,7 @@ TEST_F(ImportBadInput, DuplicateTag) {
   ExpectRefused(kNode, "s.jsonl: trailing revision", "v2", opts);
 }
 
-TEST_F(ImportBadInput, UnterminatedLastLine) {
+TEST_P(ImportBadInput, UnterminatedLastLine) {
   ExpectRefused(kNode + CommitLine("c", "") + "{\"op\":\"node\",\"key\":\"x\"",
                 "s.jsonl:3:", "truncated");
   // A complete last line without its newline is fine.
@@ -279,7 +297,7 @@ TEST_F(ImportBadInput, UnterminatedLastLine) {
   EXPECT_EQ(res->revisions.size(), 1u);
 }
 
-TEST_F(ImportBadInput, TooLongLine) {
+TEST_P(ImportBadInput, TooLongLine) {
   std::string big =
       "{\"op\":\"node\",\"key\":\"big\",\"kind\":\"domain\","
       "\"props\":{\"p\":\"" +
@@ -288,7 +306,7 @@ TEST_F(ImportBadInput, TooLongLine) {
                 "s.jsonl:3:", "line is longer than");
 }
 
-TEST_F(ImportBadInput, NonAtomicKeepsTheRevisionsBeforeTheError) {
+TEST_P(ImportBadInput, NonAtomicKeepsTheRevisionsBeforeTheError) {
   io::ImportOptions opts;
   opts.atomic = false;
   auto res =
@@ -300,7 +318,7 @@ TEST_F(ImportBadInput, NonAtomicKeepsTheRevisionsBeforeTheError) {
   EXPECT_EQ(db_->Head(), 3u);
 }
 
-TEST_F(ImportBadInput, CancelRollsBackEverything) {
+TEST_P(ImportBadInput, CancelRollsBackEverything) {
   std::string text;
   for (int i = 0; i < 50; ++i) {
     text += "{\"op\":\"node\",\"key\":\"c" + std::to_string(i) +
@@ -332,12 +350,53 @@ TEST_F(ImportBadInput, CancelRollsBackEverything) {
   EXPECT_EQ(res->revisions.size(), 50u);
 }
 
-TEST_F(ImportBadInput, MissingFile) {
+TEST_P(ImportBadInput, MissingFile) {
   auto res = io::ImportChangeStreamFile(*db_, TempDir("nothing") + ".jsonl",
                                         io::ImportOptions{});
   EXPECT_EQ(res.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(res.status().message().find("cannot open"), std::string::npos);
   EXPECT_EQ(Observe(*db_), base_);
+}
+
+INSTANTIATE_TEST_SUITE_P(Readers, ImportBadInput, ::testing::Bool(),
+                         [](const auto& info) {
+                           return info.param ? "ReadAhead" : "Inline";
+                         });
+
+TEST(ImportChangeStream, ReadAheadAndInlineAgreeAcrossBatches) {
+  // Streams of several thousand lines cross the reader's 1,024-line
+  // batches; a good one imports the same revisions both ways, and a bad
+  // line deep in the stream is refused with the same message.
+  StreamGen gen(77);
+  Model model;
+  std::string good;
+  for (int r = 0; r < 3; ++r) {
+    good += gen.Ops(model, 1500);
+    good += CommitLine("r" + std::to_string(r), "");
+    model.Commit();
+  }
+  std::string bad = good;
+  size_t pos = 0;
+  for (int line = 1; line < 3001; ++line) pos = bad.find('\n', pos) + 1;
+  bad.insert(pos, "{\"op\":\"node\",\"key\":\"x\",\"kind\":\"nosuch\"}\n");
+  std::string digests[2];
+  for (bool via_file : {false, true}) {
+    auto db = OpenNew(via_file ? "agree-file" : "agree-inline");
+    auto refused = Import(*db, bad, {}, via_file);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.status().message().find("s.jsonl:3001:"),
+              std::string::npos)
+        << refused.status();
+    EXPECT_EQ(db->Head(), 0u);
+    auto res = Import(*db, good, {}, via_file);
+    ASSERT_TRUE(res.ok()) << res.status();
+    ASSERT_EQ(db->Head(), 3u);
+    for (Revision r = 1; r <= 3; ++r) {
+      EXPECT_EQ(CompareSnapshot(**db->GetSnapshot(r), model.at(r)), "");
+    }
+    digests[via_file] = (*db->GetSnapshot(3))->digest().ToHex();
+  }
+  EXPECT_EQ(digests[0], digests[1]);
 }
 
 // ---------------------------------------------------------------- CSV

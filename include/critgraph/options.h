@@ -21,6 +21,15 @@ struct Options {
   // stays bounded whatever its size.
   size_t txn_chunk_bytes = size_t{32} << 20;
 
+  // A chunk of at least this many key writes is written as SST files built
+  // directly and ingested (rocksdb::SstFileWriter + IngestExternalFiles)
+  // instead of through the memtables and the log: a bulk load is then
+  // written once, not three times (log, flush, compaction of small files).
+  // Smaller chunks, and every chunk when 0, go through a WriteBatch. The
+  // result on disk, the digests and the guarantees are the same either way
+  // (docs/ARCHITECTURE.md, "Commit protocol").
+  size_t bulk_ingest_min_entries = 65536;
+
   // Operations one transaction may stage; more are refused with
   // InvalidArgument. Memory is bounded by txn_chunk_bytes regardless; this
   // bounds the time and disk a single commit may take.

@@ -1,0 +1,150 @@
+#include "storage/chunk_writer.h"
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <system_error>
+
+#include "rocksdb/sst_file_writer.h"
+#include "rocksdb/write_batch.h"
+#include "util/status_macros.h"
+#include "util/str_cat.h"
+
+namespace critgraph::storage {
+namespace {
+
+// Names each staged file uniquely within the process (one writer per
+// database at a time; the database lock keeps other processes out).
+std::atomic<uint64_t> next_file{0};
+
+// Removes the staged files on every exit path; ingestion moves them away on
+// success, so then there is nothing left to remove.
+class StagedFiles {
+ public:
+  ~StagedFiles() {
+    for (const auto& f : files_) {
+      std::error_code ec;
+      std::filesystem::remove(f, ec);
+    }
+  }
+  void Add(std::string f) { files_.push_back(std::move(f)); }
+
+ private:
+  std::vector<std::string> files_;
+};
+
+}  // namespace
+
+std::string ChunkWriter::StagingDir(const std::string& db_path) {
+  return db_path + "/ingest";
+}
+
+void ChunkWriter::SortAndDedup() {
+  auto less = [](const Entry& a, const Entry& b) { return a.key < b.key; };
+  for (auto& entries : per_cf_) {
+    // Most families arrive in key order (the staged maps are ordered by
+    // id); the rest are sorted through an index, which moves 4-byte
+    // positions instead of whole entries. Ties keep write order, so the
+    // last write of a key is the last of its run.
+    if (!std::is_sorted(entries.begin(), entries.end(), less)) {
+      std::vector<uint32_t> order(entries.size());
+      for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+      std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+        const int c = entries[a].key.compare(entries[b].key);
+        return c < 0 || (c == 0 && a < b);
+      });
+      std::vector<Entry> sorted;
+      sorted.reserve(entries.size());
+      for (uint32_t i : order) sorted.push_back(std::move(entries[i]));
+      entries = std::move(sorted);
+    }
+    size_t out = 0;
+    for (size_t i = 0; i < entries.size(); ++i) {
+      if (i + 1 < entries.size() && entries[i + 1].key == entries[i].key) {
+        continue;  // overwritten later in the chunk
+      }
+      if (out != i) entries[out] = std::move(entries[i]);
+      ++out;
+    }
+    entries.resize(out);
+  }
+}
+
+absl::Status ChunkWriter::Write(bool as_files, std::string_view context) {
+  SortAndDedup();
+  absl::Status st = as_files ? IngestFiles(context) : WriteBatch(context);
+  for (auto& entries : per_cf_) entries.clear();
+  entries_ = 0;
+  return st;
+}
+
+absl::Status ChunkWriter::WriteBatch(std::string_view context) {
+  // Keys go in sorted order per family: sorted inserts into a memtable skip
+  // list are cheaper.
+  rocksdb::WriteBatch batch;
+  for (size_t c = 0; c < per_cf_.size(); ++c) {
+    rocksdb::ColumnFamilyHandle* cf = db_.cf(static_cast<Cf>(c));
+    for (const Entry& e : per_cf_[c]) {
+      if (e.value) {
+        batch.Put(cf, e.key, *e.value);
+      } else {
+        batch.Delete(cf, e.key);
+      }
+    }
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = false;  // the commit's final write syncs the log up to here
+  return FromRocks(db_.rdb()->Write(wo, &batch), context);
+}
+
+absl::Status ChunkWriter::IngestFiles(std::string_view context) {
+  const std::string dir = StagingDir(db_.path());
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    return absl::InternalError(StrCat(context, ": cannot create ", dir, ": ",
+                                      ec.message()));
+  }
+  StagedFiles staged;
+  std::vector<rocksdb::IngestExternalFileArg> args;
+  for (size_t c = 0; c < per_cf_.size(); ++c) {
+    if (per_cf_[c].empty()) continue;
+    rocksdb::ColumnFamilyHandle* cf = db_.cf(static_cast<Cf>(c));
+    const std::string file =
+        StrCat(dir, "/", next_file.fetch_add(1), "-", cf->GetName(), ".sst");
+    staged.Add(file);
+    rocksdb::Options options = db_.rdb()->GetOptions(cf);
+    // SstFileWriter compresses with the bottommost setting (ZSTD here),
+    // which costs more than building the rest of the file; LZ4 until a
+    // compaction rewrites the data at the bottom level anyway.
+    options.bottommost_compression = options.compression;
+    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, cf);
+    auto fail = [&](const rocksdb::Status& s) {
+      return FromRocks(s, StrCat(context, ": build ", file));
+    };
+    if (auto s = writer.Open(file); !s.ok()) return fail(s);
+    for (const Entry& e : per_cf_[c]) {
+      auto s = e.value ? writer.Put(e.key, *e.value) : writer.Delete(e.key);
+      if (!s.ok()) return fail(s);
+    }
+    if (auto s = writer.Finish(); !s.ok()) return fail(s);
+    rocksdb::IngestExternalFileArg arg;
+    arg.column_family = cf;
+    arg.external_files.push_back(file);
+    // Moved (renamed) into the database, never copied.
+    arg.options.move_files = true;
+    // The file's keys sort after nothing in particular: let RocksDB give it
+    // a sequence number above everything written before, so a later chunk
+    // overrides an earlier chunk's version of the same key, as in a batch.
+    arg.options.allow_global_seqno = true;
+    arg.options.allow_blocking_flush = true;
+    args.push_back(std::move(arg));
+  }
+  if (args.empty()) return absl::OkStatus();
+  // All families in one MANIFEST record: a crash leaves all or none of the
+  // chunk's files in the database.
+  return FromRocks(db_.rdb()->IngestExternalFiles(args),
+                   StrCat(context, ": ingest"));
+}
+
+}  // namespace critgraph::storage
