@@ -58,12 +58,79 @@ def ok(b):
     return b is not None and not b.get("error_occurred")
 
 
+def proc_section(path, heading="##"):
+    """Markdown for proc.json (scripts/bench_proc.py): the whole-process
+    table, critgraph CLI vs sqlite3 shell, medians of wall time."""
+    with open(path) as f:
+        p = json.load(f)
+    ds = p["dataset"]
+    L = []
+    A = L.append
+    A(f"{heading} Whole-process: `critgraph` CLI vs `sqlite3` shell ({p['size']})")
+    A("")
+    A(f"`scripts/bench_proc.py --size {p['size']}` on {p['date']}, commit "
+      f"{p['commit']}, {p['sqlite3']}. Dataset: {ds['revisions']} revisions, "
+      f"{ds['head']['nodes']:,} nodes and {ds['head']['edges']:,} edges at HEAD "
+      f"({ds['rows']['nodes']:,} node and {ds['rows']['edges']:,} edge row "
+      f"versions for sqlite3). Each figure is one whole process (spawn, open, "
+      f"work, close; wall time), median of {p['runs']} runs "
+      f"({p['import_runs']} for the imports); both tools' answers were "
+      "compared before any time was kept. Read-only commands ran on the "
+      "database the CLI had just imported. Ratio = sqlite3 median / critgraph "
+      "median (> 1: critgraph faster). Load average "
+      f"{p['machine']['loadavg_start'].split()[0]} at start, "
+      f"{p['machine']['loadavg_end'].split()[0]} at end, {p['machine']['nproc']} cores.")
+    A("")
+    A("| operation | critgraph median (s) | sqlite3 median (s) | ratio | target | met |")
+    A("|---|---|---|---|---|---|")
+    for o in p["ops"]:
+        met = "n/a" if o["met"] is None else ("**yes**" if o["met"] else "**no**")
+        A(f"| {o['operation']} | {o['critgraph']['median']:.4f} | "
+          f"{o['sqlite3']['median']:.4f} | {o['ratio']:.2f}× | {o['target']} | {met} |")
+    A("")
+    firsts = [o for o in p["ops"] if "first" in o["critgraph"]]
+    if firsts:
+        A("First run of each read-only command right after the import (one "
+          "sample each), and min–max of the warm runs:")
+        A("")
+        A("| operation | critgraph first (s) | sqlite3 first (s) | critgraph min–max (s) | sqlite3 min–max (s) |")
+        A("|---|---|---|---|---|")
+        for o in firsts:
+            c, s = o["critgraph"], o["sqlite3"]
+            A(f"| {o['operation']} | {c['first']:.4f} | {s['first']:.4f} | "
+              f"{c['min']:.4f}–{c['max']:.4f} | {s['min']:.4f}–{s['max']:.4f} |")
+        A("")
+    A("Answers compared, and peak RSS:")
+    A("")
+    for o in p["ops"]:
+        rss = ""
+        if o["id"].startswith("import"):
+            rss = (f" Peak RSS: critgraph {max(o['critgraph']['maxrss_kib']) / 1024:.0f} MiB, "
+                   f"sqlite3 {max(o['sqlite3']['maxrss_kib']) / 1024:.0f} MiB.")
+        A(f"- {o['operation']}: {o['check']}.{rss}")
+    A("")
+    A("The CLI does not report its open time; the whole `log` and `stats` "
+      "processes (spawn, open, read, close) bound it from above.")
+    A("")
+    return L
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--results", required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--plots", required=True)
+    ap.add_argument("--plots")
+    ap.add_argument("--proc-only", action="store_true",
+                    help="write only the whole-process table of "
+                    "RESULTS/proc.json to OUT (markdown)")
     args = ap.parse_args()
+    if args.proc_only:
+        with open(args.out, "w") as f:
+            f.write("\n".join(proc_section(os.path.join(args.results, "proc.json"))))
+        print(f"wrote {args.out}", file=sys.stderr)
+        return
+    if not args.plots:
+        ap.error("--plots is required (unless --proc-only)")
     R = args.results
     q = load(os.path.join(R, "query.json"))
     d = load(os.path.join(R, "diff.json"))
@@ -329,6 +396,9 @@ def main():
     for r in rows:
         A("| " + " | ".join(str(x) for x in r) + " |")
     A("")
+    ppath = os.path.join(R, "proc.json")
+    if os.path.exists(ppath):
+        L.extend(proc_section(ppath))
     A("## Plots")
     A("")
     for caption, p in plots:
