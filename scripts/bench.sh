@@ -81,13 +81,13 @@ cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release \
   -DCRITGRAPH_BUILD_BENCHMARKS=ON >/dev/null
 mkdir -p "$OUT"
 if [ "$WHAT" = proc ]; then
-  cmake --build "$BUILD_DIR" -j "$JOBS" --target critgraph critgraph_gen
+  cmake --build "$BUILD_DIR" -j "$JOBS" --target critgraph_cli critgraph_gen
   proc
   "$PY" scripts/bench_report.py --proc-only --results "$OUT" --out "$OUT/proc.md"
   cat "$OUT/proc.md"
   exit 0
 fi
-cmake --build "$BUILD_DIR" -j "$JOBS" --target critgraph critgraph_gen \
+cmake --build "$BUILD_DIR" -j "$JOBS" --target critgraph_cli critgraph_gen \
   bench_smoke import_benchmark query_benchmark diff_benchmark
 
 # The machine.

@@ -357,13 +357,13 @@ CREATE INDEX edges_dst ON edges(dst, type, src, valid_from);
         spath = sqlite_script(op_id, ssql)
         c_first = run(ccmd, stdout=out(op_id + ".crit"))
         s_first = run([sq, "-bail", "-readonly", sdb], stdin=spath,
-                      stdout=out(op_id + ".sql"))
-        desc = check(out(op_id + ".crit"), out(op_id + ".sql"))
+                      stdout=out(op_id + ".sqlite-out"))
+        desc = check(out(op_id + ".crit"), out(op_id + ".sqlite-out"))
         cw, sw = [], []
         for _ in range(runs):
             cw.append(run(ccmd, stdout=out(op_id + ".crit")))
             sw.append(run([sq, "-bail", "-readonly", sdb], stdin=spath,
-                          stdout=out(op_id + ".sql")))
+                          stdout=out(op_id + ".sqlite-out")))
         csum, ssum = summary(cw), summary(sw)
         csum["first"], ssum["first"] = c_first[0], s_first[0]
         record(op_id, label, csum, ssum, target, met, desc,
@@ -444,7 +444,7 @@ CREATE INDEX edges_dst ON edges(dst, type, src, valid_from);
             {m["key"] for m in d["nodes"]["modified"]}
         ce = {tuple(e) for e in d["edges"]["added"] + d["edges"]["removed"]} | \
             {tuple(m["edge"]) for m in d["edges"]["modified"]}
-        rows = read_rows(s, sep="\x1f")
+        rows = read_rows(s, sep="\t")
         sn = {r[1] for r in rows if r[0] == "n"}
         se = {tuple(r[1:4]) for r in rows if r[0] == "e"}
         agree("diff: changed node count", len(cn), len(sn))
@@ -458,7 +458,7 @@ CREATE INDEX edges_dst ON edges(dst, type, src, valid_from);
     nc, ec = "key, kind, props", "src, type, dst, props"
     read_op("diff", f"diff HEAD~1 HEAD ({H - 1} → {H})",
             [crit, "diff", str(H - 1), str(H), "--format", "json", "--db", cdb],
-            ".separator \\x1f\n"
+            ".mode tabs\n"
             f"SELECT 'n', * FROM ({view('nodes', nc, H - 1)} EXCEPT "
             f"{view('nodes', nc, H)});\n"
             f"SELECT 'n', * FROM ({view('nodes', nc, H)} EXCEPT "
@@ -522,12 +522,12 @@ SELECT count(*) FROM edges;
         if os.path.exists(scdb):
             os.remove(scdb)
         ss.append(run([sq, "-bail", scdb], stdin=csv_sql,
-                      stdout=out("import_csv.sql")))
+                      stdout=out("import_csv.sqlite-out")))
         log(f"import CSV run {i + 1}/{import_runs}: critgraph {cs[-1][0]:.2f} s, "
             f"sqlite3 {ss[-1][0]:.2f} s")
     cst = json.loads(subprocess.run([crit, "stats", "--json", "--db", ccdb],
                                     check=True, capture_output=True).stdout)
-    scount = tuple(int(r[0]) for r in read_rows(out("import_csv.sql")))
+    scount = tuple(int(r[0]) for r in read_rows(out("import_csv.sqlite-out")))
     agree("import CSV: (nodes, edges)", (cst["nodes"], cst["edges"]), scount)
     agree("import CSV: digest of the HEAD snapshot", cst["digest"], st["digest"])
 
