@@ -410,21 +410,40 @@ CREATE INDEX edges_dst ON edges(dst, type, src, valid_from);
          f"(SELECT src FROM edges WHERE {asof('edges', 1)});"],
         check=True, capture_output=True, text=True).stdout.strip()
     q = sql_str(key)
+    # show: a typical node, not the hub above: of the nodes alive at HEAD,
+    # the one of median generator index (the key's last 9 digits) that is
+    # also alive at r1.
+    show_key = subprocess.run(
+        [sq, "-readonly", sdb,
+         f"SELECT key FROM nodes WHERE {asof('nodes')} AND key IN (SELECT key FROM "
+         f"nodes WHERE {asof('nodes', 1)}) ORDER BY substr(key, -9) "
+         f"LIMIT 1 OFFSET (SELECT count(*) / 2 FROM nodes WHERE {asof('nodes')});"],
+        check=True, capture_output=True, text=True).stdout.strip()
+    sk = sql_str(show_key)
 
-    def check_show(c, s):
-        sh = read_json(c)
-        rows = read_rows(s)
-        agree("show: node", sh["node"]["key"], next(r[1] for r in rows if r[0] == "node"))
-        agree("show: out-edges", len(sh["out"]), sum(r[0] == "out" for r in rows))
-        agree("show: in-edges", len(sh["in"]), sum(r[0] == "in" for r in rows))
-        return f"{key}: {len(sh['out'])} out-, {len(sh['in'])} in-edges agree"
-    read_op("show", f"show KEY at HEAD", [crit, "show", key, "--json", "--db", cdb],
-            f"SELECT 'node', key, kind, props FROM nodes WHERE key = {q} AND "
-            f"{asof('nodes')};\n"
-            f"SELECT 'out', type, dst, props FROM edges WHERE src = {q} AND "
-            f"{asof('edges')};\n"
-            f"SELECT 'in', src, type, props FROM edges WHERE dst = {q} AND "
-            f"{asof('edges')};\n", check_show, "report", None)
+    def show_op(r, label):
+        def check_show(c, s):
+            sh = read_json(c)
+            rows = read_rows(s)
+            agree(f"show at {r}: revision", sh["revision"], r)
+            agree(f"show at {r}: node", sh["node"]["key"],
+                  next(row[1] for row in rows if row[0] == "node"))
+            agree(f"show at {r}: out-edges", len(sh["out"]),
+                  sum(row[0] == "out" for row in rows))
+            agree(f"show at {r}: in-edges", len(sh["in"]),
+                  sum(row[0] == "in" for row in rows))
+            return (f"{show_key}: {len(sh['out'])} out-, {len(sh['in'])} "
+                    "in-edges agree")
+        read_op(f"show_r{r}", f"show KEY at {label}",
+                [crit, "show", show_key, "--at", str(r), "--json", "--db", cdb],
+                f"SELECT 'node', key, kind, props FROM nodes WHERE key = {sk} "
+                f"AND {asof('nodes', r)};\n"
+                f"SELECT 'out', type, dst, props FROM edges WHERE src = {sk} "
+                f"AND {asof('edges', r)};\n"
+                f"SELECT 'in', src, type, props FROM edges WHERE dst = {sk} "
+                f"AND {asof('edges', r)};\n", check_show, "report", None)
+    show_op(H, "HEAD")
+    show_op(1, "r1 (oldest)")
 
     def check_reach(c, s):
         got = sorted(n["key"] for n in read_json(c)["nodes"])
@@ -561,7 +580,7 @@ SELECT count(*) FROM edges;
         "critgraph": crit, "sqlite3": f"{sq} {sqv}",
         "runs": runs, "import_runs": import_runs,
         "dataset": {"stream": stream, "stream_bytes": os.path.getsize(stream),
-                    **meta, "reach_source": key,
+                    **meta, "reach_source": key, "show_key": show_key,
                     "versioned_csv_bytes": sum(os.path.getsize(os.path.join(rowdir, f))
                                                for f in ("nodes.csv", "edges.csv"))},
         "machine": {"nproc": os.cpu_count(), "loadavg_start": load_start,
