@@ -45,8 +45,10 @@ import argparse
 import bisect
 import csv
 import datetime
+import hashlib
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -75,7 +77,8 @@ def log(msg):
 # ---------------------------------------------------------------- data ----
 
 def generate_stream(gen, size, seed, path):
-    if os.path.exists(path):
+    """critgraph_gen's stream, cached; made again if the generator is newer."""
+    if os.path.exists(path) and os.path.getmtime(path) >= os.path.getmtime(gen):
         return
     log(f"generating {path}")
     tmp = path + ".tmp"
@@ -240,6 +243,50 @@ def read_rows(path, sep="|"):
         return [line.rstrip("\n").split(sep) for line in f if line.strip()]
 
 
+class KeySet:
+    """An order-independent digest of a set of keys: count and sum of 64-bit
+    hashes. Equal sets give equal digests; unequal ones differ but with
+    probability ~2^-64. Constant memory, so a 10M-node reach can be compared."""
+
+    def __init__(self, keys=()):
+        self.count, self.sum = 0, 0
+        for k in keys:
+            self.add(k)
+
+    def add(self, key):
+        h = hashlib.blake2b(key.encode(), digest_size=8).digest()
+        self.count += 1
+        self.sum = (self.sum + int.from_bytes(h, "little")) % (1 << 64)
+
+    def __eq__(self, other):
+        return (self.count, self.sum) == (other.count, other.sum)
+
+    def __repr__(self):
+        return f"{self.count:,} keys (hash sum {self.sum:016x})"
+
+
+REACH_NODE = re.compile(r'\{"key":("(?:[^"\\]|\\.)*"),"depth":\d+\}')
+
+
+def reach_json_keys(path):
+    """The keys of `critgraph reach --json` output, streamed in 1 MiB chunks
+    (the document is one line; at the large size it holds ~10M nodes)."""
+    buf = ""
+    with open(path, encoding="utf-8") as f:
+        while True:
+            chunk = f.read(1 << 20)
+            buf += chunk
+            last = 0
+            for m in REACH_NODE.finditer(buf):
+                if chunk and m.end() > len(buf) - 65536:
+                    break  # may be cut at the chunk's end: wait for more
+                yield json.loads(m.group(1))
+                last = m.end()
+            buf = buf[last:]
+            if not chunk:
+                return
+
+
 def csv_rows(path):
     """Data rows of a CSV file (RFC 4180; quoted newlines allowed)."""
     with open(path, newline="", encoding="utf-8") as f:
@@ -367,8 +414,9 @@ CREATE INDEX edges_dst ON edges(dst, type, src, valid_from);
         csum, ssum = summary(cw), summary(sw)
         csum["first"], ssum["first"] = c_first[0], s_first[0]
         record(op_id, label, csum, ssum, target, met, desc,
-               critgraph_cmd=" ".join(ccmd[1:]).replace(cdb, "DB"),
-               sqlite3_sql=ssql.strip())
+               critgraph_cmd=" ".join(ccmd[1:]).replace(cdb, "DB").replace(
+                   SCRATCH + "/", ""),
+               sqlite3_sql=ssql.strip().replace(SCRATCH + "/", ""))
 
     asof = lambda t, r=H: f"{t}.valid_from <= {r} AND {t}.valid_to > {r}"  # noqa: E731
     # Met if both the first run after the import and the warm median are.
@@ -446,11 +494,15 @@ CREATE INDEX edges_dst ON edges(dst, type, src, valid_from);
     show_op(1, "r1 (oldest)")
 
     def check_reach(c, s):
-        got = sorted(n["key"] for n in read_json(c)["nodes"])
-        want = sorted(r[0] for r in read_rows(s))
-        agree("reach: node count", len(got), len(want))
+        got = KeySet(reach_json_keys(c))
+        with open(s, encoding="utf-8") as f:
+            want = KeySet(line.rstrip("\n") for line in f)
+        agree("reach: nodes reached", got.count, want.count)
         agree("reach: node set", got, want)
-        return f"{len(got):,} nodes reached, sets agree"
+        with open(c, encoding="utf-8") as f:
+            agree("reach: revision", json.loads(f.read(64).split(',"nodes"')[0] + "}")
+                  ["revision"], H)
+        return f"{got.count:,} nodes reached, sets agree"
     read_op("reach", "reach KEY at HEAD (out, all types)",
             [crit, "reach", key, "--json", "--db", cdb],
             f"WITH RECURSIVE r(k) AS (SELECT {q} UNION SELECT e.dst FROM edges e "
@@ -519,7 +571,8 @@ CREATE INDEX edges_dst ON edges(dst, type, src, valid_from);
         cw.append(run([crit, "--help"]))
         sw.append(run([sq, ":memory:", "SELECT 1;"]))
     record("process_start", "process start, no database (`--help`; `:memory:`)",
-           summary(cw), summary(sw), "—", None, "no answer to compare")
+           summary(cw), summary(sw), "—", None, "no answer to compare",
+           critgraph_cmd="--help", sqlite3_sql="-- sqlite3 :memory: 'SELECT 1;'")
 
     # 4. Import of the HEAD snapshot as CSV: the files critgraph exported,
     #    loaded by both tools (sqlite3 creates the tables from the headers).
