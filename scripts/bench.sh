@@ -17,6 +17,9 @@
 #   JOBS       build parallelism (default 2)
 #   SEED       generator seed (default 42)
 #   PROFILE=0  skip the callgrind profiles
+#   PROC=0     skip the whole-process suite in `all`
+#   PROC_ARGS  extra arguments for scripts/bench_proc.py, e.g.
+#              PROC_ARGS="--runs 3 --import-runs 1" (see its --help)
 #   REPORT_ONLY=1  only regenerate the report from existing JSON results
 # Results: $BUILD_DIR/bench-results/<size>/*.json, plus profiles and logs.
 set -euo pipefail
@@ -28,7 +31,7 @@ usage() {
   echo "usage: scripts/bench.sh [tiny|small|s100k|medium|large] [all|proc]" >&2
   exit 2
 }
-case "$SIZE" in tiny | small | s100k | medium | large) ;; -h | --help) sed -n '2,27p' "$0" >&2; exit 0 ;; *) usage ;; esac
+case "$SIZE" in tiny | small | s100k | medium | large) ;; -h | --help) sed -n '2,24p' "$0" >&2; exit 0 ;; *) usage ;; esac
 case "$WHAT" in all | proc) ;; *) usage ;; esac
 BUILD_DIR=${BUILD_DIR:-build-bench}
 JOBS=${JOBS:-2}
@@ -67,8 +70,10 @@ report() {
 
 # The whole-process suite: critgraph CLI vs sqlite3 shell (proc.json).
 proc() {
+  # shellcheck disable=SC2086 # PROC_ARGS is a list of words
   "$PY" scripts/bench_proc.py --size "$SIZE" --seed "$CRITGRAPH_BENCH_SEED" \
-    --build-dir "$BUILD_DIR" --out "$OUT/proc.json" 2>&1 | tee "$OUT/proc.log"
+    --build-dir "$BUILD_DIR" --out "$OUT/proc.json" ${PROC_ARGS:-} 2>&1 |
+    tee "$OUT/proc.log"
 }
 
 if [ "${REPORT_ONLY:-0}" = 1 ]; then
@@ -141,7 +146,7 @@ if [ "${PROFILE:-1}" = 1 ] && command -v valgrind >/dev/null; then
     --benchmark_filter='BM_Export/critgraph' --benchmark_min_time=0.01
 fi
 # 5. Whole-process suite: the critgraph CLI against the sqlite3 shell.
-proc
+[ "${PROC:-1}" = 0 ] || proc
 echo "loadavg at end: $(cat /proc/loadavg)" >>"$OUT/machine.txt"
 
 report
