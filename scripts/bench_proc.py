@@ -60,6 +60,7 @@ import subprocess
 import sys
 import time
 
+SCRATCH = None  # set by main(): databases, scripts and outputs of one run
 FOREVER = 9223372036854775807  # INT64_MAX, bench/harness.h kForever
 SIZES = ("tiny", "small", "s100k", "medium", "large")
 # Imports are the slow part at the big sizes: fewer runs there (said in the
@@ -380,7 +381,8 @@ def main():
 
     cdb = os.path.join(SCRATCH, "critgraph.db")
     sdb = os.path.join(SCRATCH, "sqlite.db")
-    out = lambda name: os.path.join(SCRATCH, name)  # noqa: E731
+    def out(name):
+        return os.path.join(SCRATCH, name)
     ops = []
 
     def record(op_id, label, csum, ssum, target, met, check, **extra):
@@ -441,9 +443,14 @@ CREATE INDEX edges_dst ON edges(dst, type, src, valid_from);
                    SCRATCH + "/", ""),
                sqlite3_sql=ssql.strip().replace(SCRATCH + "/", ""))
 
-    asof = lambda t, r=H: f"{t}.valid_from <= {r} AND {t}.valid_to > {r}"  # noqa: E731
-    # Met if both the first run after the import and the warm median are.
-    fast = lambda c, r: max(c["first"], c["median"]) < 0.050  # noqa: E731
+    def asof(table, r=H):
+        """The rows of `table` alive at revision r."""
+        return f"{table}.valid_from <= {r} AND {table}.valid_to > {r}"
+
+    def fast(c, ratio):
+        """The open target: met if the first run after the import and the
+        warm median are both under 50 ms."""
+        return max(c["first"], c["median"]) < 0.050
 
     # open: the CLI cannot report its open time, so the whole command bounds it.
     def check_log(c, s):

@@ -121,6 +121,13 @@ def proc_section(path, heading="##"):
     A("")
     A("The CLI does not report its open time; the whole `log` and `stats` "
       "processes (spawn, open, read, close) bound it from above.")
+    byid = {o["id"]: o for o in p["ops"]}
+    if "open_log" in byid and "process_start" in byid:
+        est = byid["open_log"]["critgraph"]["median"] - \
+            byid["process_start"]["critgraph"]["median"]
+        A(f"Their difference from the process start without a database "
+          f"(`critgraph --help`) puts the open, the read of the revision list "
+          f"and the close at about {est * 1e3:.0f} ms (medians).")
     A("")
     A("<details><summary>The commands and SQL</summary>")
     A("")
