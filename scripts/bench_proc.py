@@ -480,8 +480,8 @@ CREATE INDEX edges_dst ON edges(dst, type, src, valid_from);
     agree("HEAD nodes (import vs converted rows)", st["nodes"], meta["head"]["nodes"])
     agree("HEAD edges (import vs converted rows)", st["edges"], meta["head"]["edges"])
 
-    # The reach source, and the key for show: the smallest source key of an
-    # edge alive at both r1 and HEAD (untimed).
+    # The reach source: the smallest source key of an edge alive at both r1
+    # and HEAD (untimed; a hub: the generator skews edges to low indices).
     key = subprocess.run(
         [sq, "-readonly", sdb,
          f"SELECT min(src) FROM edges WHERE {asof('edges')} AND src IN "
