@@ -2,7 +2,14 @@
 # Runs the whole benchmark comparison (critgraph vs SQLite vs raw RocksDB) on
 # one synthetic dataset size and writes docs/PERFORMANCE.md and docs/perf/*.png.
 #
-#   scripts/bench.sh [small|medium]     (default small)
+#   scripts/bench.sh [SIZE] [all|proc]  (SIZE: tiny|small|s100k|medium|large,
+#                                        default small; default all)
+#
+# `all` runs the Google Benchmark suites and then the whole-process suite
+# (scripts/bench_proc.py: the critgraph CLI against the sqlite3 shell, each
+# operation a separate process) and regenerates docs/PERFORMANCE.md.
+# `proc` runs only the whole-process suite and writes its table to
+# $BUILD_DIR/bench-results/<size>/proc.md; docs/PERFORMANCE.md is left alone.
 #
 # Environment:
 #   BUILD_DIR  build directory (default build-bench; datasets are cached in
@@ -10,17 +17,22 @@
 #   JOBS       build parallelism (default 2)
 #   SEED       generator seed (default 42)
 #   PROFILE=0  skip the callgrind profiles
+#   PROC=0     skip the whole-process suite in `all`
+#   PROC_ARGS  extra arguments for scripts/bench_proc.py, e.g.
+#              PROC_ARGS="--runs 3 --import-runs 1" (see its --help)
 #   REPORT_ONLY=1  only regenerate the report from existing JSON results
 # Results: $BUILD_DIR/bench-results/<size>/*.json, plus profiles and logs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIZE=${1:-small}
-case "$SIZE" in small | medium | large) ;; *)
-  echo "usage: scripts/bench.sh [small|medium|large]" >&2
+WHAT=${2:-all}
+usage() {
+  echo "usage: scripts/bench.sh [tiny|small|s100k|medium|large] [all|proc]" >&2
   exit 2
-  ;;
-esac
+}
+case "$SIZE" in tiny | small | s100k | medium | large) ;; -h | --help) sed -n '2,24p' "$0" >&2; exit 0 ;; *) usage ;; esac
+case "$WHAT" in all | proc) ;; *) usage ;; esac
 BUILD_DIR=${BUILD_DIR:-build-bench}
 JOBS=${JOBS:-2}
 OUT="$BUILD_DIR/bench-results/$SIZE"
@@ -34,7 +46,7 @@ install_missing() {
   for p in cmake g++ pkg-config librocksdb-dev libflatbuffers-dev \
     flatbuffers-compiler libabsl-dev libxxhash-dev libgtest-dev libgmock-dev \
     libbenchmark-dev libsimdjson-dev libsqlite3-dev python3-matplotlib \
-    valgrind time; do
+    valgrind time sqlite3; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
       missing+=("$p")
   done
@@ -47,12 +59,21 @@ install_missing() {
   fi
 }
 
+# Debian's python3 has python3-matplotlib (a pyenv python3 on PATH may not).
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+
 report() {
-  # Debian's python3 has python3-matplotlib (a pyenv python3 on PATH may not).
-  local py=python3
-  [ -x /usr/bin/python3 ] && py=/usr/bin/python3
-  "$py" scripts/bench_report.py --results "$OUT" --out docs/PERFORMANCE.md \
+  "$PY" scripts/bench_report.py --results "$OUT" --out docs/PERFORMANCE.md \
     --plots docs/perf
+}
+
+# The whole-process suite: critgraph CLI vs sqlite3 shell (proc.json).
+proc() {
+  # shellcheck disable=SC2086 # PROC_ARGS is a list of words
+  "$PY" scripts/bench_proc.py --size "$SIZE" --seed "$CRITGRAPH_BENCH_SEED" \
+    --build-dir "$BUILD_DIR" --out "$OUT/proc.json" ${PROC_ARGS:-} 2>&1 |
+    tee "$OUT/proc.log"
 }
 
 if [ "${REPORT_ONLY:-0}" = 1 ]; then
@@ -63,9 +84,16 @@ fi
 install_missing
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release \
   -DCRITGRAPH_BUILD_BENCHMARKS=ON >/dev/null
-cmake --build "$BUILD_DIR" -j "$JOBS" --target critgraph_gen bench_smoke \
-  import_benchmark query_benchmark diff_benchmark
 mkdir -p "$OUT"
+if [ "$WHAT" = proc ]; then
+  cmake --build "$BUILD_DIR" -j "$JOBS" --target critgraph_cli critgraph_gen
+  proc
+  "$PY" scripts/bench_report.py --proc-only --results "$OUT" --out "$OUT/proc.md"
+  cat "$OUT/proc.md"
+  exit 0
+fi
+cmake --build "$BUILD_DIR" -j "$JOBS" --target critgraph_cli critgraph_gen \
+  bench_smoke import_benchmark query_benchmark diff_benchmark
 
 # The machine.
 {
@@ -117,6 +145,8 @@ if [ "${PROFILE:-1}" = 1 ] && command -v valgrind >/dev/null; then
   CRITGRAPH_BENCH_SIZE=small prof export "$BIN/query_benchmark" \
     --benchmark_filter='BM_Export/critgraph' --benchmark_min_time=0.01
 fi
+# 5. Whole-process suite: the critgraph CLI against the sqlite3 shell.
+[ "${PROC:-1}" = 0 ] || proc
 echo "loadavg at end: $(cat /proc/loadavg)" >>"$OUT/machine.txt"
 
 report

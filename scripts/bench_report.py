@@ -58,12 +58,117 @@ def ok(b):
     return b is not None and not b.get("error_occurred")
 
 
+def proc_section(path, heading="##"):
+    """Markdown for proc.json (scripts/bench_proc.py): the whole-process
+    table, critgraph CLI vs sqlite3 shell, medians of wall time."""
+    with open(path) as f:
+        p = json.load(f)
+    ds = p["dataset"]
+    L = []
+    A = L.append
+    A(f"{heading} Whole-process: `critgraph` CLI vs `sqlite3` shell ({p['size']})")
+    A("")
+    A(f"`scripts/bench_proc.py --size {p['size']}` on {p['date']}, commit "
+      f"{p['commit']}, {p['sqlite3']}. Dataset: {ds['revisions']} revisions, "
+      f"{ds['head']['nodes']:,} nodes and {ds['head']['edges']:,} edges at HEAD "
+      f"({ds['rows']['nodes']:,} node and {ds['rows']['edges']:,} edge row "
+      f"versions for sqlite3). Each figure is one whole process (spawn, open, "
+      f"work, close; wall time), median of {p['runs']} runs "
+      f"({p['import_runs']} for the imports); both tools' answers were "
+      "compared before any time was kept. Read-only commands ran on the "
+      "database the CLI had just imported. Ratio = sqlite3 median / critgraph "
+      "median (> 1: critgraph faster). Load average "
+      f"{p['machine']['loadavg_start'].split()[0]} at start, "
+      f"{p['machine']['loadavg_end'].split()[0]} at end, {p['machine']['nproc']} cores.")
+    A("")
+    A("| operation | critgraph median (s) | sqlite3 median (s) | ratio | target | met |")
+    A("|---|---|---|---|---|---|")
+    for o in p["ops"]:
+        met = "n/a" if o["met"] is None else ("**yes**" if o["met"] else "**no**")
+        A(f"| {o['operation']} | {o['critgraph']['median']:.4f} | "
+          f"{o['sqlite3']['median']:.4f} | {o['ratio']:.2f}× | {o['target']} | {met} |")
+    A("")
+    firsts = [o for o in p["ops"] if "first" in o["critgraph"]]
+    if firsts:
+        A("First run of each read-only command right after the import (one "
+          "sample each), and min–max of the warm runs:")
+        A("")
+        A("| operation | critgraph first (s) | sqlite3 first (s) | critgraph min–max (s) | sqlite3 min–max (s) |")
+        A("|---|---|---|---|---|")
+        for o in firsts:
+            c, s = o["critgraph"], o["sqlite3"]
+            A(f"| {o['operation']} | {c['first']:.4f} | {s['first']:.4f} | "
+              f"{c['min']:.4f}–{c['max']:.4f} | {s['min']:.4f}–{s['max']:.4f} |")
+        A("")
+    A("CPU time (user + system, all threads) of the same runs, medians; on a "
+      "shared machine it is steadier than wall time:")
+    A("")
+    A("| operation | critgraph CPU (s) | sqlite3 CPU (s) | ratio |")
+    A("|---|---|---|---|")
+    for o in p["ops"]:
+        c, s = o["critgraph"]["cpu_median"], o["sqlite3"]["cpu_median"]
+        A(f"| {o['operation']} | {c:.4f} | {s:.4f} | "
+          f"{(s / c if c else float('inf')):.2f}× |")
+    A("")
+    A("Answers compared, and peak RSS:")
+    A("")
+    for o in p["ops"]:
+        rss = ""
+        if o["id"].startswith("import"):
+            rss = (f" Peak RSS: critgraph {max(o['critgraph']['maxrss_kib']) / 1024:.0f} MiB, "
+                   f"sqlite3 {max(o['sqlite3']['maxrss_kib']) / 1024:.0f} MiB.")
+        A(f"- {o['operation']}: {o['check']}.{rss}")
+    A("")
+    A("The CLI does not report its open time; the whole `log` and `stats` "
+      "processes (spawn, open, read, close) bound it from above.")
+    byid = {o["id"]: o for o in p["ops"]}
+    if "open_log" in byid and "process_start" in byid:
+        est = byid["open_log"]["critgraph"]["median"] - \
+            byid["process_start"]["critgraph"]["median"]
+        A(f"Their difference from the process start without a database "
+          f"(`critgraph --help`) puts the open, the read of the revision list "
+          f"and the close at about {est * 1e3:.0f} ms (medians).")
+    A("")
+    A("<details><summary>The commands and SQL</summary>")
+    A("")
+    for o in p["ops"]:
+        if "critgraph_cmd" in o:
+            A(f"- {o['operation']}: `critgraph {o['critgraph_cmd']}`")
+        if "sqlite3_sql" in o:
+            A("")
+            A("  ```sql")
+            for line in o["sqlite3_sql"].splitlines():
+                A("  " + line)
+            A("  ```")
+    A("")
+    A("Imports: `sqlite3 DB < import.sql` (CREATE TABLE, `.import --csv`, "
+      "CREATE INDEX on nodes(key, valid_from), edges(src, type, dst, "
+      "valid_from) and edges(dst, type, src, valid_from); for the CSV "
+      "snapshot, `.import` creates the tables from the headers and the same "
+      "three indexes are built). Every sqlite3 process starts with `PRAGMA "
+      "cache_size=-262144` (256 MiB, critgraph's block cache).")
+    A("")
+    A("</details>")
+    A("")
+    return L
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--results", required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--plots", required=True)
+    ap.add_argument("--plots")
+    ap.add_argument("--proc-only", action="store_true",
+                    help="write only the whole-process table of "
+                    "RESULTS/proc.json to OUT (markdown)")
     args = ap.parse_args()
+    if args.proc_only:
+        with open(args.out, "w") as f:
+            f.write("\n".join(proc_section(os.path.join(args.results, "proc.json"))))
+        print(f"wrote {args.out}", file=sys.stderr)
+        return
+    if not args.plots:
+        ap.error("--plots is required (unless --proc-only)")
     R = args.results
     q = load(os.path.join(R, "query.json"))
     d = load(os.path.join(R, "diff.json"))
@@ -288,6 +393,7 @@ def main():
     A("")
     A("```sh")
     A("scripts/bench.sh small    # ~2 minutes: CI-sized dataset (10k nodes)")
+    A("scripts/bench.sh s100k proc  # only the whole-process suite (CLI vs sqlite3 shell)")
     A("scripts/bench.sh medium   # 1M nodes, ~5M edges, 100 revisions; the first run builds")
     A("                          # and caches the datasets (critgraph, SQLite, raw RocksDB)")
     A("REPORT_ONLY=1 scripts/bench.sh medium   # regenerate this file from the JSON")
@@ -300,7 +406,9 @@ def main():
     A("Datasets are generated by `critgraph_gen` (seeded, deterministic) and cached in")
     A("`build-bench/bench-data/<size>-n<N>-h<revisions>-c<changes>-s<seed>/`. The CI")
     A("smoke test is `ctest -R bench_smoke` (agreement checks + every suite once on")
-    A("the small size; no timing assertions).")
+    A("the small size; no timing assertions), and `ctest -R bench_proc_smoke`")
+    A("(`scripts/bench_proc.py --size tiny --check-only`: the CLI and the sqlite3 shell")
+    A("agree on every whole-process operation).")
     A("")
     A(f"## This run: `{size}` dataset")
     A("")
@@ -329,6 +437,9 @@ def main():
     for r in rows:
         A("| " + " | ".join(str(x) for x in r) + " |")
     A("")
+    ppath = os.path.join(R, "proc.json")
+    if os.path.exists(ppath):
+        L.extend(proc_section(ppath))
     A("## Plots")
     A("")
     for caption, p in plots:
