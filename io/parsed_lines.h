@@ -23,8 +23,8 @@ struct ParsedLine {
     kEnd,        // end of stream; nothing follows
   };
   Kind kind = Kind::kEnd;
-  uint64_t line_number = 0;  // 1-based; of the last line read at kEnd/error
-  uint64_t bytes_read = 0;   // of the stream, after this line
+  uint64_t line_number = 0;   // 1-based; of the last line read at kEnd/error
+  uint64_t bytes_read = 0;    // of the stream, after this line
   bool unterminated = false;  // the line had no newline (the last one)
   absl::StatusOr<ChangeOp> op = ChangeOp{};
 };

@@ -102,8 +102,8 @@ absl::Status ChunkWriter::IngestFiles(std::string_view context) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) {
-    return absl::InternalError(StrCat(context, ": cannot create ", dir, ": ",
-                                      ec.message()));
+    return absl::InternalError(
+        StrCat(context, ": cannot create ", dir, ": ", ec.message()));
   }
   StagedFiles staged;
   std::vector<rocksdb::IngestExternalFileArg> args;

@@ -463,8 +463,7 @@ class TransactionImpl::NodeSpillOps {
         batch_.Put(Cf::kKindIndex, KindIndexKey(*new_kind, id_, p_), "A");
       }
     }
-    batch_.Put(Cf::kNodes, NodeKey(id_, p_),
-               staged ? *staged : "");
+    batch_.Put(Cf::kNodes, NodeKey(id_, p_), staged ? *staged : "");
     batch_.Put(Cf::kChangelog, ChangeNodeKey(p_, id_), "");
     return absl::OkStatus();
   }
@@ -532,7 +531,8 @@ class TransactionImpl::EdgeSpillOps {
                      const std::optional<std::string>& staged) {
     batch_.Put(Cf::kOutEdges, EdgeKey(from_, type_, to_, p_),
                staged ? *staged : "");
-    batch_.Put(Cf::kInEdges, EdgeKey(to_, type_, from_, p_), staged ? "A" : "D");
+    batch_.Put(Cf::kInEdges, EdgeKey(to_, type_, from_, p_),
+               staged ? "A" : "D");
     batch_.Put(Cf::kChangelog, ChangeEdgeKey(p_, from_, type_, to_), "");
     return absl::OkStatus();
   }
@@ -590,8 +590,8 @@ absl::Status TransactionImpl::Flush() {
   // An entity known to be absent needs no read (WrittenFilter).
   for (const auto& [id, staged] : nodes_) {
     NodeSpillOps ops(*this, nodes, batch, id, staged.kind);
-    RETURN_IF_ERROR(
-        Spill(staged.record, staged.digest, KnownAbsent(id), &node_count_, ops));
+    RETURN_IF_ERROR(Spill(staged.record, staged.digest, KnownAbsent(id),
+                          &node_count_, ops));
     if (IsNewId(id)) nodes_written_.Add(absl::HashOf(id));
   }
   for (const auto& [e, staged] : edges_) {

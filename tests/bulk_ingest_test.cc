@@ -75,7 +75,8 @@ TEST(BulkIngest, BothWritePathsGiveTheSameDigests) {
     opts.txn_chunk_bytes = 800;
     opts.bulk_ingest_min_entries = threshold;
     opts.sync = false;
-    dbs.push_back(*DB::Open(TempDir("paths" + std::to_string(threshold)), opts));
+    dbs.push_back(
+        *DB::Open(TempDir("paths" + std::to_string(threshold)), opts));
   }
   std::vector<Model> models(2);
   for (int i = 0; i < 2; ++i) {

@@ -85,9 +85,9 @@ void KillWriterRepeatedly(int group, int iterations, size_t ingest = 0) {
   for (int i = 0; i < iterations; ++i) {
     const std::string opened = dir + ".opened";
     std::filesystem::remove(opened);
-    std::vector<std::string> args = {CRITGRAPH_CRASH_CHILD, "write", dir,
-                                     std::to_string(kWidth), "8192",
-                                     std::to_string(group)};
+    std::vector<std::string> args = {
+        CRITGRAPH_CRASH_CHILD,  "write", dir,
+        std::to_string(kWidth), "8192",  std::to_string(group)};
     if (ingest > 0) args.push_back(std::to_string(ingest));
     pid_t pid = Spawn(args);
     ASSERT_GT(pid, 0);
