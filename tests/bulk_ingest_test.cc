@@ -10,6 +10,7 @@
 
 #include "absl/hash/hash.h"
 #include "critgraph/db.h"
+#include "critgraph/io/import.h"
 #include "gtest/gtest.h"
 #include "storage/chunk_writer.h"
 #include "storage/db_impl.h"
@@ -147,6 +148,49 @@ TEST(BulkIngest, OpenRemovesStaleStagingFiles) {
   auto db = DB::Open(dir, {});
   ASSERT_TRUE(db.ok()) << db.status();
   EXPECT_FALSE(std::filesystem::exists(staging + "/7-nodes.sst"));
+}
+
+uint64_t LogBytes(const std::string& dir) {
+  uint64_t bytes = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() == ".log") bytes += entry.file_size();
+  }
+  return bytes;
+}
+
+TEST(BulkIngest, ImportLeavesNothingToReplay) {
+  // After an import and close, whichever way its chunks were written, the
+  // log holds nothing a later open (read-only ones included) would replay.
+  std::string text;
+  for (int i = 0; i < 3000; ++i) {
+    text += "{\"op\":\"node\",\"key\":\"n" + std::to_string(i) +
+            "\",\"kind\":\"technology\"}\n";
+    if (i > 0) {
+      text += "{\"op\":\"edge\",\"from\":\"n" + std::to_string(i) +
+              "\",\"type\":\"part_of\",\"to\":\"n" + std::to_string(i / 2) +
+              "\"}\n";
+    }
+    if (i % 1000 == 999) text += "{\"op\":\"commit\",\"message\":\"m\"}\n";
+  }
+  for (size_t threshold : {size_t{0}, size_t{1000}}) {
+    const std::string dir = TempDir("replay" + std::to_string(threshold));
+    const std::string file = dir + ".jsonl";
+    std::ofstream(file) << text;
+    Options opts;
+    opts.txn_chunk_bytes = 64 << 10;
+    opts.bulk_ingest_min_entries = threshold;
+    {
+      auto db = *DB::Open(dir, opts);
+      auto res = io::ImportChangeStreamFile(*db, file, {});
+      ASSERT_TRUE(res.ok()) << res.status();
+      EXPECT_EQ(res->revisions.size(), 3u);
+    }
+    EXPECT_EQ(LogBytes(dir), 0u) << "threshold " << threshold;
+    auto ro = DB::OpenReadOnly(dir, opts);
+    ASSERT_TRUE(ro.ok()) << ro.status();
+    EXPECT_EQ((*ro)->Head(), 3u);
+    EXPECT_EQ((*(*ro)->GetSnapshot(3))->info().edge_count, 2999u);
+  }
 }
 
 TEST(WrittenFilter, NeverForgetsAndStaysBounded) {
