@@ -105,22 +105,33 @@ absl::StatusOr<Edge> SnapshotImpl::GetEdge(std::string_view from,
 absl::StatusOr<std::vector<Edge>> SnapshotImpl::Edges(
     std::string_view key, absl::Span<const std::string> types,
     bool outgoing) const {
-  std::optional<NodeId> id;
-  {
-    IteratorPool::Lease nodes = pool_.Acquire(Cf::kNodes);
-    ASSIGN_OR_RETURN(id, FindNodeWith(nodes.get(), key));
-  }
-  if (!id) {
+  auto not_found = [&] {
     return absl::NotFoundError(
         StrCat("node '", key, "' does not exist at revision ", info_.number));
-  }
+  };
+  // Whether the node exists at R is checked only when the scan finds no
+  // edge: an edge alive at R implies both its ends are (PutEdge requires
+  // them, DeleteNode deletes a node's edges, Verify checks it), and the node
+  // seek costs as much as the edge scan.
+  auto node_exists = [&]() -> absl::StatusOr<bool> {
+    IteratorPool::Lease nodes = pool_.Acquire(Cf::kNodes);
+    ASSIGN_OR_RETURN(std::optional<NodeId> found,
+                     FindNodeWith(nodes.get(), key));
+    return found.has_value();
+  };
+  ASSIGN_OR_RETURN(std::optional<NodeId> id, db_->LookupId(key));
+  if (!id) return not_found();
   std::vector<TypeId> type_ids;
   for (const auto& n : types) {
     // An edge type not registered here simply has no edges.
     if (auto t = registry_->FindEdgeType(n, info_.number))
       type_ids.push_back(*t);
   }
-  if (!types.empty() && type_ids.empty()) return std::vector<Edge>();
+  if (!types.empty() && type_ids.empty()) {
+    ASSIGN_OR_RETURN(bool exists, node_exists());
+    if (!exists) return not_found();
+    return std::vector<Edge>();
+  }
   std::vector<Edge> out;
   IteratorPool::Lease scan_it =
       pool_.Acquire(outgoing ? Cf::kOutEdges : Cf::kInEdges);
@@ -138,6 +149,7 @@ absl::StatusOr<std::vector<Edge>> SnapshotImpl::Edges(
           return db_->DataLoss(StrCat("unknown edge type id ", type), self,
                                rev);
         }
+        if (out.empty()) out.reserve(8);
         Edge& e = out.emplace_back();
         e.type = *type_name;
         std::string& other_key = outgoing ? e.to : e.from;
@@ -171,11 +183,25 @@ absl::StatusOr<std::vector<Edge>> SnapshotImpl::Edges(
         return absl::OkStatus();
       });
   if (!st.ok()) return st;
-  std::sort(out.begin(), out.end(), [&](const Edge& a, const Edge& b) {
+  if (out.empty()) {
+    ASSIGN_OR_RETURN(bool exists, node_exists());
+    if (!exists) return not_found();
+    return out;
+  }
+  // Sort a permutation, then move each edge once: swapping whole Edges
+  // (four strings and a map) cost more than the comparisons.
+  std::vector<uint32_t> order(out.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+    const Edge& a = out[x];
+    const Edge& b = out[y];
     return outgoing ? std::tie(a.type, a.to) < std::tie(b.type, b.to)
                     : std::tie(a.type, a.from) < std::tie(b.type, b.from);
   });
-  return out;
+  std::vector<Edge> sorted;
+  sorted.reserve(out.size());
+  for (uint32_t i : order) sorted.push_back(std::move(out[i]));
+  return sorted;
 }
 
 absl::StatusOr<std::vector<Edge>> SnapshotImpl::OutEdges(
