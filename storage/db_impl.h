@@ -79,16 +79,21 @@ class DBImpl : public DB {
   const IdCache& id_cache() const { return id_cache_; }
 
   // Chunking of whole-revision scans (storage/snapshot_scan.cc): keys per
-  // chunk, and the most bytes of key -> id mappings ForEachEdge holds to
+  // chunk (a chunk's node records, ~100 B each, are held at once; a chunk
+  // spanning many ids lets the scan step instead of seek), the bytes of
+  // edges ForEachEdge buffers per chunk (fewer keys per chunk for high
+  // degrees), and the most bytes of key -> id mappings ForEachEdge holds to
   // resolve edge targets from memory. Tests shrink them to reach every
   // path; not to be changed while snapshots of this DB are read.
   struct ScanLimits {
-    size_t chunk_keys = 16384;
+    size_t chunk_keys = 262144;
+    size_t edge_buffer_bytes = size_t{64} << 20;
     size_t key_table_bytes = size_t{256} << 20;  // ~40 MB per 1M keys
   };
   const ScanLimits& scan_limits() const { return scan_limits_; }
   void SetScanLimitsForTesting(size_t chunk_keys, size_t key_table_bytes) const {
-    scan_limits_ = {chunk_keys, key_table_bytes};
+    scan_limits_.chunk_keys = chunk_keys;
+    scan_limits_.key_table_bytes = key_table_bytes;
   }
   // The raw node record visible at `rev`, or nullopt if the node does not
   // exist there. Verifies the record (DataLoss names key and revision).

@@ -85,22 +85,34 @@ std::vector<uint32_t> ById(const KeyChunk& chunk, size_t begin, size_t end) {
   return order;
 }
 
+// A chunk entry's node at the scanned revision.
+struct NodeSlot {
+  static constexpr size_t kAbsent = std::string::npos;
+  size_t offset = 0;       // of its record in the chunk's record arena
+  size_t size = kAbsent;   // kAbsent: the node does not exist at rev
+  Revision written = 0;    // the revision that wrote the record
+  bool live() const { return size != kAbsent; }
+};
+
 // The node records visible at `rev` of chunk entries [begin, end), read in
-// id order through `cursor`: found[i - begin] is the record's (offset, size)
-// in `*records`, or size npos for a node absent at rev.
+// id order through `cursor`: (*found)[i - begin] locates entry i's record in
+// `*records`. With `copy` false, records are not kept (liveness only). With
+// `verify`, a record failing verification is DataLoss naming the key and
+// the revision that wrote it; without, the caller must verify (decoding
+// does).
 absl::Status ReadChunkNodes(const DBImpl& db, Revision rev,
                             const KeyChunk& chunk, size_t begin, size_t end,
-                            const std::vector<uint32_t>& by_id,
-                            ForwardCursor* cursor, std::string* records,
-                            std::vector<std::pair<size_t, size_t>>* found) {
+                            const std::vector<uint32_t>& by_id, bool verify,
+                            bool copy, ForwardCursor* cursor,
+                            std::string* records, std::vector<NodeSlot>* found) {
   records->clear();
-  found->assign(end - begin, {0, std::string::npos});
+  found->assign(end - begin, NodeSlot());
   rocksdb::Iterator* it = cursor->it();
   char target[kNodeKeySize];
   for (uint32_t pos : by_id) {
     const NodeId id = chunk.entries[pos].id;
     EncodeNodeKey(id, rev, target);
-    cursor->SeekForward(std::string_view(target, kNodeKeySize));
+    cursor->SeekForward(std::string_view(target, kNodeKeySize), id);
     if (!it->Valid()) {
       RETURN_IF_ERROR(FromRocks(it->status(), "scan nodes"));
       continue;
@@ -109,11 +121,15 @@ absl::Status ReadChunkNodes(const DBImpl& db, Revision rev,
     if (k.size() != kNodeKeySize || GetBE64(k.data()) != id) continue;
     if (it->value().empty()) continue;  // deleted at or before rev
     std::string_view v = it->value().ToStringView();
-    if (!DecodeNodeKind(v).ok()) {
-      return db.DataLoss("corrupted record", id, GetInvRev(k.data() + 8));
+    const Revision written = GetInvRev(k.data() + 8);
+    if (verify && !DecodeNodeKind(v).ok()) {
+      return db.DataLoss("corrupted record", id, written);
     }
-    (*found)[pos - begin] = {records->size(), v.size()};
-    records->append(v);
+    NodeSlot& slot = (*found)[pos - begin];
+    slot.offset = records->size();
+    slot.size = copy ? v.size() : 0;
+    slot.written = written;
+    if (copy) records->append(v);
   }
   return absl::OkStatus();
 }
@@ -126,29 +142,29 @@ struct EdgeRef {
   size_t value_size;
 };
 
-// The out-edges alive at `rev` of the live nodes among chunk entries
-// [begin, end), in id order through `cursor`: the edges of entry i are
-// (*edges)[ranges[i - begin].first, .second), values in `*values`.
-absl::Status ReadChunkEdges(
-    Revision rev, const KeyChunk& chunk, size_t begin,
-    const std::vector<uint32_t>& by_id,
-    const std::vector<std::pair<size_t, size_t>>& live, ForwardCursor* cursor,
-    std::string* values, std::vector<EdgeRef>* edges,
-    std::vector<std::pair<size_t, size_t>>* ranges) {
+// The out-edges alive at `rev` of chunk entries [begin, begin +
+// by_id.size()), in id order through `cursor`: the edges of entry i are
+// (*edges)[ranges[i - begin].first, .second), values in `*values`. No node
+// record is read: an edge alive at R implies both its ends are (PutEdge
+// requires them, DeleteNode deletes a node's edges, Verify checks it).
+absl::Status ReadChunkEdges(Revision rev, const KeyChunk& chunk, size_t begin,
+                            const std::vector<uint32_t>& by_id,
+                            ForwardCursor* cursor, std::string* values,
+                            std::vector<EdgeRef>* edges,
+                            std::vector<std::pair<size_t, size_t>>* ranges) {
   values->clear();
   edges->clear();
-  ranges->assign(live.size(), {0, 0});
+  ranges->assign(by_id.size(), {0, 0});
   rocksdb::Iterator* it = cursor->it();
   char prefix[8];
   for (uint32_t pos : by_id) {
-    if (live[pos - begin].second == std::string::npos) continue;
     const NodeId id = chunk.entries[pos].id;
     EncodeBE64(id, prefix);
-    cursor->SeekForward(std::string_view(prefix, 8));
+    cursor->SeekForward(std::string_view(prefix, 8), id);
     const size_t first = edges->size();
     uint64_t last_type = ~uint64_t{0};
     NodeId last_to = 0;
-    for (; it->Valid(); it->Next()) {
+    for (; it->Valid(); cursor->Next()) {
       rocksdb::Slice k = it->key();
       if (k.size() != kEdgeKeySize) {
         return absl::DataLossError(
@@ -197,49 +213,74 @@ class KeyTable {
   std::vector<uint32_t> index_;
 };
 
-}  // namespace
-
-absl::Status SnapshotImpl::ForEachLiveNode(
-    const std::function<absl::Status(NodeId id, std::string_view key,
-                                     std::string_view raw)>& fn) const {
-  const size_t chunk_keys = db_->scan_limits().chunk_keys;
-  KeyReader keys(*db_);
-  ForwardCursor nodes(*db_, Cf::kNodes);
+// Every node alive at `rev` in key order: fn(id, key, raw record, revision
+// that wrote it); see ReadChunkNodes for `verify`.
+template <typename Fn>
+absl::Status ScanLiveNodes(const DBImpl& db, Revision rev, bool verify,
+                           Fn&& fn) {
+  const size_t chunk_keys = db.scan_limits().chunk_keys;
+  KeyReader keys(db);
+  ForwardCursor nodes(db, Cf::kNodes);
   KeyChunk chunk;
   std::string records;
-  std::vector<std::pair<size_t, size_t>> found;
+  std::vector<NodeSlot> found;
   while (!keys.done()) {
     chunk.Clear();
     RETURN_IF_ERROR(keys.Read(chunk_keys, SIZE_MAX, &chunk));
     const size_t n = chunk.entries.size();
     nodes.Reset();  // ids restart with each chunk
-    RETURN_IF_ERROR(ReadChunkNodes(*db_, info_.number, chunk, 0, n,
-                                   ById(chunk, 0, n), &nodes, &records,
+    RETURN_IF_ERROR(ReadChunkNodes(db, rev, chunk, 0, n, ById(chunk, 0, n),
+                                   verify, /*copy=*/true, &nodes, &records,
                                    &found));
     for (size_t i = 0; i < n; ++i) {
-      if (found[i].second == std::string::npos) continue;
+      if (!found[i].live()) continue;
       RETURN_IF_ERROR(fn(chunk.entries[i].id, chunk.key(i),
-                         std::string_view(records).substr(found[i].first,
-                                                          found[i].second)));
+                         std::string_view(records).substr(found[i].offset,
+                                                          found[i].size),
+                         found[i].written));
     }
   }
   return absl::OkStatus();
 }
 
+}  // namespace
+
+absl::Status SnapshotImpl::ForEachLiveNode(
+    const std::function<absl::Status(NodeId id, std::string_view key,
+                                     std::string_view raw)>& fn) const {
+  return ScanLiveNodes(
+      *db_, info_.number, /*verify=*/true,
+      [&](NodeId id, std::string_view key, std::string_view raw, Revision) {
+        return fn(id, key, raw);
+      });
+}
+
 absl::Status SnapshotImpl::ForEachNode(
     const std::function<absl::Status(const Node&)>& fn) const {
-  return ForEachLiveNode([&](NodeId id, std::string_view,
-                             std::string_view raw) -> absl::Status {
-    ASSIGN_OR_RETURN(Node node,
-                     db_->MaterializeNode(raw, id, info_.number, *registry_));
-    return fn(node);
-  });
+  // Decoding verifies each record once; an error names the revision that
+  // wrote it.
+  return ScanLiveNodes(
+      *db_, info_.number, /*verify=*/false,
+      [&](NodeId id, std::string_view, std::string_view raw,
+          Revision written) -> absl::Status {
+        ASSIGN_OR_RETURN(Node node,
+                         db_->MaterializeNode(raw, id, written, *registry_));
+        return fn(node);
+      });
 }
 
 absl::Status SnapshotImpl::ForEachEdge(
     const std::function<absl::Status(const Edge&)>& fn) const {
   const Revision rev = info_.number;
-  const size_t chunk_keys = db_->scan_limits().chunk_keys;
+  // A chunk buffers its nodes' edges: at the revision's mean degree, about
+  // kEdgeBytes bytes each, keep them within edge_buffer_bytes.
+  constexpr size_t kEdgeBytes = 64;
+  const size_t degree =
+      info_.node_count == 0 ? 1 : 1 + info_.edge_count / info_.node_count;
+  const size_t chunk_keys = std::min(
+      db_->scan_limits().chunk_keys,
+      std::max<size_t>(
+          1024, db_->scan_limits().edge_buffer_bytes / (degree * kEdgeBytes)));
   KeyReader keys(*db_);
   KeyChunk chunk;
   // First try to hold every mapping: then targets resolve from memory.
@@ -248,10 +289,9 @@ absl::Status SnapshotImpl::ForEachEdge(
   KeyTable table;
   const bool have_table = keys.done() && table.Build(chunk);
 
-  ForwardCursor nodes(*db_, Cf::kNodes);
   ForwardCursor out_edges(*db_, Cf::kOutEdges);
-  std::string records, values;
-  std::vector<std::pair<size_t, size_t>> live, ranges;
+  std::string values;
+  std::vector<std::pair<size_t, size_t>> ranges;
   std::vector<EdgeRef> edges;
   struct Pending {
     const std::string* type;
@@ -264,11 +304,8 @@ absl::Status SnapshotImpl::ForEachEdge(
 
   auto emit_slice = [&](size_t begin, size_t end) -> absl::Status {
     const std::vector<uint32_t> by_id = ById(chunk, begin, end);
-    nodes.Reset();
     out_edges.Reset();
-    RETURN_IF_ERROR(ReadChunkNodes(*db_, rev, chunk, begin, end, by_id, &nodes,
-                                   &records, &live));
-    RETURN_IF_ERROR(ReadChunkEdges(rev, chunk, begin, by_id, live, &out_edges,
+    RETURN_IF_ERROR(ReadChunkEdges(rev, chunk, begin, by_id, &out_edges,
                                    &values, &edges, &ranges));
     for (size_t i = begin; i < end; ++i) {
       const auto [first, last] = ranges[i - begin];
