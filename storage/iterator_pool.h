@@ -8,7 +8,13 @@
 // A pool belongs to one SnapshotImpl of revision R and creates iterators only
 // after the snapshot exists, when everything at or below R is durably
 // written (HEAD moves after the write), so every pooled iterator sees all of
-// R. Later writes sit above HEAD >= R and reads at R skip them.
+// R. Later commits sit above HEAD >= R and reads at R skip them.
+//
+// Writes made after an iterator was created (a concurrent writer's chunks,
+// or tests that damage records in place) are picked up anyway: a lease
+// whose iterator predates the DB's latest sequence number refreshes it
+// first (Iterator::Refresh, cheap unless a flush or compaction happened), so
+// a pooled read sees exactly what a fresh iterator would.
 //
 // Cost: an idle pooled iterator pins the memtables and SST files it was
 // created over until the snapshot is destroyed (at most kMaxIdle per column
@@ -46,22 +52,27 @@ class IteratorPool {
   class Lease {
    public:
     Lease(Lease&& other) noexcept
-        : pool_(other.pool_), cf_(other.cf_), it_(std::move(other.it_)) {}
+        : pool_(other.pool_),
+          cf_(other.cf_),
+          seq_(other.seq_),
+          it_(std::move(other.it_)) {}
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
     Lease& operator=(Lease&&) = delete;
     ~Lease() {
-      if (it_) pool_->Release(cf_, std::move(it_));
+      if (it_) pool_->Release(cf_, seq_, std::move(it_));
     }
     rocksdb::Iterator* operator->() const { return it_.get(); }
     rocksdb::Iterator* get() const { return it_.get(); }
 
    private:
     friend class IteratorPool;
-    Lease(const IteratorPool* pool, Cf cf, std::unique_ptr<rocksdb::Iterator> it)
-        : pool_(pool), cf_(cf), it_(std::move(it)) {}
+    Lease(const IteratorPool* pool, Cf cf, rocksdb::SequenceNumber seq,
+          std::unique_ptr<rocksdb::Iterator> it)
+        : pool_(pool), cf_(cf), seq_(seq), it_(std::move(it)) {}
     const IteratorPool* pool_;
     Cf cf_;
+    rocksdb::SequenceNumber seq_;  // the iterator sees at least this
     std::unique_ptr<rocksdb::Iterator> it_;
   };
 
@@ -69,37 +80,48 @@ class IteratorPool {
   // in_edges, whose keys start with an 8-byte id.
   Lease Acquire(Cf cf) const {
     const size_t slot = static_cast<size_t>(cf);
+    const rocksdb::SequenceNumber now = db_->rdb()->GetLatestSequenceNumber();
+    Idle idle;
     {
       MutexLock lock(&mu_);
-      auto& idle = idle_[slot];
-      if (!idle.empty()) {
-        std::unique_ptr<rocksdb::Iterator> it = std::move(idle.back());
-        idle.pop_back();
-        return Lease(this, cf, std::move(it));
+      auto& list = idle_[slot];
+      if (!list.empty()) {
+        idle = std::move(list.back());
+        list.pop_back();
       }
     }
-    rocksdb::ReadOptions ro;
-    ro.prefix_same_as_start = true;
-    return Lease(this, cf,
-                 std::unique_ptr<rocksdb::Iterator>(
-                     db_->rdb()->NewIterator(ro, db_->cf(cf))));
+    if (idle.it != nullptr && idle.seq != now && !idle.it->Refresh().ok()) {
+      idle.it.reset();  // cannot refresh: make a new one
+    }
+    if (idle.it == nullptr) {
+      rocksdb::ReadOptions ro;
+      ro.prefix_same_as_start = true;
+      idle.it.reset(db_->rdb()->NewIterator(ro, db_->cf(cf)));
+    }
+    return Lease(this, cf, now, std::move(idle.it));
   }
 
  private:
-  void Release(Cf cf, std::unique_ptr<rocksdb::Iterator> it) const {
-    // An iterator in error is not worth keeping: the next reader would
-    // re-seek anyway, but a sticky error must not outlive the read.
+  struct Idle {
+    // Sequence number read before the iterator was created or refreshed:
+    // the iterator sees every write up to it.
+    rocksdb::SequenceNumber seq = 0;
+    std::unique_ptr<rocksdb::Iterator> it;
+  };
+
+  void Release(Cf cf, rocksdb::SequenceNumber seq,
+               std::unique_ptr<rocksdb::Iterator> it) const {
+    // A sticky error must not outlive the read that met it.
     if (!it->status().ok()) return;
     MutexLock lock(&mu_);
-    auto& idle = idle_[static_cast<size_t>(cf)];
-    if (idle.size() < kMaxIdle) idle.push_back(std::move(it));
+    auto& list = idle_[static_cast<size_t>(cf)];
+    if (list.size() < kMaxIdle) list.push_back(Idle{seq, std::move(it)});
   }
 
   const DBImpl* const db_;
   mutable Mutex mu_;
-  mutable std::array<std::vector<std::unique_ptr<rocksdb::Iterator>>,
-                     static_cast<size_t>(Cf::kCount)>
-      idle_ ABSL_GUARDED_BY(mu_);
+  mutable std::array<std::vector<Idle>, static_cast<size_t>(Cf::kCount)> idle_
+      ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace critgraph::storage
