@@ -75,6 +75,13 @@ class KeyReader {
   std::unique_ptr<rocksdb::Iterator> it_;
 };
 
+// Pads `arena` to a multiple of 8 bytes, so the record appended next starts
+// 8-byte aligned (std::string's buffer is) and FlatBuffers decoding reads
+// it in place instead of copying it to an aligned buffer (record.cc).
+void AlignArena(std::string* arena) {
+  arena->resize((arena->size() + 7) & ~size_t{7});
+}
+
 // Positions of chunk entries [begin, end) sorted by id.
 std::vector<uint32_t> ById(const KeyChunk& chunk, size_t begin, size_t end) {
   std::vector<uint32_t> order(end - begin);
@@ -126,6 +133,7 @@ absl::Status ReadChunkNodes(const DBImpl& db, Revision rev,
       return db.DataLoss("corrupted record", id, written);
     }
     NodeSlot& slot = (*found)[pos - begin];
+    if (copy) AlignArena(records);
     slot.offset = records->size();
     slot.size = copy ? v.size() : 0;
     slot.written = written;
@@ -179,6 +187,7 @@ absl::Status ReadChunkEdges(Revision rev, const KeyChunk& chunk, size_t begin,
       last_type = type;
       last_to = to;
       if (it->value().empty()) continue;  // deleted
+      AlignArena(values);
       edges->push_back({type, to, values->size(), it->value().size()});
       values->append(it->value().data(), it->value().size());
     }
