@@ -103,7 +103,10 @@ absl::Status FromRocks(const rocksdb::Status& s, std::string_view context) {
 }
 
 DBImpl::DBImpl(std::string path, const Options& options, bool read_only)
-    : path_(std::move(path)), options_(options), read_only_(read_only) {}
+    : path_(std::move(path)),
+      options_(options),
+      read_only_(read_only),
+      id_cache_(options.id_cache_bytes) {}
 
 DBImpl::~DBImpl() {
   if (db_ && !read_only_) {
@@ -427,7 +430,9 @@ std::shared_ptr<const Registry> DBImpl::registry() const {
 
 absl::StatusOr<std::optional<NodeId>> DBImpl::LookupId(
     std::string_view key) const {
-  std::string v;
+  if (auto id = id_cache_.FindId(key)) return id;
+  // A miss is not cached: the key may be given an id by a later commit.
+  rocksdb::PinnableSlice v;
   auto s = db_->Get(rocksdb::ReadOptions(), cf(Cf::kKeys), key, &v);
   if (s.IsNotFound()) return std::optional<NodeId>();
   if (!s.ok()) return FromRocks(s, StrCat("look up key '", key, "'"));
@@ -435,17 +440,29 @@ absl::StatusOr<std::optional<NodeId>> DBImpl::LookupId(
     return absl::DataLossError(
         StrCat("id mapping of key '", key, "' is damaged"));
   }
-  return std::optional<NodeId>(GetBE64(v.data()));
+  const NodeId id = GetBE64(v.data());
+  id_cache_.Insert(key, id);
+  return std::optional<NodeId>(id);
 }
 
-absl::StatusOr<std::string> DBImpl::KeyOf(NodeId id) const {
-  std::string v;
-  auto s = db_->Get(rocksdb::ReadOptions(), cf(Cf::kIds), RevKey(id), &v);
+absl::Status DBImpl::KeyOfInto(NodeId id, std::string* key) const {
+  if (id_cache_.FindKey(id, key)) return absl::OkStatus();
+  char k[8];
+  EncodeBE64(id, k);
+  auto s = db_->Get(rocksdb::ReadOptions(), cf(Cf::kIds),
+                    rocksdb::Slice(k, sizeof k), key);
   if (s.IsNotFound()) {
     return absl::DataLossError(StrCat("node id ", id, " has no key"));
   }
   if (!s.ok()) return FromRocks(s, StrCat("read key of node id ", id));
-  return v;
+  id_cache_.Insert(*key, id);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> DBImpl::KeyOf(NodeId id) const {
+  std::string key;
+  RETURN_IF_ERROR(KeyOfInto(id, &key));
+  return key;
 }
 
 absl::Status DBImpl::DataLoss(std::string_view what, NodeId id,
@@ -502,7 +519,7 @@ absl::StatusOr<std::optional<std::string>> DBImpl::ReadEdgeRaw(
   return std::optional<std::string>(it->value().ToString());
 }
 
-absl::StatusOr<Node> DBImpl::MaterializeNode(const std::string& raw, NodeId id,
+absl::StatusOr<Node> DBImpl::MaterializeNode(std::string_view raw, NodeId id,
                                              Revision rev,
                                              const Registry& registry) const {
   auto rec = DecodeNodeRecord(raw);

@@ -13,6 +13,7 @@
 #include "absl/base/thread_annotations.h"
 #include "critgraph/db.h"
 #include "rocksdb/db.h"
+#include "storage/id_cache.h"
 #include "storage/keys.h"
 #include "storage/registry.h"
 #include "util/mutex.h"
@@ -68,9 +69,32 @@ class DBImpl : public DB {
   std::shared_ptr<const Registry> registry() const;
 
   // The internal id of an external key, or nullopt if the key was never
-  // used. Ids exist independently of revisions.
+  // used. Ids exist independently of revisions. Served from id_cache() when
+  // it holds the mapping, else one bloom-filtered Get in `keys`.
   absl::StatusOr<std::optional<NodeId>> LookupId(std::string_view key) const;
+  // The key of `id` (id_cache(), else one Get in `ids`); DataLoss if none.
   absl::StatusOr<std::string> KeyOf(NodeId id) const;
+  // As KeyOf, into `*key` (reusing its buffer).
+  absl::Status KeyOfInto(NodeId id, std::string* key) const;
+  const IdCache& id_cache() const { return id_cache_; }
+
+  // Chunking of whole-revision scans (storage/snapshot_scan.cc): keys per
+  // chunk (a chunk's node records, ~100 B each, are held at once; a chunk
+  // spanning many ids lets the scan step instead of seek), the bytes of
+  // edges ForEachEdge buffers per chunk (fewer keys per chunk for high
+  // degrees), and the most bytes of key -> id mappings ForEachEdge holds to
+  // resolve edge targets from memory. Tests shrink them to reach every
+  // path; not to be changed while snapshots of this DB are read.
+  struct ScanLimits {
+    size_t chunk_keys = 262144;
+    size_t edge_buffer_bytes = size_t{64} << 20;
+    size_t key_table_bytes = size_t{256} << 20;  // ~40 MB per 1M keys
+  };
+  const ScanLimits& scan_limits() const { return scan_limits_; }
+  void SetScanLimitsForTesting(size_t chunk_keys, size_t key_table_bytes) const {
+    scan_limits_.chunk_keys = chunk_keys;
+    scan_limits_.key_table_bytes = key_table_bytes;
+  }
   // The raw node record visible at `rev`, or nullopt if the node does not
   // exist there. Verifies the record (DataLoss names key and revision).
   absl::StatusOr<std::optional<std::string>> ReadNodeRaw(NodeId id,
@@ -80,7 +104,8 @@ class DBImpl : public DB {
                                                          TypeId type, NodeId to,
                                                          Revision rev) const;
   // Decodes a verified raw node record into a public Node.
-  absl::StatusOr<Node> MaterializeNode(const std::string& raw, NodeId id,
+  // `rev` only names the revision in errors.
+  absl::StatusOr<Node> MaterializeNode(std::string_view raw, NodeId id,
                                        Revision rev,
                                        const Registry& registry) const;
   absl::Status DataLoss(std::string_view what, NodeId id, Revision rev) const;
@@ -130,6 +155,9 @@ class DBImpl : public DB {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
 
   std::atomic<Revision> head_{0};
+  // Thread-safe itself; see storage/id_cache.h for why it is never stale.
+  const IdCache id_cache_;
+  mutable ScanLimits scan_limits_;
 
   mutable Mutex mu_;
   // revisions_[r] describes revision r; revisions_[0] is the empty root.

@@ -23,9 +23,15 @@ class EdgeScanner {
   EdgeScanner(const DBImpl& db, bool outgoing) : outgoing_(outgoing) {
     rocksdb::ReadOptions ro;
     ro.prefix_same_as_start = true;
-    it_.reset(db.rdb()->NewIterator(
+    owned_.reset(db.rdb()->NewIterator(
         ro, db.cf(outgoing ? Cf::kOutEdges : Cf::kInEdges)));
+    it_ = owned_.get();
   }
+  // Scans with `it`, a prefix iterator (prefix_same_as_start) over the
+  // out_edges (outgoing) or in_edges family that outlives the scanner, e.g.
+  // one lent by a snapshot's IteratorPool.
+  EdgeScanner(rocksdb::Iterator* it, bool outgoing)
+      : outgoing_(outgoing), it_(it) {}
   EdgeScanner(const EdgeScanner&) = delete;
   EdgeScanner& operator=(const EdgeScanner&) = delete;
 
@@ -37,9 +43,7 @@ class EdgeScanner {
   absl::Status Scan(NodeId node, Revision rev, absl::Span<const TypeId> types,
                     Fn&& fn) {
     char start[8];
-    for (int i = 7, v = 0; i >= 0; --i, ++v) {
-      start[i] = static_cast<char>((node >> (8 * v)) & 0xff);
-    }
+    EncodeBE64(node, start);
     it_->Seek(rocksdb::Slice(start, 8));
     uint64_t last_type = ~uint64_t{0};
     NodeId last_other = 0;
@@ -77,7 +81,8 @@ class EdgeScanner {
 
  private:
   const bool outgoing_;
-  std::unique_ptr<rocksdb::Iterator> it_;
+  std::unique_ptr<rocksdb::Iterator> owned_;
+  rocksdb::Iterator* it_;
 };
 
 }  // namespace critgraph::storage

@@ -24,12 +24,25 @@ inline Revision GetInvRev(const char* p) { return ~GetBE64(p); }
 // (deleted)
 inline constexpr size_t kNodeKeySize = 16;
 std::string NodeKey(NodeId id, Revision rev);
+// The same bytes into `out` (kNodeKeySize bytes), without allocating.
+inline void EncodeNodeKey(NodeId id, Revision rev, char* out) {
+  EncodeBE64(id, out);
+  EncodeBE64(~rev, out + 8);
+}
 
 // out_edges CF: from(8) | type(4) | to(8) | ~rev(8) -> EdgeRecord | ""
 // (deleted) in_edges CF:  to(8) | type(4) | from(8) | ~rev(8) -> "A" | "D"
 inline constexpr size_t kEdgeKeySize = 28;
 inline constexpr size_t kEdgePrefixSize = 20;  // without the revision
 std::string EdgeKey(NodeId a, TypeId type, NodeId b, Revision rev);
+// The same bytes into `out` (kEdgeKeySize bytes), without allocating.
+inline void EncodeEdgeKey(NodeId a, TypeId type, NodeId b, Revision rev,
+                          char* out) {
+  EncodeBE64(a, out);
+  EncodeBE32(type, out + 8);
+  EncodeBE64(b, out + 12);
+  EncodeBE64(~rev, out + 20);
+}
 
 // kind_index CF: kind(4) | id(8) | ~rev(8) -> "A" | "D"
 inline constexpr size_t kKindKeySize = 20;

@@ -1,6 +1,7 @@
 #include "storage/snapshot_impl.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "storage/edge_scanner.h"
 #include "storage/node_reader.h"
@@ -10,25 +11,61 @@
 
 namespace critgraph::storage {
 
-absl::StatusOr<std::optional<NodeId>> SnapshotImpl::FindNode(
-    std::string_view key) const {
-  auto id = db_->LookupId(key);
-  if (!id.ok() || !id->has_value()) return id;
-  auto raw = db_->ReadNodeRaw(**id, info_.number);
-  if (!raw.ok()) return raw.status();
-  if (!raw->has_value()) return std::optional<NodeId>();
+// Point and neighbour reads. Each read leases pooled iterators (one seek
+// each, no iterator construction), resolves keys <-> ids through the DB's
+// id cache, and decodes records straight from the iterator's value without
+// copying them. Whole-revision scans live in snapshot_scan.cc.
+
+absl::StatusOr<bool> SnapshotImpl::SeekNode(rocksdb::Iterator* it, NodeId id,
+                                            std::string_view* raw,
+                                            Revision* found_rev) const {
+  char k[kNodeKeySize];
+  EncodeNodeKey(id, info_.number, k);
+  it->Seek(rocksdb::Slice(k, sizeof k));
+  if (!it->Valid()) {
+    RETURN_IF_ERROR(FromRocks(it->status(), "read node"));
+    return false;
+  }
+  const rocksdb::Slice found = it->key();
+  if (found.size() != kNodeKeySize || GetBE64(found.data()) != id) {
+    return false;
+  }
+  if (it->value().empty()) return false;  // deleted at or before R
+  *raw = it->value().ToStringView();
+  *found_rev = GetInvRev(found.data() + 8);
+  return true;
+}
+
+absl::StatusOr<std::optional<NodeId>> SnapshotImpl::FindNodeWith(
+    rocksdb::Iterator* it, std::string_view key) const {
+  ASSIGN_OR_RETURN(std::optional<NodeId> id, db_->LookupId(key));
+  if (!id) return id;
+  std::string_view raw;
+  Revision found_rev = 0;
+  ASSIGN_OR_RETURN(bool exists, SeekNode(it, *id, &raw, &found_rev));
+  if (!exists) return std::optional<NodeId>();
+  if (!DecodeNodeKind(raw).ok()) {
+    return db_->DataLoss("corrupted record", *id, found_rev);
+  }
   return id;
 }
 
+absl::StatusOr<std::optional<NodeId>> SnapshotImpl::FindNode(
+    std::string_view key) const {
+  IteratorPool::Lease it = pool_.Acquire(Cf::kNodes);
+  return FindNodeWith(it.get(), key);
+}
+
 absl::StatusOr<Node> SnapshotImpl::GetNode(std::string_view key) const {
-  auto id = db_->LookupId(key);
-  if (!id.ok()) return id.status();
-  if (id->has_value()) {
-    auto raw = db_->ReadNodeRaw(**id, info_.number);
-    if (!raw.ok()) return raw.status();
-    if (raw->has_value()) {
-      return db_->MaterializeNode(**raw, **id, info_.number, *registry_);
-    }
+  ASSIGN_OR_RETURN(std::optional<NodeId> id, db_->LookupId(key));
+  if (id) {
+    IteratorPool::Lease it = pool_.Acquire(Cf::kNodes);
+    std::string_view raw;
+    Revision found_rev = 0;
+    ASSIGN_OR_RETURN(bool exists, SeekNode(it.get(), *id, &raw, &found_rev));
+    // Decoding verifies the record; an error names the revision that wrote
+    // it.
+    if (exists) return db_->MaterializeNode(raw, *id, found_rev, *registry_);
   }
   return absl::NotFoundError(
       StrCat("node '", key, "' does not exist at revision ", info_.number));
@@ -68,66 +105,103 @@ absl::StatusOr<Edge> SnapshotImpl::GetEdge(std::string_view from,
 absl::StatusOr<std::vector<Edge>> SnapshotImpl::Edges(
     std::string_view key, absl::Span<const std::string> types,
     bool outgoing) const {
-  auto id = FindNode(key);
-  if (!id.ok()) return id.status();
-  if (!id->has_value()) {
+  auto not_found = [&] {
     return absl::NotFoundError(
         StrCat("node '", key, "' does not exist at revision ", info_.number));
-  }
+  };
+  // Whether the node exists at R is checked only when the scan finds no
+  // edge: an edge alive at R implies both its ends are (PutEdge requires
+  // them, DeleteNode deletes a node's edges, Verify checks it), and the node
+  // seek costs as much as the edge scan.
+  auto node_exists = [&]() -> absl::StatusOr<bool> {
+    IteratorPool::Lease nodes = pool_.Acquire(Cf::kNodes);
+    ASSIGN_OR_RETURN(std::optional<NodeId> found,
+                     FindNodeWith(nodes.get(), key));
+    return found.has_value();
+  };
+  ASSIGN_OR_RETURN(std::optional<NodeId> id, db_->LookupId(key));
+  if (!id) return not_found();
   std::vector<TypeId> type_ids;
   for (const auto& n : types) {
     // An edge type not registered here simply has no edges.
     if (auto t = registry_->FindEdgeType(n, info_.number))
       type_ids.push_back(*t);
   }
-  if (!types.empty() && type_ids.empty()) return std::vector<Edge>();
+  if (!types.empty() && type_ids.empty()) {
+    ASSIGN_OR_RETURN(bool exists, node_exists());
+    if (!exists) return not_found();
+    return std::vector<Edge>();
+  }
   std::vector<Edge> out;
-  EdgeScanner scanner(*db_, outgoing);
-  const NodeId self = **id;
+  IteratorPool::Lease scan_it =
+      pool_.Acquire(outgoing ? Cf::kOutEdges : Cf::kInEdges);
+  // In-edges carry no properties: each is completed from its out-edge.
+  std::optional<IteratorPool::Lease> out_it;
+  if (!outgoing) out_it.emplace(pool_.Acquire(Cf::kOutEdges));
+  EdgeScanner scanner(scan_it.get(), outgoing);
+  const NodeId self = *id;
+  const Revision rev = info_.number;
   auto st = scanner.Scan(
-      self, info_.number, type_ids,
+      self, rev, type_ids,
       [&](TypeId type, NodeId other, std::string_view value) -> absl::Status {
-        auto other_key = db_->KeyOf(other);
-        if (!other_key.ok()) return other_key.status();
         const std::string* type_name = registry_->Name(type);
         if (type_name == nullptr) {
           return db_->DataLoss(StrCat("unknown edge type id ", type), self,
-                               info_.number);
+                               rev);
         }
-        Edge e;
+        if (out.empty()) out.reserve(8);
+        Edge& e = out.emplace_back();
         e.type = *type_name;
-        if (outgoing) {
-          e.from = std::string(key);
-          e.to = *std::move(other_key);
-          auto props = DecodeEdgeRecord(value);
-          if (!props.ok()) {
-            return db_->DataLoss(StrCat("corrupted out-edge to '", e.to, "'"),
-                                 self, info_.number);
-          }
-          e.props = *std::move(props);
-        } else {
-          e.from = *std::move(other_key);
-          e.to = std::string(key);
-          auto raw = db_->ReadEdgeRaw(other, type, self, info_.number);
-          if (!raw.ok()) return raw.status();
-          if (!raw->has_value()) {
+        std::string& other_key = outgoing ? e.to : e.from;
+        RETURN_IF_ERROR(db_->KeyOfInto(other, &other_key));
+        (outgoing ? e.from : e.to) = key;
+        if (!outgoing) {
+          rocksdb::Iterator* it = out_it->get();
+          char k[kEdgeKeySize];
+          EncodeEdgeKey(other, type, self, rev, k);
+          it->Seek(rocksdb::Slice(k, sizeof k));
+          if (!it->Valid()) RETURN_IF_ERROR(FromRocks(it->status(), "read edge"));
+          if (!it->Valid() || it->key().size() != kEdgeKeySize ||
+              std::memcmp(it->key().data(), k, kEdgePrefixSize) != 0 ||
+              it->value().empty()) {
             return db_->DataLoss(
                 StrCat("in-edge from '", e.from, "' without its out-edge"),
-                self, info_.number);
+                self, rev);
           }
-          auto props = DecodeEdgeRecord(**raw);
-          if (!props.ok()) return props.status();
-          e.props = *std::move(props);
+          value = it->value().ToStringView();
         }
-        out.push_back(std::move(e));
+        auto props = DecodeEdgeRecord(value);
+        if (!props.ok()) {
+          return outgoing ? db_->DataLoss(
+                                StrCat("corrupted out-edge to '", e.to, "'"),
+                                self, rev)
+                          : db_->DataLoss(
+                                StrCat("corrupted out-edge record"), other,
+                                GetInvRev(out_it->get()->key().data() + 20));
+        }
+        e.props = *std::move(props);
         return absl::OkStatus();
       });
   if (!st.ok()) return st;
-  std::sort(out.begin(), out.end(), [&](const Edge& a, const Edge& b) {
+  if (out.empty()) {
+    ASSIGN_OR_RETURN(bool exists, node_exists());
+    if (!exists) return not_found();
+    return out;
+  }
+  // Sort a permutation, then move each edge once: swapping whole Edges
+  // (four strings and a map) cost more than the comparisons.
+  std::vector<uint32_t> order(out.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+    const Edge& a = out[x];
+    const Edge& b = out[y];
     return outgoing ? std::tie(a.type, a.to) < std::tie(b.type, b.to)
                     : std::tie(a.type, a.from) < std::tie(b.type, b.from);
   });
-  return out;
+  std::vector<Edge> sorted;
+  sorted.reserve(out.size());
+  for (uint32_t i : order) sorted.push_back(std::move(out[i]));
+  return sorted;
 }
 
 absl::StatusOr<std::vector<Edge>> SnapshotImpl::OutEdges(
@@ -177,8 +251,7 @@ absl::StatusOr<std::vector<Node>> SnapshotImpl::NodesOfKind(
     if (!raw->has_value()) {
       return db_->DataLoss("kind index names a missing node", id, info_.number);
     }
-    auto node =
-        db_->MaterializeNode(std::string(**raw), id, info_.number, *registry_);
+    auto node = db_->MaterializeNode(**raw, id, info_.number, *registry_);
     if (!node.ok()) return node.status();
     out.push_back(*std::move(node));
   }
@@ -186,70 +259,6 @@ absl::StatusOr<std::vector<Node>> SnapshotImpl::NodesOfKind(
   std::sort(out.begin(), out.end(),
             [](const Node& a, const Node& b) { return a.key < b.key; });
   return out;
-}
-
-absl::Status SnapshotImpl::ForEachLiveNode(
-    const std::function<absl::Status(NodeId id, std::string_view key,
-                                     std::string_view raw)>& fn) const {
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->rdb()->NewIterator(rocksdb::ReadOptions(), db_->cf(Cf::kKeys)));
-  NodeReader reader(*db_);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    if (it->value().size() != 8) {
-      return absl::DataLossError(StrCat(
-          "id mapping of key '", it->key().ToStringView(), "' is damaged"));
-    }
-    const NodeId id = GetBE64(it->value().data());
-    ASSIGN_OR_RETURN(std::optional<std::string_view> raw,
-                     reader.Read(id, info_.number));
-    if (!raw) continue;
-    RETURN_IF_ERROR(fn(id, it->key().ToStringView(), *raw));
-  }
-  return FromRocks(it->status(), "scan keys");
-}
-
-absl::Status SnapshotImpl::ForEachNode(
-    const std::function<absl::Status(const Node&)>& fn) const {
-  return ForEachLiveNode([&](NodeId id, std::string_view,
-                             std::string_view raw) -> absl::Status {
-    ASSIGN_OR_RETURN(Node node, db_->MaterializeNode(std::string(raw), id,
-                                                     info_.number, *registry_));
-    return fn(node);
-  });
-}
-
-absl::Status SnapshotImpl::ForEachEdge(
-    const std::function<absl::Status(const Edge&)>& fn) const {
-  EdgeScanner scanner(*db_, /*outgoing=*/true);
-  std::vector<Edge> edges;
-  return ForEachLiveNode([&](NodeId id, std::string_view key,
-                             std::string_view) -> absl::Status {
-    const std::string from(key);
-    edges.clear();
-    RETURN_IF_ERROR(scanner.Scan(
-        id, info_.number, {},
-        [&](TypeId type, NodeId other, std::string_view value) -> absl::Status {
-          const std::string* type_name = registry_->Name(type);
-          if (type_name == nullptr) {
-            return db_->DataLoss(StrCat("unknown edge type id ", type), id,
-                                 info_.number);
-          }
-          ASSIGN_OR_RETURN(std::string to, db_->KeyOf(other));
-          auto props = DecodeEdgeRecord(value);
-          if (!props.ok()) {
-            return db_->DataLoss(StrCat("corrupted out-edge to '", to, "'"), id,
-                                 info_.number);
-          }
-          edges.push_back(
-              Edge{from, *type_name, std::move(to), *std::move(props)});
-          return absl::OkStatus();
-        }));
-    std::sort(edges.begin(), edges.end(), [](const Edge& a, const Edge& b) {
-      return std::tie(a.type, a.to) < std::tie(b.type, b.to);
-    });
-    for (const auto& e : edges) RETURN_IF_ERROR(fn(e));
-    return absl::OkStatus();
-  });
 }
 
 std::vector<std::string> SnapshotImpl::NodeKinds() const {

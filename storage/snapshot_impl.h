@@ -7,6 +7,7 @@
 
 #include "critgraph/snapshot.h"
 #include "storage/db_impl.h"
+#include "storage/iterator_pool.h"
 #include "storage/keys.h"
 #include "storage/registry.h"
 
@@ -16,7 +17,10 @@ class SnapshotImpl final : public Snapshot {
  public:
   SnapshotImpl(const DBImpl* db, RevisionInfo info,
                std::shared_ptr<const Registry> registry)
-      : db_(db), info_(std::move(info)), registry_(std::move(registry)) {}
+      : db_(db),
+        info_(std::move(info)),
+        registry_(std::move(registry)),
+        pool_(db) {}
 
   Revision revision() const override { return info_.number; }
   const RevisionInfo& info() const override { return info_; }
@@ -39,7 +43,8 @@ class SnapshotImpl final : public Snapshot {
 
   // ---- Id-level access for the engine. ----
   // Calls fn(id, key, verified raw record) for every node alive at this
-  // revision, in key order; the views live until fn returns.
+  // revision, in key order; the views live until fn returns. A sequential
+  // pass (storage/snapshot_scan.cc), not a lookup per node.
   absl::Status ForEachLiveNode(
       const std::function<absl::Status(NodeId id, std::string_view key,
                                        std::string_view raw)>& fn) const;
@@ -49,6 +54,16 @@ class SnapshotImpl final : public Snapshot {
   absl::StatusOr<std::optional<NodeId>> FindNode(std::string_view key) const;
 
  private:
+  // Positions `it` (a pooled `nodes` iterator) on the version of `id`
+  // visible here. Returns false if the node does not exist at this
+  // revision; else `*raw` views the unverified record (valid until `it`
+  // moves) and `*found_rev` is the revision that wrote it.
+  absl::StatusOr<bool> SeekNode(rocksdb::Iterator* it, NodeId id,
+                                std::string_view* raw,
+                                Revision* found_rev) const;
+  // As FindNode, through a pooled `nodes` iterator; verifies the record.
+  absl::StatusOr<std::optional<NodeId>> FindNodeWith(rocksdb::Iterator* it,
+                                                     std::string_view key) const;
   absl::StatusOr<std::vector<Edge>> Edges(std::string_view key,
                                           absl::Span<const std::string> types,
                                           bool outgoing) const;
@@ -56,6 +71,8 @@ class SnapshotImpl final : public Snapshot {
   const DBImpl* db_;
   const RevisionInfo info_;
   const std::shared_ptr<const Registry> registry_;
+  // Iterators reused by point and neighbour reads (thread-safe).
+  const IteratorPool pool_;
 };
 
 // The one path from a public handle to its implementation. DB and Snapshot

@@ -26,6 +26,20 @@ inline void PutBE32(std::string* dst, uint32_t v) {
   }
   dst->append(buf, 4);
 }
+// Into a caller's buffer (8 / 4 bytes), for keys built on the read path
+// without a heap allocation.
+inline void EncodeBE64(uint64_t v, char* out) {
+  for (int i = 7; i >= 0; --i) {
+    out[i] = static_cast<char>(v & 0xff);
+    v >>= 8;
+  }
+}
+inline void EncodeBE32(uint32_t v, char* out) {
+  for (int i = 3; i >= 0; --i) {
+    out[i] = static_cast<char>(v & 0xff);
+    v >>= 8;
+  }
+}
 inline uint64_t GetBE64(const char* p) {
   uint64_t v = 0;
   for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);

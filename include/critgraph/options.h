@@ -38,6 +38,12 @@ struct Options {
   // RocksDB block cache shared by all column families.
   size_t block_cache_bytes = size_t{256} << 20;
 
+  // Bound on the in-memory cache of key <-> id mappings that point reads,
+  // neighbour reads and traversals consult before RocksDB (estimated bytes,
+  // both directions together; 0 disables it). Mappings never change, so
+  // the cache is never stale.
+  size_t id_cache_bytes = size_t{64} << 20;
+
   // Memtable size per column family before a flush.
   size_t write_buffer_bytes = size_t{64} << 20;
 
