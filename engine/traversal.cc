@@ -216,6 +216,7 @@ absl::StatusOr<std::vector<ReachedNode>> Traverser::Reach(
   uint64_t seeks = 0;
   uint64_t pass_keys = 0;
   std::optional<uint32_t> scan_from_depth;
+  uint64_t previous_size = 0;  // nodes of the level expanded last
   // nodes[i] / keys[i]: the i-th reached node. Levels are contiguous and,
   // once complete, sorted by key, so the index order is the output order
   // and "smallest index" among nodes of one level means "smallest key".
@@ -234,15 +235,50 @@ absl::StatusOr<std::vector<ReachedNode>> Traverser::Reach(
   // keeping `seen` in step.
   std::vector<uint32_t> perm;
   std::vector<NodeId> level_ids;
+  uint64_t resolved = 0;     // keys resolved so far
+  bool use_key_pass = false;
+  uint64_t key_pass_keys = 0;
+  std::vector<uint32_t> ranks;  // by index - begin, with the key pass
   auto finish_level = [&](size_t begin, size_t end) -> absl::Status {
     keys.resize(end);
-    level_ids.clear();
-    for (size_t i = begin; i < end; ++i) level_ids.push_back(nodes[i].id);
-    RETURN_IF_ERROR(ResolveKeys(db, level_ids, begin, &keys));
     perm.resize(end - begin);
     std::iota(perm.begin(), perm.end(), static_cast<uint32_t>(begin));
-    std::sort(perm.begin(), perm.end(),
-              [&](uint32_t a, uint32_t b) { return keys[a] < keys[b]; });
+    if (!use_key_pass && use_pass_ &&
+        ShouldReadKeyPass(resolved, end - begin,
+                          key_pass_ ? 0 : snap_.info().node_count)) {
+      if (!key_pass_) {
+        auto kp = KeyPass::Read(db);
+        if (!kp.ok()) return kp.status();
+        key_pass_keys = kp->keys_read();
+        key_pass_ = *std::move(kp);
+      }
+      use_key_pass = true;
+    }
+    resolved += end - begin;
+    if (use_key_pass) {
+      // Ranks are in key order: an integer sort, and no lookup per node.
+      ranks.resize(end - begin);
+      for (size_t i = begin; i < end; ++i) {
+        const uint32_t rank = key_pass_->Rank(nodes[i].id);
+        if (rank == KeyPass::kNoRank) {
+          return absl::DataLossError(
+              StrCat("node id ", nodes[i].id, " has no key"));
+        }
+        ranks[i - begin] = rank;
+      }
+      std::sort(perm.begin(), perm.end(), [&](uint32_t a, uint32_t b) {
+        return ranks[a - begin] < ranks[b - begin];
+      });
+      for (size_t i = begin; i < end; ++i) {
+        keys[i] = key_pass_->KeyAt(ranks[i - begin]);
+      }
+    } else {
+      level_ids.clear();
+      for (size_t i = begin; i < end; ++i) level_ids.push_back(nodes[i].id);
+      RETURN_IF_ERROR(ResolveKeys(db, level_ids, begin, &keys));
+      std::sort(perm.begin(), perm.end(),
+                [&](uint32_t a, uint32_t b) { return keys[a] < keys[b]; });
+    }
     std::vector<Slot> sorted_nodes;
     std::vector<std::string> sorted_keys;
     sorted_nodes.reserve(perm.size());
@@ -276,10 +312,15 @@ absl::StatusOr<std::vector<ReachedNode>> Traverser::Reach(
     if (!use_pass_ && !filter.no_edges && plan.plan != ReachPlan::kSeek) {
       bool go = true;  // kScan, kAdjacency
       if (plan.plan == ReachPlan::kAuto) {
+        const uint64_t node_count = snap_.info().node_count;
+        const uint64_t predicted = PredictNextLevel(
+            previous_size, frontier_size,
+            node_count > level_end ? node_count - level_end : 0);
         go = plan.force_scan_from_depth
                  ? depth >= *plan.force_scan_from_depth
-                 : ShouldSwitchToScan(seeks, frontier_size * seeks_per_node,
-                                      PassCost(filter));
+                 : ShouldSwitchToScan(
+                       seeks, (frontier_size + predicted) * seeks_per_node,
+                       PassCost(filter));
       }
       if (go) {
         RETURN_IF_ERROR(PreparePasses(filter, &pass_keys));
@@ -288,6 +329,7 @@ absl::StatusOr<std::vector<ReachedNode>> Traverser::Reach(
       }
     }
     if (!use_pass_ && !filter.no_edges) seeks += frontier_size * seeks_per_node;
+    previous_size = frontier_size;
     // Expand in id order: the scanners' seeks then move forward through the
     // edge column families.
     frontier.clear();
@@ -340,6 +382,7 @@ absl::StatusOr<std::vector<ReachedNode>> Traverser::Reach(
     report->scan_from_depth = scan_from_depth;
     report->seeks = seeks;
     report->pass_keys = pass_keys;
+    report->key_pass_keys = key_pass_keys;
     report->edges = edges_scanned_ - edges_before;
   }
   return out;

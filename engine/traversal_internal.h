@@ -13,6 +13,7 @@
 #include "absl/types/span.h"
 #include "critgraph/traversal.h"
 #include "engine/edge_pass.h"
+#include "engine/key_pass.h"
 #include "storage/edge_scanner.h"
 #include "storage/keys.h"
 #include "storage/node_reader.h"
@@ -60,13 +61,43 @@ absl::StatusOr<NodeId> ResolveExisting(const storage::SnapshotImpl& snap,
 inline constexpr uint64_t kSeekCostInKeys = 24;
 
 // The kAuto rule: switch to a pass before a BFS level when the seeks already
-// made plus those the level needs cost at least as much as the pass
+// made plus those still expected cost at least as much as the pass
 // (`pass_keys`, the keys the pass would read; 0 if already in memory).
-// Ski-rental: a reach that stays small never pays for a pass, and one that
-// grows never pays more than about twice the cheaper plan.
+// `seeks_next` is what the level at hand needs plus the next level's
+// prediction (Traverser::Reach: this level's size times its growth over the
+// previous level, at most the nodes not yet reached), so a search that is
+// exploding switches one level early, as in Beamer et al.'s
+// direction-optimizing BFS. Ski rental otherwise: a reach that stays small
+// never pays for a pass, one that grows never pays much more than the
+// cheaper plan.
 inline bool ShouldSwitchToScan(uint64_t seeks_done, uint64_t seeks_next,
                                uint64_t pass_keys) {
   return (seeks_done + seeks_next) * kSeekCostInKeys >= pass_keys;
+}
+
+// The next BFS level's predicted size: `frontier` times its growth over
+// `previous` (the level before it), at most `unreached`; 0 without a
+// previous level.
+inline uint64_t PredictNextLevel(uint64_t previous, uint64_t frontier,
+                                 uint64_t unreached) {
+  if (previous == 0) return 0;
+  const double next = static_cast<double>(frontier) *
+                      static_cast<double>(frontier) /
+                      static_cast<double>(previous);
+  return next >= static_cast<double>(unreached) ? unreached
+                                                : static_cast<uint64_t>(next);
+}
+
+// The cost of resolving one node's key by lookup (a batched MultiGet in the
+// ids family) in units of one Next of the key pass; the kScan plan reads the
+// key pass (engine/key_pass.h) once the keys resolved so far plus those of
+// the level at hand reach its cost, by the same ski-rental rule.
+inline constexpr uint64_t kKeyLookupCostInKeys = 8;
+// `pass_keys`: the keys the key pass would read (estimated from the
+// revision's node count; 0 if already in memory).
+inline bool ShouldReadKeyPass(uint64_t resolved, uint64_t to_resolve,
+                              uint64_t pass_keys) {
+  return (resolved + to_resolve) * kKeyLookupCostInKeys >= pass_keys;
 }
 
 // How Traverser::Reach picks its plan.
@@ -132,6 +163,8 @@ class Traverser {
   // forward expansion while use_pass_ (set only inside Reach).
   std::optional<EdgePass> pass_[2];
   bool use_pass_ = false;
+  // The keys family in memory, kept for reuse like the edge passes.
+  std::optional<KeyPass> key_pass_;
 };
 
 }  // namespace critgraph::engine

@@ -185,6 +185,13 @@ TEST(ReachPlan, CostModelSwitchesOnlyWhenSeeksWouldCostAPass) {
   // Seeks already paid count (ski rental), as do the next level's.
   EXPECT_TRUE(ShouldSwitchToScan(900, 100, 1000 * kSeekCostInKeys));
   EXPECT_FALSE(ShouldSwitchToScan(899, 100, 1000 * kSeekCostInKeys));
+  // The next level is predicted by the last growth, capped by the nodes not
+  // yet reached; nothing is predicted from the sources' level.
+  using engine::PredictNextLevel;
+  EXPECT_EQ(PredictNextLevel(0, 10, 1000), 0u);
+  EXPECT_EQ(PredictNextLevel(10, 40, 1000), 160u);
+  EXPECT_EQ(PredictNextLevel(10, 40, 100), 100u);
+  EXPECT_EQ(PredictNextLevel(40, 10, 1000), 2u);
 }
 
 // A star of stars: one hub with `fan` children, each with `fan` leaves.
@@ -211,8 +218,9 @@ TEST(ReachPlan, AutoSwitchesForLargeReachesAndSeeksForSmallOnes) {
   const uint64_t edges = snap->edge_count();
   ASSERT_EQ(edges, static_cast<uint64_t>(fan + fan * fan));
 
-  // From the hub, out: level 0 costs 1 seek (24 < 72 keys), level 1 would
-  // cost 1 + 8 seeks = 216 >= 72: the pass is read before depth 1.
+  // From the hub, out: level 0 costs 1 seek (24 < 72 keys; no growth to
+  // predict from), level 1 would cost 1 + 8 seeks = 216 >= 72: the pass is
+  // read before depth 1.
   ReachReport report;
   auto all = Reach(*snap, {.sources = {"hub"}}, &report);
   ASSERT_TRUE(all.ok()) << all.status();

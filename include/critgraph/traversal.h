@@ -104,6 +104,10 @@ struct ReachReport {
   uint64_t seeks = 0;
   // Edge keys read by sequential passes (all versions, all types).
   uint64_t pass_keys = 0;
+  // Node keys read by a pass over the key mappings (kScan resolves the keys
+  // of a large result that way instead of one lookup per node); 0 if none
+  // was read.
+  uint64_t key_pass_keys = 0;
   // Followed edges delivered to the search (from seeks and passes).
   uint64_t edges = 0;
 };
