@@ -7,6 +7,9 @@
 #include "bench/bench_util.h"
 #include "critgraph/adjacency.h"
 #include "critgraph/traversal.h"
+#include "engine/edge_pass.h"
+#include "engine/key_pass.h"
+#include "storage/snapshot_impl.h"
 #include "util/str_cat.h"
 
 namespace critgraph::bench {
@@ -279,7 +282,37 @@ void PlannedReach(benchmark::State& state, ReachPlan plan, std::string which) {
   state.counters["pass_keys"] = static_cast<double>(report.pass_keys);
 }
 
+// The passes of the kScan plan alone (engine/edge_pass, engine/key_pass):
+// keys_per_s calibrates kSeekCostInKeys / kKeyLookupCostInKeys against
+// BM_ReachPlan/seek's nodes_per_s. family: out, in or keys.
+void ReachPass(benchmark::State& state, std::string family) {
+  auto snap = g->db->GetSnapshot(g->data.head());
+  if (!snap.ok()) return Fail(state, snap.status());
+  const auto& impl = storage::Impl(**snap);
+  uint64_t keys = 0;
+  for (auto _ : state) {
+    if (family == "keys") {
+      auto p = engine::KeyPass::Read(impl.db());
+      if (!p.ok()) return Fail(state, p.status());
+      keys = p->keys_read();
+    } else {
+      auto p = engine::EdgePass::Read(impl.db(), impl.revision(),
+                                      family == "out", {});
+      if (!p.ok()) return Fail(state, p.status());
+      keys = p->keys_read();
+    }
+  }
+  const double iters = static_cast<double>(state.iterations());
+  state.counters["keys_per_s"] = Rate(iters * static_cast<double>(keys));
+  state.counters["keys"] = static_cast<double>(keys);
+}
+
 void RegisterReachPlans() {
+  for (std::string family : {"out", "in", "keys"}) {
+    benchmark::RegisterBenchmark(("BM_ReachPass/" + family).c_str(), ReachPass,
+                                 family)
+        ->Unit(benchmark::kMillisecond);
+  }
   for (std::string which : {"old", "head"}) {
     for (ReachPlan plan : {ReachPlan::kAuto, ReachPlan::kSeek, ReachPlan::kScan,
                            ReachPlan::kAdjacency}) {

@@ -501,7 +501,8 @@ absl::StatusOr<std::vector<ReachedNode>> RunSpec(
   if (spec.plan == ReachPlan::kAdjacency) {
     // Arguments were checked above, so the build is paid only for a reach
     // that runs; the adjacency Reach gives the same result.
-    auto adj = AdjacencySnapshot::Build(snap);
+    // One thread, like the other plans: one reach, one thread.
+    auto adj = AdjacencySnapshot::Build(snap, /*threads=*/1);
     if (!adj.ok()) return adj.status();
     auto r = critgraph::Reach(**adj, spec);
     if (r.ok() && report != nullptr) {
