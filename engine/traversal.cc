@@ -172,14 +172,32 @@ absl::StatusOr<bool> Traverser::PassesKind(NodeId id,
   return Contains(filter.kinds, *kind);
 }
 
-uint64_t Traverser::PassCost(const CompiledFilter& filter) const {
+uint64_t Traverser::FamilyKeys(storage::Cf cf, uint64_t at_least) {
+  // A pass reads every stored version, also those above the revision:
+  // RocksDB's estimate (table properties plus memtables, no I/O) covers
+  // them, the revision's own count is the floor when it is stale.
+  uint64_t& cached = family_keys_[static_cast<int>(cf)];
+  if (cached == 0) {
+    uint64_t estimate = 0;
+    const storage::DBImpl& db = snap_.db();
+    if (!db.rdb()->GetIntProperty(db.cf(cf), "rocksdb.estimate-num-keys",
+                                  &estimate)) {
+      estimate = 0;
+    }
+    cached = std::max<uint64_t>(estimate, 1);
+  }
+  return std::max(cached, at_least);
+}
+
+uint64_t Traverser::PassCost(const CompiledFilter& filter) {
   uint64_t keys = 0;
   for (int f = 0; f < 2; ++f) {
     const bool wanted = f == 0 ? filter.direction != Direction::kIn
                                : filter.direction != Direction::kOut;
     if (!wanted) continue;
     if (pass_[f] && pass_[f]->types() == filter.edge_types) continue;
-    keys += snap_.info().edge_count;
+    keys += FamilyKeys(f == 0 ? storage::Cf::kOutEdges : storage::Cf::kInEdges,
+                       snap_.info().edge_count);
   }
   return keys;
 }
@@ -245,7 +263,9 @@ absl::StatusOr<std::vector<ReachedNode>> Traverser::Reach(
     std::iota(perm.begin(), perm.end(), static_cast<uint32_t>(begin));
     if (!use_key_pass && use_pass_ &&
         ShouldReadKeyPass(resolved, end - begin,
-                          key_pass_ ? 0 : snap_.info().node_count)) {
+                          key_pass_ ? 0
+                                    : FamilyKeys(storage::Cf::kKeys,
+                                                 snap_.info().node_count))) {
       if (!key_pass_) {
         auto kp = KeyPass::Read(db);
         if (!kp.ok()) return kp.status();

@@ -146,9 +146,13 @@ class Traverser {
   // Whether `id` (reached through an edge, so it must exist) passes the kind
   // filter. DataLoss if its record is missing or damaged.
   absl::StatusOr<bool> PassesKind(NodeId id, const CompiledFilter& filter);
-  // The keys a pass of `filter`'s families would read (estimated from the
-  // revision's edge count; 0 for a family already in memory).
-  uint64_t PassCost(const CompiledFilter& filter) const;
+  // The keys a pass of `filter`'s families would read (RocksDB's estimate of
+  // each family's stored versions, at least the revision's edge count; 0 for
+  // a family already in memory).
+  uint64_t PassCost(const CompiledFilter& filter);
+  // RocksDB's estimate of the keys stored in `cf` (read once, cached), at
+  // least `at_least`.
+  uint64_t FamilyKeys(storage::Cf cf, uint64_t at_least);
   // Makes pass_[0] / pass_[1] hold the families `filter` follows; adds the
   // keys read to *keys_read.
   absl::Status PreparePasses(const CompiledFilter& filter, uint64_t* keys_read);
@@ -165,6 +169,8 @@ class Traverser {
   bool use_pass_ = false;
   // The keys family in memory, kept for reuse like the edge passes.
   std::optional<KeyPass> key_pass_;
+  // FamilyKeys' cache by column family (0 = not read yet).
+  uint64_t family_keys_[static_cast<int>(storage::Cf::kCount)] = {};
 };
 
 }  // namespace critgraph::engine
