@@ -263,9 +263,9 @@ void PlannedReach(benchmark::State& state, ReachPlan plan, std::string which) {
   if (!got.ok()) return Fail(state, got.status());
   if (*got != *want || got->size() != raw.size()) {
     return Fail(state, absl::InternalError(StrCat(
-                           "reach with plan ", ReachPlanName(plan), " differs: ",
-                           got->size(), " nodes, seek plan ", want->size(),
-                           ", raw scan ", raw.size())));
+                           "reach with plan ", ReachPlanName(plan),
+                           " differs: ", got->size(), " nodes, seek plan ",
+                           want->size(), ", raw scan ", raw.size())));
   }
   for (auto _ : state) {
     auto r = Reach(**snap, spec);

@@ -41,10 +41,9 @@ absl::StatusOr<EdgePass> EdgePass::Read(
         return absl::DataLossError(
             StrCat(outgoing ? "an out" : "an in", "-edge key is damaged"));
       }
-      return absl::DataLossError(StrCat(outgoing ? "out" : "in",
-                                        "-edge key of node id ",
-                                        critgraph::GetBE64(k.data()),
-                                        " is damaged"));
+      return absl::DataLossError(
+          StrCat(outgoing ? "out" : "in", "-edge key of node id ",
+                 critgraph::GetBE64(k.data()), " is damaged"));
     }
     const char* p = k.data();
     if (have_last && std::memcmp(last, p, storage::kEdgePrefixSize) == 0) {
@@ -71,8 +70,8 @@ absl::StatusOr<EdgePass> EdgePass::Read(
     pass.others_.push_back(critgraph::GetBE64(p + 12));
   }
   if (!it->status().ok()) {
-    return storage::FromRocks(
-        it->status(), outgoing ? "scan out-edges" : "scan in-edges");
+    return storage::FromRocks(it->status(),
+                              outgoing ? "scan out-edges" : "scan in-edges");
   }
   if (row_open) pass.offsets_.push_back(pass.others_.size());
   if (pass.row_ids_.size() >= kNoRow) {

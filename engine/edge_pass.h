@@ -33,8 +33,8 @@ class EdgePass {
   // Reads the out_edges (outgoing) or in_edges family once, front to back.
   // DataLoss for a damaged edge key; Internal for a RocksDB error. Bypasses
   // the block cache (one pass should not evict the hot blocks of seeks).
-  static absl::StatusOr<EdgePass> Read(const storage::DBImpl& db,
-                                       Revision rev, bool outgoing,
+  static absl::StatusOr<EdgePass> Read(const storage::DBImpl& db, Revision rev,
+                                       bool outgoing,
                                        absl::Span<const storage::TypeId> types);
 
   // Calls fn(NodeId other) -> absl::Status for each kept edge of `node`;

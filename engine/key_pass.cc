@@ -36,11 +36,12 @@ absl::StatusOr<KeyPass> KeyPass::Read(const storage::DBImpl& db) {
         StrCat("key pass: ", ids.size(), " keys"));
   }
   pass.direct_ = max_id <= 8 * static_cast<uint64_t>(ids.size()) + (1u << 20);
-  if (pass.direct_) pass.table_.assign(static_cast<size_t>(max_id) + 1, kNoRank);
+  if (pass.direct_)
+    pass.table_.assign(static_cast<size_t>(max_id) + 1, kNoRank);
   for (uint32_t rank = 0; rank < ids.size(); ++rank) {
-    uint32_t& slot = pass.direct_ ? pass.table_[ids[rank]]
-                                  : pass.map_.try_emplace(ids[rank], kNoRank)
-                                        .first->second;
+    uint32_t& slot =
+        pass.direct_ ? pass.table_[ids[rank]]
+                     : pass.map_.try_emplace(ids[rank], kNoRank).first->second;
     if (slot != kNoRank) {
       return absl::DataLossError(StrCat("node id ", ids[rank],
                                         " has two keys (the second is '",

@@ -228,8 +228,7 @@ absl::StatusOr<std::vector<ReachedNode>> Traverser::Reach(
     bool& flag;
     ~ResetPass() { flag = false; }
   } reset_pass{use_pass_};
-  const uint64_t seeks_per_node =
-      filter.direction == Direction::kBoth ? 2 : 1;
+  const uint64_t seeks_per_node = filter.direction == Direction::kBoth ? 2 : 1;
   const uint64_t edges_before = edges_scanned_;
   uint64_t seeks = 0;
   uint64_t pass_keys = 0;
@@ -253,7 +252,7 @@ absl::StatusOr<std::vector<ReachedNode>> Traverser::Reach(
   // keeping `seen` in step.
   std::vector<uint32_t> perm;
   std::vector<NodeId> level_ids;
-  uint64_t resolved = 0;     // keys resolved so far
+  uint64_t resolved = 0;  // keys resolved so far
   bool use_key_pass = false;
   uint64_t key_pass_keys = 0;
   std::vector<uint32_t> ranks;  // by index - begin, with the key pass

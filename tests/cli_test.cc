@@ -1009,8 +1009,8 @@ TEST_F(CliTest, ReachPathReachDiff) {
             "\"depth\":1}],\"plan\":\"seek\"}\n");
   // Every plan gives the same nodes and says which one ran.
   for (const char* plan : {"auto", "seek", "scan", "adjacency"}) {
-    auto p = Db({"reach", "us-cet", "--direction", "in", "--plan", plan,
-                 "--json"});
+    auto p =
+        Db({"reach", "us-cet", "--direction", "in", "--plan", plan, "--json"});
     ASSERT_EQ(p.code, 0) << p.err;
     const std::string ran = std::string(plan) == "auto" ? "" : plan;
     EXPECT_NE(p.out.find("\"plan\":\"" + ran), std::string::npos) << p.out;

@@ -101,7 +101,8 @@ TEST(ReachPlan, EveryPlanAndSwitchDepthEqualsSeekAndModel) {
               spec.plan = plan;
               ReachReport report;
               auto got = Reach(*snap, spec, &report);
-              ExpectSame(got, want, StrCat(what, " plan=", ReachPlanName(plan)));
+              ExpectSame(got, want,
+                         StrCat(what, " plan=", ReachPlanName(plan)));
               if (!got.ok()) continue;
               EXPECT_NE(report.plan, ReachPlan::kAuto);
               if (plan == ReachPlan::kAdjacency) {
@@ -240,16 +241,17 @@ TEST(ReachPlan, AutoSwitchesForLargeReachesAndSeeksForSmallOnes) {
   EXPECT_EQ(report.pass_keys, 0u);
 
   // Forced plans report what they did.
-  auto seek = Reach(*snap, {.sources = {"hub"}, .plan = ReachPlan::kSeek},
-                    &report);
+  auto seek =
+      Reach(*snap, {.sources = {"hub"}, .plan = ReachPlan::kSeek}, &report);
   ASSERT_TRUE(seek.ok());
   EXPECT_EQ(*seek, *all);
   EXPECT_EQ(report.plan, ReachPlan::kSeek);
   EXPECT_EQ(report.seeks, static_cast<uint64_t>(1 + fan + fan * fan));
-  auto scan = Reach(
-      *snap, {.sources = {"hub"}, .direction = Direction::kBoth,
-              .plan = ReachPlan::kScan},
-      &report);
+  auto scan = Reach(*snap,
+                    {.sources = {"hub"},
+                     .direction = Direction::kBoth,
+                     .plan = ReachPlan::kScan},
+                    &report);
   ASSERT_TRUE(scan.ok());
   EXPECT_EQ(report.plan, ReachPlan::kScan);
   EXPECT_EQ(report.scan_from_depth, 0u);
