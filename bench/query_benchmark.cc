@@ -7,6 +7,9 @@
 #include "bench/bench_util.h"
 #include "critgraph/adjacency.h"
 #include "critgraph/traversal.h"
+#include "engine/edge_pass.h"
+#include "engine/key_pass.h"
+#include "storage/snapshot_impl.h"
 #include "util/str_cat.h"
 
 namespace critgraph::bench {
@@ -236,6 +239,91 @@ void BytesOnDisk(benchmark::State& state) {
   state.counters["sqlite_bytes_per_head_element"] = sql / head;
 }
 
+// Reach on the storage path with an explicit ReachSpec::plan (auto, seek,
+// scan, adjacency; BM_Reach/critgraph is the library default, auto). Checked
+// equal to the seek plan's answer (nodes, depths, parents, order) before
+// timing. edges_per_s counts the same edges as BM_Reach; plan_scan = 1 if the
+// timed reach read a pass, scan_from_depth = the depth it switched at.
+void PlannedReach(benchmark::State& state, ReachPlan plan, std::string which) {
+  const Revision rev = RevOf(which);
+  auto src = PickReachSource(*g->db, 1, g->data.head());
+  if (!src.ok()) return Fail(state, src.status());
+  uint64_t edges = 0;
+  const IndexSet raw = g->raw->Reach(*src, rev, &edges);
+  auto snap = g->db->GetSnapshot(rev);
+  if (!snap.ok()) return Fail(state, snap.status());
+  ReachSpec spec;
+  spec.sources = {NodeKey(*src)};
+  spec.plan = ReachPlan::kSeek;
+  auto want = Reach(**snap, spec);
+  if (!want.ok()) return Fail(state, want.status());
+  spec.plan = plan;
+  ReachReport report;
+  auto got = Reach(**snap, spec, &report);
+  if (!got.ok()) return Fail(state, got.status());
+  if (*got != *want || got->size() != raw.size()) {
+    return Fail(state, absl::InternalError(StrCat(
+                           "reach with plan ", ReachPlanName(plan),
+                           " differs: ", got->size(), " nodes, seek plan ",
+                           want->size(), ", raw scan ", raw.size())));
+  }
+  for (auto _ : state) {
+    auto r = Reach(**snap, spec);
+    benchmark::DoNotOptimize(r);
+  }
+  const double iters = static_cast<double>(state.iterations());
+  state.counters["edges_per_s"] = Rate(iters * static_cast<double>(edges));
+  state.counters["nodes_per_s"] = Rate(iters * static_cast<double>(raw.size()));
+  state.counters["reached_nodes"] = static_cast<double>(raw.size());
+  state.counters["plan_scan"] = report.plan == ReachPlan::kScan ? 1 : 0;
+  state.counters["scan_from_depth"] =
+      static_cast<double>(report.scan_from_depth.value_or(0));
+  state.counters["seeks"] = static_cast<double>(report.seeks);
+  state.counters["pass_keys"] = static_cast<double>(report.pass_keys);
+}
+
+// The passes of the kScan plan alone (engine/edge_pass, engine/key_pass):
+// keys_per_s calibrates kSeekCostInKeys / kKeyLookupCostInKeys against
+// BM_ReachPlan/seek's nodes_per_s. family: out, in or keys.
+void ReachPass(benchmark::State& state, std::string family) {
+  auto snap = g->db->GetSnapshot(g->data.head());
+  if (!snap.ok()) return Fail(state, snap.status());
+  const auto& impl = storage::Impl(**snap);
+  uint64_t keys = 0;
+  for (auto _ : state) {
+    if (family == "keys") {
+      auto p = engine::KeyPass::Read(impl.db());
+      if (!p.ok()) return Fail(state, p.status());
+      keys = p->keys_read();
+    } else {
+      auto p = engine::EdgePass::Read(impl.db(), impl.revision(),
+                                      family == "out", {});
+      if (!p.ok()) return Fail(state, p.status());
+      keys = p->keys_read();
+    }
+  }
+  const double iters = static_cast<double>(state.iterations());
+  state.counters["keys_per_s"] = Rate(iters * static_cast<double>(keys));
+  state.counters["keys"] = static_cast<double>(keys);
+}
+
+void RegisterReachPlans() {
+  for (std::string family : {"out", "in", "keys"}) {
+    benchmark::RegisterBenchmark(("BM_ReachPass/" + family).c_str(), ReachPass,
+                                 family)
+        ->Unit(benchmark::kMillisecond);
+  }
+  for (std::string which : {"old", "head"}) {
+    for (ReachPlan plan : {ReachPlan::kAuto, ReachPlan::kSeek, ReachPlan::kScan,
+                           ReachPlan::kAdjacency}) {
+      const std::string name =
+          StrCat("BM_ReachPlan/", ReachPlanName(plan), "/", which);
+      benchmark::RegisterBenchmark(name.c_str(), PlannedReach, plan, which)
+          ->Unit(benchmark::kMillisecond);
+    }
+  }
+}
+
 void RegisterAll() {
   g = &StoresFor(EnvSize());
   AddContext(*g);
@@ -272,6 +360,7 @@ void RegisterAll() {
     RegisterBenchmark(("BM_Export/" + e).c_str(), Export, e)
         ->Unit(benchmark::kMillisecond);
   }
+  RegisterReachPlans();
   RegisterBenchmark("BM_BytesOnDisk", BytesOnDisk)->Iterations(1);
 }
 

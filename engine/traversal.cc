@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "absl/container/flat_hash_map.h"
+#include "critgraph/adjacency.h"
 #include "engine/reach_wrappers.h"
 #include "engine/traversal_internal.h"
 #include "storage/record.h"
@@ -138,6 +139,15 @@ absl::Status Traverser::ForEachNeighbour(NodeId node,
   const bool use_out =
       d == Direction::kBoth || (d == Direction::kOut) != reverse;
   const bool use_in = d == Direction::kBoth || (d == Direction::kIn) != reverse;
+  if (use_pass_ && !reverse) {
+    auto cb = [&](NodeId other) -> absl::Status {
+      ++edges_scanned_;
+      return fn(other);
+    };
+    if (use_out) RETURN_IF_ERROR(pass_[0]->ForEach(node, cb));
+    if (use_in) return pass_[1]->ForEach(node, cb);
+    return absl::OkStatus();
+  }
   auto cb = [&](TypeId, NodeId other, std::string_view) -> absl::Status {
     ++edges_scanned_;
     return fn(other);
@@ -162,8 +172,68 @@ absl::StatusOr<bool> Traverser::PassesKind(NodeId id,
   return Contains(filter.kinds, *kind);
 }
 
+uint64_t Traverser::FamilyKeys(storage::Cf cf, uint64_t at_least) {
+  // A pass reads every stored version, also those above the revision:
+  // RocksDB's estimate (table properties plus memtables, no I/O) covers
+  // them, the revision's own count is the floor when it is stale.
+  uint64_t& cached = family_keys_[static_cast<int>(cf)];
+  if (cached == 0) {
+    uint64_t estimate = 0;
+    const storage::DBImpl& db = snap_.db();
+    if (!db.rdb()->GetIntProperty(db.cf(cf), "rocksdb.estimate-num-keys",
+                                  &estimate)) {
+      estimate = 0;
+    }
+    cached = std::max<uint64_t>(estimate, 1);
+  }
+  return std::max(cached, at_least);
+}
+
+uint64_t Traverser::PassCost(const CompiledFilter& filter) {
+  uint64_t keys = 0;
+  for (int f = 0; f < 2; ++f) {
+    const bool wanted = f == 0 ? filter.direction != Direction::kIn
+                               : filter.direction != Direction::kOut;
+    if (!wanted) continue;
+    if (pass_[f] && pass_[f]->types() == filter.edge_types) continue;
+    keys += FamilyKeys(f == 0 ? storage::Cf::kOutEdges : storage::Cf::kInEdges,
+                       snap_.info().edge_count);
+  }
+  return keys;
+}
+
+absl::Status Traverser::PreparePasses(const CompiledFilter& filter,
+                                      uint64_t* keys_read) {
+  for (int f = 0; f < 2; ++f) {
+    const bool wanted = f == 0 ? filter.direction != Direction::kIn
+                               : filter.direction != Direction::kOut;
+    if (!wanted) continue;
+    if (pass_[f] && pass_[f]->types() == filter.edge_types) continue;
+    pass_[f].reset();  // free the old one before reading the new one
+    auto pass = EdgePass::Read(snap_.db(), rev_, /*outgoing=*/f == 0,
+                               filter.edge_types);
+    if (!pass.ok()) return pass.status();
+    *keys_read += pass->keys_read();
+    pass_[f] = *std::move(pass);
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<ReachedNode>> Traverser::Reach(
-    absl::Span<const NodeId> sources, const CompiledFilter& filter) {
+    absl::Span<const NodeId> sources, const CompiledFilter& filter,
+    const PlanOptions& plan, ReachReport* report) {
+  // The pass is used only inside this call (Path always seeks).
+  use_pass_ = false;
+  struct ResetPass {
+    bool& flag;
+    ~ResetPass() { flag = false; }
+  } reset_pass{use_pass_};
+  const uint64_t seeks_per_node = filter.direction == Direction::kBoth ? 2 : 1;
+  const uint64_t edges_before = edges_scanned_;
+  uint64_t seeks = 0;
+  uint64_t pass_keys = 0;
+  std::optional<uint32_t> scan_from_depth;
+  uint64_t previous_size = 0;  // nodes of the level expanded last
   // nodes[i] / keys[i]: the i-th reached node. Levels are contiguous and,
   // once complete, sorted by key, so the index order is the output order
   // and "smallest index" among nodes of one level means "smallest key".
@@ -182,15 +252,52 @@ absl::StatusOr<std::vector<ReachedNode>> Traverser::Reach(
   // keeping `seen` in step.
   std::vector<uint32_t> perm;
   std::vector<NodeId> level_ids;
+  uint64_t resolved = 0;  // keys resolved so far
+  bool use_key_pass = false;
+  uint64_t key_pass_keys = 0;
+  std::vector<uint32_t> ranks;  // by index - begin, with the key pass
   auto finish_level = [&](size_t begin, size_t end) -> absl::Status {
     keys.resize(end);
-    level_ids.clear();
-    for (size_t i = begin; i < end; ++i) level_ids.push_back(nodes[i].id);
-    RETURN_IF_ERROR(ResolveKeys(db, level_ids, begin, &keys));
     perm.resize(end - begin);
     std::iota(perm.begin(), perm.end(), static_cast<uint32_t>(begin));
-    std::sort(perm.begin(), perm.end(),
-              [&](uint32_t a, uint32_t b) { return keys[a] < keys[b]; });
+    if (!use_key_pass && use_pass_ &&
+        ShouldReadKeyPass(resolved, end - begin,
+                          key_pass_ ? 0
+                                    : FamilyKeys(storage::Cf::kKeys,
+                                                 snap_.info().node_count))) {
+      if (!key_pass_) {
+        auto kp = KeyPass::Read(db);
+        if (!kp.ok()) return kp.status();
+        key_pass_keys = kp->keys_read();
+        key_pass_ = *std::move(kp);
+      }
+      use_key_pass = true;
+    }
+    resolved += end - begin;
+    if (use_key_pass) {
+      // Ranks are in key order: an integer sort, and no lookup per node.
+      ranks.resize(end - begin);
+      for (size_t i = begin; i < end; ++i) {
+        const uint32_t rank = key_pass_->Rank(nodes[i].id);
+        if (rank == KeyPass::kNoRank) {
+          return absl::DataLossError(
+              StrCat("node id ", nodes[i].id, " has no key"));
+        }
+        ranks[i - begin] = rank;
+      }
+      std::sort(perm.begin(), perm.end(), [&](uint32_t a, uint32_t b) {
+        return ranks[a - begin] < ranks[b - begin];
+      });
+      for (size_t i = begin; i < end; ++i) {
+        keys[i] = key_pass_->KeyAt(ranks[i - begin]);
+      }
+    } else {
+      level_ids.clear();
+      for (size_t i = begin; i < end; ++i) level_ids.push_back(nodes[i].id);
+      RETURN_IF_ERROR(ResolveKeys(db, level_ids, begin, &keys));
+      std::sort(perm.begin(), perm.end(),
+                [&](uint32_t a, uint32_t b) { return keys[a] < keys[b]; });
+    }
     std::vector<Slot> sorted_nodes;
     std::vector<std::string> sorted_keys;
     sorted_nodes.reserve(perm.size());
@@ -220,6 +327,28 @@ absl::StatusOr<std::vector<ReachedNode>> Traverser::Reach(
     const size_t level_end = nodes.size();
     if (level_begin == level_end) break;
     if (filter.max_depth && depth >= *filter.max_depth) break;
+    const uint64_t frontier_size = level_end - level_begin;
+    if (!use_pass_ && !filter.no_edges && plan.plan != ReachPlan::kSeek) {
+      bool go = true;  // kScan, kAdjacency
+      if (plan.plan == ReachPlan::kAuto) {
+        const uint64_t node_count = snap_.info().node_count;
+        const uint64_t predicted = PredictNextLevel(
+            previous_size, frontier_size,
+            node_count > level_end ? node_count - level_end : 0);
+        go = plan.force_scan_from_depth
+                 ? depth >= *plan.force_scan_from_depth
+                 : ShouldSwitchToScan(
+                       seeks, (frontier_size + predicted) * seeks_per_node,
+                       PassCost(filter));
+      }
+      if (go) {
+        RETURN_IF_ERROR(PreparePasses(filter, &pass_keys));
+        use_pass_ = true;
+        scan_from_depth = depth;
+      }
+    }
+    if (!use_pass_ && !filter.no_edges) seeks += frontier_size * seeks_per_node;
+    previous_size = frontier_size;
     // Expand in id order: the scanners' seeks then move forward through the
     // edge column families.
     frontier.clear();
@@ -267,6 +396,14 @@ absl::StatusOr<std::vector<ReachedNode>> Traverser::Reach(
   }
   // Keys are moved last: parents above were copied from them.
   for (size_t i = 0; i < nodes.size(); ++i) out[i].key = std::move(keys[i]);
+  if (report != nullptr) {
+    report->plan = scan_from_depth ? ReachPlan::kScan : ReachPlan::kSeek;
+    report->scan_from_depth = scan_from_depth;
+    report->seeks = seeks;
+    report->pass_keys = pass_keys;
+    report->key_pass_keys = key_pass_keys;
+    report->edges = edges_scanned_ - edges_before;
+  }
   return out;
 }
 
@@ -367,9 +504,10 @@ absl::StatusOr<std::optional<std::vector<std::string>>> Traverser::Path(
 
 namespace {
 
-// Compiles `spec` strictly, resolves its sources and runs it.
+// Compiles `spec` strictly, resolves its sources and runs it with its plan.
 absl::StatusOr<std::vector<ReachedNode>> RunSpec(
-    Traverser& t, const storage::SnapshotImpl& snap, const ReachSpec& spec) {
+    Traverser& t, const storage::SnapshotImpl& snap, const ReachSpec& spec,
+    ReachReport* report = nullptr) {
   auto filter = CompileFilter(snap, spec, /*lenient=*/false);
   if (!filter.ok()) return filter.status();
   std::vector<NodeId> sources;
@@ -379,7 +517,20 @@ absl::StatusOr<std::vector<ReachedNode>> RunSpec(
     if (!id.ok()) return id.status();
     sources.push_back(*id);
   }
-  return t.Reach(sources, *filter);
+  if (spec.plan == ReachPlan::kAdjacency) {
+    // Arguments were checked above, so the build is paid only for a reach
+    // that runs; the adjacency Reach gives the same result.
+    // One thread, like the other plans: one reach, one thread.
+    auto adj = AdjacencySnapshot::Build(snap, /*threads=*/1);
+    if (!adj.ok()) return adj.status();
+    auto r = critgraph::Reach(**adj, spec);
+    if (r.ok() && report != nullptr) {
+      *report = ReachReport();
+      report->plan = ReachPlan::kAdjacency;
+    }
+    return r;
+  }
+  return t.Reach(sources, *filter, {.plan = spec.plan}, report);
 }
 
 // The storage backend of engine/reach_wrappers.h.
@@ -408,11 +559,39 @@ struct SnapshotBackend {
 }  // namespace
 }  // namespace engine
 
+std::string_view ReachPlanName(ReachPlan plan) {
+  switch (plan) {
+    case ReachPlan::kAuto:
+      return "auto";
+    case ReachPlan::kSeek:
+      return "seek";
+    case ReachPlan::kScan:
+      return "scan";
+    case ReachPlan::kAdjacency:
+      return "adjacency";
+  }
+  return "?";
+}
+
+std::optional<ReachPlan> ParseReachPlan(std::string_view name) {
+  for (ReachPlan p : {ReachPlan::kAuto, ReachPlan::kSeek, ReachPlan::kScan,
+                      ReachPlan::kAdjacency}) {
+    if (ReachPlanName(p) == name) return p;
+  }
+  return std::nullopt;
+}
+
 absl::StatusOr<std::vector<ReachedNode>> Reach(const Snapshot& snapshot,
                                                const ReachSpec& spec) {
+  return Reach(snapshot, spec, nullptr);
+}
+
+absl::StatusOr<std::vector<ReachedNode>> Reach(const Snapshot& snapshot,
+                                               const ReachSpec& spec,
+                                               ReachReport* report) {
   const auto& snap = storage::Impl(snapshot);
   engine::Traverser t(snap);
-  return engine::RunSpec(t, snap, spec);
+  return engine::RunSpec(t, snap, spec, report);
 }
 
 absl::StatusOr<std::optional<std::vector<std::string>>> ShortestPath(
@@ -486,7 +665,7 @@ absl::StatusOr<ReachDiff> DiffReach(const Snapshot& a, const Snapshot& b,
     auto filter = engine::CompileFilter(s, spec, /*lenient=*/true);
     if (!filter.ok()) return filter.status();
     engine::Traverser t(s);
-    return t.Reach(sources, *filter);
+    return t.Reach(sources, *filter, {.plan = spec.plan});
   };
   auto ra = run(sa, src_a);
   if (!ra.ok()) return ra.status();

@@ -1006,7 +1006,27 @@ TEST_F(CliTest, ReachPathReachDiff) {
             "{\"revision\":12,\"nodes\":[{\"key\":\"jp-materials/"
             "critical-minerals/rare-earths\",\"depth\":0},{\"key\":\"jp-"
             "kprogram/cross-domain-cyber/heavy-rare-earth-free-magnets\","
-            "\"depth\":1}]}\n");
+            "\"depth\":1}],\"plan\":\"seek\"}\n");
+  // Every plan gives the same nodes and says which one ran.
+  for (const char* plan : {"auto", "seek", "scan", "adjacency"}) {
+    auto p =
+        Db({"reach", "us-cet", "--direction", "in", "--plan", plan, "--json"});
+    ASSERT_EQ(p.code, 0) << p.err;
+    const std::string ran = std::string(plan) == "auto" ? "" : plan;
+    EXPECT_NE(p.out.find("\"plan\":\"" + ran), std::string::npos) << p.out;
+    auto want = Db({"reach", "us-cet", "--direction", "in", "--plan", "seek"});
+    auto got = Db({"reach", "us-cet", "--direction", "in", "--plan", plan});
+    // Same lines after the header (which names the plan).
+    EXPECT_EQ(got.out.substr(got.out.find('\n')),
+              want.out.substr(want.out.find('\n')))
+        << plan;
+  }
+  r = Db({"reach", "us-cet", "--direction", "in", "--plan", "scan"});
+  EXPECT_NE(r.out.find("; plan scan from depth 0\n"), std::string::npos)
+      << r.out;
+  r = Db({"reach", "us-cet", "--plan", "fastest"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--plan"), std::string::npos) << r.err;
   r = Db({"reach", "us-cet", "--direction", "in", "--edge-types", "part_of",
           "--at", "us-cet-2020"});
   ASSERT_EQ(r.code, 0);

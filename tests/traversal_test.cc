@@ -487,8 +487,17 @@ TEST(Traversal, DamagedRecordsAreDataLoss) {
   std::string id_key;
   critgraph::PutBE64(&id_key, b);
   del(storage::Cf::kIds, id_key);
-  got = Reach(*s, {.sources = {"a"}});
+  // The seek plan resolves keys in `ids` (id -> key) and sees it.
+  got = Reach(*s, {.sources = {"a"}, .plan = ReachPlan::kSeek});
   EXPECT_EQ(got.status().code(), absl::StatusCode::kDataLoss) << got.status();
+  // The scan plan's key pass reads `keys` (key -> id) instead: a missing
+  // mapping there is its DataLoss.
+  del(storage::Cf::kKeys, "b");
+  got = Reach(*s, {.sources = {"a"}, .plan = ReachPlan::kScan});
+  EXPECT_EQ(got.status().code(), absl::StatusCode::kDataLoss) << got.status();
+  EXPECT_NE(got.status().message().find(StrCat("node id ", b, " has no key")),
+            std::string::npos)
+      << got.status();
 }
 
 }  // namespace

@@ -24,7 +24,26 @@ absl::Status SpecFromArgs(const Args& args, ReachSpec* spec) {
   auto depth = args.MaxDepth();
   if (!depth.ok()) return depth.status();
   spec->max_depth = *depth;
+  if (auto plan = args.Value("plan")) {
+    auto parsed = ParseReachPlan(*plan);
+    if (!parsed) {
+      return absl::InvalidArgumentError(
+          "--plan: want auto, seek, scan or adjacency, got '" + *plan + "'");
+    }
+    spec->plan = *parsed;
+  }
   return absl::OkStatus();
+}
+
+// How the reach ran, for the text header: "plan seek", "plan scan from
+// depth 3", "plan adjacency"; "(auto)" when the cost model chose.
+std::string PlanText(const ReachSpec& spec, const ReachReport& report) {
+  std::string s = "plan " + std::string(ReachPlanName(report.plan));
+  if (report.scan_from_depth) {
+    s += " from depth " + std::to_string(*report.scan_from_depth);
+  }
+  if (spec.plan == ReachPlan::kAuto) s += " (auto)";
+  return s;
 }
 
 std::string NameOf(const Snapshot& snap, const std::string& key) {
@@ -80,17 +99,22 @@ int CmdReach(const Context& ctx, const Args& args) {
   if (!rev.ok()) return FailStatus(rev.status());
   auto snap = (*db)->GetSnapshot(*rev);
   if (!snap.ok()) return FailStatus(snap.status());
-  auto reached = Reach(**snap, spec);
+  ReachReport report;
+  auto reached = Reach(**snap, spec, &report);
   if (!reached.ok()) return FailStatus(reached.status());
   if (args.Flag("json")) {
     std::string s = "{\"revision\":" + std::to_string(*rev) + ",\"nodes\":";
     AppendReached(&s, *reached);
+    s += ",\"plan\":\"" + std::string(ReachPlanName(report.plan)) + "\"";
+    if (report.scan_from_depth) {
+      s += ",\"scan_from_depth\":" + std::to_string(*report.scan_from_depth);
+    }
     std::cout << s << "}\n";
     return kExitOk;
   }
   std::cout << reached->size() << (reached->size() == 1 ? " node" : " nodes")
             << " reached at revision " << RevisionLabel(**db, *rev) << "; "
-            << FilterText(spec) << "\n";
+            << FilterText(spec) << "; " << PlanText(spec, report) << "\n";
   for (const auto& n : *reached) {
     std::cout << "  " << n.depth << "  " << n.key;
     std::string name = NameOf(**snap, n.key);

@@ -103,8 +103,15 @@ const std::vector<Command>& AllCommands() {
       {"reach", "nodes reachable from KEY...",
        "usage: critgraph reach KEY... [--at REV] [--direction out|in|both]\n"
        "                       [--edge-types T,..] [--kinds K,..] "
-       "[--max-depth N] [--json]\n",
-       With(kFilterOptions, {{"at", true}}), CmdReach},
+       "[--max-depth N] [--json]\n"
+       "                       [--plan auto|seek|scan|adjacency]\n"
+       "\n"
+       "--plan  how neighbours are found (same result): seek = one seek per\n"
+       "        node, scan = one pass over the edges, adjacency = build an\n"
+       "        in-memory snapshot first; auto (default) seeks, then switches\n"
+       "        to a pass once seeking would cost more. The plan that ran is\n"
+       "        printed (JSON: \"plan\").\n",
+       With(kFilterOptions, {{"at", true}, {"plan", true}}), CmdReach},
       {"path", "a shortest path between two nodes",
        "usage: critgraph path FROM TO [--at REV] [--direction out|in|both]\n"
        "                      [--edge-types T,..] [--kinds K,..] "
@@ -113,8 +120,9 @@ const std::vector<Command>& AllCommands() {
       {"reach-diff", "how reachability from KEY... changed from A to B",
        "usage: critgraph reach-diff A B KEY... [--direction out|in|both]\n"
        "                            [--edge-types T,..] [--kinds K,..] "
-       "[--max-depth N] [--json]\n",
-       kFilterOptions, CmdReachDiff},
+       "[--max-depth N] [--json]\n"
+       "                            [--plan auto|seek|scan|adjacency]\n",
+       With(kFilterOptions, {{"plan", true}}), CmdReachDiff},
       {"stats",
        "counts by node kind and edge type",
        "usage: critgraph stats [--at REV] [--json]\n",

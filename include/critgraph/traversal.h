@@ -38,6 +38,36 @@
 
 namespace critgraph {
 
+// How a storage Reach finds the neighbours of the nodes it expands. Every
+// plan gives exactly the same result (nodes, depths, parents, order, errors);
+// only the cost differs. Cost model: docs/QUERIES.md, "Reach plans".
+enum class ReachPlan {
+  // Starts with kSeek and switches to kScan before the first BFS level at
+  // which (nodes already expanded + nodes to expand next) x the cost of a
+  // seek reaches the cost of one pass over the edges it would read (from
+  // RevisionInfo::edge_count): direction-optimizing in the sense of Beamer
+  // et al., and like ski rental never much worse than the better plan.
+  kAuto,
+  // One seek per expanded node (and direction): O(reached) work, whatever
+  // the size of the graph. Best for small reaches.
+  kSeek,
+  // One sequential pass over the revision's out_edges (kOut), in_edges (kIn)
+  // or both (kBoth) family, keeping the edges of the filtered types in
+  // memory by node id; the search then runs without neighbour seeks.
+  // O(stored edge versions) reads: best when the reach covers much of the
+  // graph.
+  kScan,
+  // Builds an AdjacencySnapshot of the revision (critgraph/adjacency.h: a
+  // pass over nodes, keys and out_edges) and reaches in memory. Costs more
+  // than kScan for one reach; never chosen by kAuto. For comparison.
+  kAdjacency,
+};
+
+// "auto", "seek", "scan", "adjacency".
+std::string_view ReachPlanName(ReachPlan plan);
+// The plan named `name` (as ReachPlanName), or nullopt.
+std::optional<ReachPlan> ParseReachPlan(std::string_view name);
+
 // What to traverse.
 struct ReachSpec {
   // Keys to start from, all at depth 0. Duplicates are ignored. Every source
@@ -57,6 +87,29 @@ struct ReachSpec {
   // Nodes further than this many edges from every source are not reached
   // (nullopt = no limit; 0 = the sources only).
   std::optional<uint32_t> max_depth;
+  // How a storage Reach (and DiffReach, ReachMany, ReachFromEachOfKind, and
+  // the scope of a scoped Diff) finds neighbours. Never changes the result.
+  // Ignored by the AdjacencySnapshot overloads and by ShortestPath.
+  ReachPlan plan = ReachPlan::kAuto;
+};
+
+// How one storage Reach ran (Reach's optional out-parameter).
+struct ReachReport {
+  // kSeek (no pass was made), kScan (a pass was made and used from
+  // scan_from_depth on) or kAdjacency. Never kAuto.
+  ReachPlan plan = ReachPlan::kSeek;
+  // The BFS depth whose nodes were the first expanded from the pass (kScan).
+  std::optional<uint32_t> scan_from_depth;
+  // Node expansions done by seeking (kBoth counts two seeks per node).
+  uint64_t seeks = 0;
+  // Edge keys read by sequential passes (all versions, all types).
+  uint64_t pass_keys = 0;
+  // Node keys read by a pass over the key mappings (kScan resolves the keys
+  // of a large result that way instead of one lookup per node); 0 if none
+  // was read.
+  uint64_t key_pass_keys = 0;
+  // Followed edges delivered to the search (from seeks and passes).
+  uint64_t edges = 0;
 };
 
 struct ReachedNode {
@@ -76,6 +129,11 @@ struct ReachedNode {
 // spec's filters, sorted by (depth, key).
 absl::StatusOr<std::vector<ReachedNode>> Reach(const Snapshot& snapshot,
                                                const ReachSpec& spec);
+// As above; if `report` is not null, also says how the reach ran (which plan,
+// and from which depth a pass was used). `report` is written only on success.
+absl::StatusOr<std::vector<ReachedNode>> Reach(const Snapshot& snapshot,
+                                               const ReachSpec& spec,
+                                               ReachReport* report);
 
 // A shortest path (fewest edges) from `from` to `to` under `filters`
 // (direction, edge_types, kinds; max_depth, if set, bounds the path length):
