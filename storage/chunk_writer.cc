@@ -4,6 +4,7 @@
 #include <atomic>
 #include <filesystem>
 #include <system_error>
+#include <thread>
 
 #include "rocksdb/sst_file_writer.h"
 #include "rocksdb/write_batch.h"
@@ -16,6 +17,11 @@ namespace {
 // Names each staged file uniquely within the process (one writer per
 // database at a time; the database lock keeps other processes out).
 std::atomic<uint64_t> next_file{0};
+
+// Threads that build a chunk's files, the calling one included: the two
+// cores of the machines this is tuned for (the import's parse thread takes
+// part of one).
+constexpr size_t kBuildThreads = 2;
 
 // Removes the staged files on every exit path; ingestion moves them away on
 // success, so then there is nothing left to remove.
@@ -39,9 +45,9 @@ std::string ChunkWriter::StagingDir(const std::string& db_path) {
   return db_path + "/ingest";
 }
 
-void ChunkWriter::SortAndDedup() {
+void ChunkWriter::SortAndDedup(std::vector<Entry>& entries) {
   auto less = [](const Entry& a, const Entry& b) { return a.key < b.key; };
-  for (auto& entries : per_cf_) {
+  {
     // Most families arrive in key order (the staged maps are ordered by
     // id); the rest are sorted through an index, which moves 4-byte
     // positions instead of whole entries. Ties keep write order, so the
@@ -71,7 +77,6 @@ void ChunkWriter::SortAndDedup() {
 }
 
 absl::Status ChunkWriter::Write(bool as_files, std::string_view context) {
-  SortAndDedup();
   absl::Status st = as_files ? IngestFiles(context) : WriteBatch(context);
   for (auto& entries : per_cf_) entries.clear();
   entries_ = 0;
@@ -84,6 +89,7 @@ absl::Status ChunkWriter::WriteBatch(std::string_view context) {
   rocksdb::WriteBatch batch;
   for (size_t c = 0; c < per_cf_.size(); ++c) {
     rocksdb::ColumnFamilyHandle* cf = db_.cf(static_cast<Cf>(c));
+    SortAndDedup(per_cf_[c]);
     for (const Entry& e : per_cf_[c]) {
       if (e.value) {
         batch.Put(cf, e.key, *e.value);
@@ -97,6 +103,27 @@ absl::Status ChunkWriter::WriteBatch(std::string_view context) {
   return FromRocks(db_.rdb()->Write(wo, &batch), context);
 }
 
+absl::Status ChunkWriter::BuildFile(Cf family, const std::string& file,
+                                    std::string_view context) const {
+  rocksdb::ColumnFamilyHandle* cf = db_.cf(family);
+  rocksdb::Options options = db_.rdb()->GetOptions(cf);
+  // SstFileWriter compresses with the bottommost setting (ZSTD here),
+  // which costs more than building the rest of the file; LZ4 until a
+  // compaction rewrites the data at the bottom level anyway.
+  options.bottommost_compression = options.compression;
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, cf);
+  auto fail = [&](const rocksdb::Status& s) {
+    return FromRocks(s, StrCat(context, ": build ", file));
+  };
+  if (auto s = writer.Open(file); !s.ok()) return fail(s);
+  for (const Entry& e : per_cf_[static_cast<size_t>(family)]) {
+    auto s = e.value ? writer.Put(e.key, *e.value) : writer.Delete(e.key);
+    if (!s.ok()) return fail(s);
+  }
+  if (auto s = writer.Finish(); !s.ok()) return fail(s);
+  return absl::OkStatus();
+}
+
 absl::Status ChunkWriter::IngestFiles(std::string_view context) {
   const std::string dir = StagingDir(db_.path());
   std::error_code ec;
@@ -106,31 +133,44 @@ absl::Status ChunkWriter::IngestFiles(std::string_view context) {
         StrCat(context, ": cannot create ", dir, ": ", ec.message()));
   }
   StagedFiles staged;
-  std::vector<rocksdb::IngestExternalFileArg> args;
+  std::vector<size_t> families;
+  std::vector<std::string> files(per_cf_.size());
   for (size_t c = 0; c < per_cf_.size(); ++c) {
     if (per_cf_[c].empty()) continue;
-    rocksdb::ColumnFamilyHandle* cf = db_.cf(static_cast<Cf>(c));
-    const std::string file =
-        StrCat(dir, "/", next_file.fetch_add(1), "-", cf->GetName(), ".sst");
-    staged.Add(file);
-    rocksdb::Options options = db_.rdb()->GetOptions(cf);
-    // SstFileWriter compresses with the bottommost setting (ZSTD here),
-    // which costs more than building the rest of the file; LZ4 until a
-    // compaction rewrites the data at the bottom level anyway.
-    options.bottommost_compression = options.compression;
-    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, cf);
-    auto fail = [&](const rocksdb::Status& s) {
-      return FromRocks(s, StrCat(context, ": build ", file));
-    };
-    if (auto s = writer.Open(file); !s.ok()) return fail(s);
-    for (const Entry& e : per_cf_[c]) {
-      auto s = e.value ? writer.Put(e.key, *e.value) : writer.Delete(e.key);
-      if (!s.ok()) return fail(s);
+    families.push_back(c);
+    files[c] = StrCat(dir, "/", next_file.fetch_add(1), "-",
+                      db_.cf(static_cast<Cf>(c))->GetName(), ".sst");
+    staged.Add(files[c]);
+  }
+  if (families.empty()) return absl::OkStatus();
+  // The families' files are independent: sort and build them on up to
+  // kBuildThreads threads (the calling one included).
+  std::vector<absl::Status> built(per_cf_.size());
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < families.size();) {
+      const size_t c = families[i];
+      SortAndDedup(per_cf_[c]);
+      built[c] = BuildFile(static_cast<Cf>(c), files[c], context);
     }
-    if (auto s = writer.Finish(); !s.ok()) return fail(s);
+  };
+  std::vector<std::thread> threads;
+  const size_t helpers = std::min(families.size(), kBuildThreads) - 1;
+  for (size_t t = 0; t < helpers; ++t) {
+    try {
+      threads.emplace_back(work);
+    } catch (const std::system_error&) {
+      break;  // no thread to spare: this one does all the work
+    }
+  }
+  work();
+  for (auto& t : threads) t.join();
+  std::vector<rocksdb::IngestExternalFileArg> args;
+  for (size_t c : families) {
+    RETURN_IF_ERROR(built[c]);
     rocksdb::IngestExternalFileArg arg;
-    arg.column_family = cf;
-    arg.external_files.push_back(file);
+    arg.column_family = db_.cf(static_cast<Cf>(c));
+    arg.external_files.push_back(files[c]);
     // Moved (renamed) into the database, never copied.
     arg.options.move_files = true;
     // The file's keys sort after nothing in particular: let RocksDB give it
@@ -140,7 +180,6 @@ absl::Status ChunkWriter::IngestFiles(std::string_view context) {
     arg.options.allow_blocking_flush = true;
     args.push_back(std::move(arg));
   }
-  if (args.empty()) return absl::OkStatus();
   // All families in one MANIFEST record: a crash leaves all or none of the
   // chunk's files in the database.
   return FromRocks(db_.rdb()->IngestExternalFiles(args),

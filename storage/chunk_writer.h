@@ -60,9 +60,12 @@ class ChunkWriter {
         Entry{std::move(key), std::move(value)});
     ++entries_;
   }
-  // Sorts each family's entries by key, keeping only the last write of
-  // each key.
-  void SortAndDedup();
+  // Sorts one family's entries by key, keeping only the last write of each
+  // key.
+  static void SortAndDedup(std::vector<Entry>& entries);
+  // Writes one family's (sorted) entries as an SST file at `file`.
+  absl::Status BuildFile(Cf family, const std::string& file,
+                         std::string_view context) const;
   absl::Status WriteBatch(std::string_view context);
   absl::Status IngestFiles(std::string_view context);
 
