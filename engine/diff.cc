@@ -133,6 +133,12 @@ absl::StatusOr<Scope> ComputeScope(const Snapshot& snap,
 
 using EdgeTriple = std::tuple<NodeId, TypeId, NodeId>;
 
+template <typename T>
+void SortUnique(std::vector<T>& v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
 class Differ {
  public:
   Differ(const DBImpl& db, Revision from, Revision to,
@@ -146,31 +152,36 @@ class Differ {
     result_.to = to;
   }
 
-  // Collects the entities named by the change logs of (lo, hi].
+  // Collects the entities named by the change logs of (lo, hi], sorted and
+  // deduped. One revision's log is already sorted by (rev, 'N'/'E', id...)
+  // and has one entry per entity, so a one-revision diff neither hashes nor
+  // sorts; several revisions' runs are concatenated, then sorted and deduped
+  // (cheaper than a hash set plus a sort of its contents).
   absl::Status CollectChanges() {
-    const Revision lo = std::min(from_, to_), hi = std::max(from_, to_);
-    for (Revision r = lo + 1; r <= hi; ++r) {
+    for (Revision r = lo() + 1; r <= hi(); ++r) {
       auto st = db_.ForEachChange(r, [&](std::string_view k) -> absl::Status {
         const char* p = k.data() + 9;
         if (k[8] == storage::kChangeNode) {
-          changed_nodes_.insert(critgraph::GetBE64(p));
+          changed_nodes_.push_back(critgraph::GetBE64(p));
         } else {
-          changed_edges_.insert(EdgeTriple{critgraph::GetBE64(p),
-                                           critgraph::GetBE32(p + 8),
-                                           critgraph::GetBE64(p + 12)});
+          changed_edges_.push_back(EdgeTriple{critgraph::GetBE64(p),
+                                              critgraph::GetBE32(p + 8),
+                                              critgraph::GetBE64(p + 12)});
         }
         return absl::OkStatus();
       });
       if (!st.ok()) return st;
+    }
+    if (hi() - lo() > 1) {
+      SortUnique(changed_nodes_);
+      SortUnique(changed_edges_);
     }
     return absl::OkStatus();
   }
 
   absl::Status DiffChangedNodes(const Scope& scope_from,
                                 const Scope& scope_to) {
-    // Ascending ids: each read moves the cursor forward (engine/diff_ends.h).
-    std::vector<NodeId> ids(changed_nodes_.begin(), changed_nodes_.end());
-    std::sort(ids.begin(), ids.end());
+    const std::vector<NodeId>& ids = changed_nodes_;
     diff_internal::EndsReader reader(db_, storage::Cf::kNodes, 8, lo(), hi(),
                                      "corrupted record");
     auto verify = [](std::string_view v) {
@@ -210,8 +221,7 @@ class Differ {
 
   absl::Status DiffChangedEdges(const Scope& scope_from,
                                 const Scope& scope_to) {
-    std::vector<EdgeTriple> ids(changed_edges_.begin(), changed_edges_.end());
-    std::sort(ids.begin(), ids.end());
+    const std::vector<EdgeTriple>& ids = changed_edges_;
     diff_internal::EndsReader reader(db_, storage::Cf::kOutEdges,
                                      storage::kEdgePrefixSize, lo(), hi(),
                                      "corrupted out-edge record");
@@ -429,8 +439,9 @@ class Differ {
   const Revision from_, to_;
   const std::shared_ptr<const storage::Registry> registry_;
   const bool scoped_;
-  absl::flat_hash_set<NodeId> changed_nodes_;
-  absl::flat_hash_set<EdgeTriple> changed_edges_;
+  // Sorted, unique (CollectChanges).
+  std::vector<NodeId> changed_nodes_;
+  std::vector<EdgeTriple> changed_edges_;
   // Endpoint keys of changed edges (ResolveKeys).
   absl::flat_hash_map<NodeId, std::string> keys_;
   // Scoped only: entities already classified from the change log.
