@@ -6,11 +6,13 @@
 #include "critgraph/diff.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <set>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -132,6 +134,21 @@ absl::StatusOr<Scope> ComputeScope(const Snapshot& snap,
 // ---- The differ. ----
 
 using EdgeTriple = std::tuple<NodeId, TypeId, NodeId>;
+
+// Sorts `v` by `less` moving each element once: sorting the elements in
+// place would swap whole nodes and edges (strings and maps) O(n log n)
+// times. Keys are unique in each list, so stability does not matter.
+template <typename T, typename Less>
+void SortMoving(std::vector<T>& v, Less less) {
+  std::vector<uint32_t> order(v.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return less(v[a], v[b]); });
+  std::vector<T> sorted;
+  sorted.reserve(v.size());
+  for (uint32_t i : order) sorted.push_back(std::move(v[i]));
+  v = std::move(sorted);
+}
 
 template <typename T>
 void SortUnique(std::vector<T>& v) {
@@ -330,18 +347,18 @@ class Differ {
     auto by_id = [](const Edge& a, const Edge& b) {
       return std::tie(a.from, a.type, a.to) < std::tie(b.from, b.type, b.to);
     };
-    std::sort(result_.nodes_added.begin(), result_.nodes_added.end(), by_key);
-    std::sort(result_.nodes_removed.begin(), result_.nodes_removed.end(),
-              by_key);
-    std::sort(
-        result_.nodes_modified.begin(), result_.nodes_modified.end(),
-        [](const NodeChange& a, const NodeChange& b) { return a.key < b.key; });
-    std::sort(result_.edges_added.begin(), result_.edges_added.end(), by_id);
-    std::sort(result_.edges_removed.begin(), result_.edges_removed.end(),
-              by_id);
-    std::sort(
-        result_.edges_modified.begin(), result_.edges_modified.end(),
-        [](const EdgeChange& a, const EdgeChange& b) { return a.id < b.id; });
+    SortMoving(result_.nodes_added, by_key);
+    SortMoving(result_.nodes_removed, by_key);
+    SortMoving(result_.nodes_modified,
+               [](const NodeChange& a, const NodeChange& b) {
+                 return a.key < b.key;
+               });
+    SortMoving(result_.edges_added, by_id);
+    SortMoving(result_.edges_removed, by_id);
+    SortMoving(result_.edges_modified,
+               [](const EdgeChange& a, const EdgeChange& b) {
+                 return a.id < b.id;
+               });
     std::sort(result_.node_kinds_registered.begin(),
               result_.node_kinds_registered.end());
     std::sort(result_.edge_types_registered.begin(),
