@@ -6,20 +6,21 @@
 #include "critgraph/diff.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <set>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
-#include "absl/container/node_hash_map.h"
 #include "absl/hash/hash.h"
 #include "critgraph/traversal.h"
+#include "engine/diff_ends.h"
 #include "storage/db_impl.h"
 #include "storage/keys.h"
-#include "storage/node_reader.h"
 #include "storage/record.h"
 #include "storage/registry.h"
 #include "storage/snapshot_impl.h"
@@ -134,6 +135,27 @@ absl::StatusOr<Scope> ComputeScope(const Snapshot& snap,
 
 using EdgeTriple = std::tuple<NodeId, TypeId, NodeId>;
 
+// Sorts `v` by `less` moving each element once: sorting the elements in
+// place would swap whole nodes and edges (strings and maps) O(n log n)
+// times. Keys are unique in each list, so stability does not matter.
+template <typename T, typename Less>
+void SortMoving(std::vector<T>& v, Less less) {
+  std::vector<uint32_t> order(v.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return less(v[a], v[b]); });
+  std::vector<T> sorted;
+  sorted.reserve(v.size());
+  for (uint32_t i : order) sorted.push_back(std::move(v[i]));
+  v = std::move(sorted);
+}
+
+template <typename T>
+void SortUnique(std::vector<T>& v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
 class Differ {
  public:
   Differ(const DBImpl& db, Revision from, Revision to,
@@ -142,60 +164,67 @@ class Differ {
         from_(from),
         to_(to),
         registry_(std::move(registry)),
-        scoped_(scoped),
-        nodes_(db),
-        edges_(db) {
+        scoped_(scoped) {
     result_.from = from;
     result_.to = to;
   }
 
-  // Collects the entities named by the change logs of (lo, hi].
+  // Collects the entities named by the change logs of (lo, hi], sorted and
+  // deduped. One revision's log is already sorted by (rev, 'N'/'E', id...)
+  // and has one entry per entity, so a one-revision diff neither hashes nor
+  // sorts; several revisions' runs are concatenated, then sorted and deduped
+  // (cheaper than a hash set plus a sort of its contents).
   absl::Status CollectChanges() {
-    const Revision lo = std::min(from_, to_), hi = std::max(from_, to_);
-    for (Revision r = lo + 1; r <= hi; ++r) {
+    for (Revision r = lo() + 1; r <= hi(); ++r) {
       auto st = db_.ForEachChange(r, [&](std::string_view k) -> absl::Status {
         const char* p = k.data() + 9;
         if (k[8] == storage::kChangeNode) {
-          changed_nodes_.insert(critgraph::GetBE64(p));
+          changed_nodes_.push_back(critgraph::GetBE64(p));
         } else {
-          changed_edges_.insert(EdgeTriple{critgraph::GetBE64(p),
-                                           critgraph::GetBE32(p + 8),
-                                           critgraph::GetBE64(p + 12)});
+          changed_edges_.push_back(EdgeTriple{critgraph::GetBE64(p),
+                                              critgraph::GetBE32(p + 8),
+                                              critgraph::GetBE64(p + 12)});
         }
         return absl::OkStatus();
       });
       if (!st.ok()) return st;
+    }
+    if (hi() - lo() > 1) {
+      SortUnique(changed_nodes_);
+      SortUnique(changed_edges_);
     }
     return absl::OkStatus();
   }
 
   absl::Status DiffChangedNodes(const Scope& scope_from,
                                 const Scope& scope_to) {
-    // Sorted ids make the reads roughly sequential.
-    std::vector<NodeId> ids(changed_nodes_.begin(), changed_nodes_.end());
-    std::sort(ids.begin(), ids.end());
-    std::string raw_before;
+    const std::vector<NodeId>& ids = changed_nodes_;
+    diff_internal::EndsReader reader(db_, storage::Cf::kNodes, 8, lo(), hi(),
+                                     "corrupted record");
+    auto verify = [](std::string_view v) {
+      return storage::DecodeNodeKind(v).ok();
+    };
+    char prefix[8];
     for (NodeId id : ids) {
-      auto b = nodes_.Read(id, from_);
-      if (!b.ok()) return b.status();
-      const bool has_before = b->has_value();
-      if (has_before) raw_before.assign(**b);
-      auto a = nodes_.Read(id, to_);
-      if (!a.ok()) return a.status();
-      const bool has_after = a->has_value();
-      if (!has_before && !has_after) continue;
+      EncodeBE64(id, prefix);
+      auto ends = reader.Read(std::string_view(prefix, 8), id, verify);
+      if (!ends.ok()) return ends.status();
+      if (ends->same_version) continue;
+      const auto& raw_before = from_ < to_ ? ends->lo : ends->hi;
+      const auto& raw_after = from_ < to_ ? ends->hi : ends->lo;
+      if (!raw_before && !raw_after) continue;
       // Identical records: unchanged. (Scoped, a node that entered or left
       // the scope without changing is found by DiffScopeDelta.)
-      if (has_before && has_after && raw_before == **a) continue;
+      if (raw_before && raw_after && *raw_before == *raw_after) continue;
       std::optional<Node> after;
-      if (has_after) {
-        auto n = db_.MaterializeNode(std::string(**a), id, to_, *registry_);
+      if (raw_after) {
+        auto n = db_.MaterializeNode(*raw_after, id, to_, *registry_);
         if (!n.ok()) return n.status();
         after = *std::move(n);
       }
       std::optional<Node> before;
-      if (has_before) {
-        auto n = db_.MaterializeNode(raw_before, id, from_, *registry_);
+      if (raw_before) {
+        auto n = db_.MaterializeNode(*raw_before, id, from_, *registry_);
         if (!n.ok()) return n.status();
         before = *std::move(n);
       }
@@ -209,50 +238,62 @@ class Differ {
 
   absl::Status DiffChangedEdges(const Scope& scope_from,
                                 const Scope& scope_to) {
-    std::vector<EdgeTriple> ids(changed_edges_.begin(), changed_edges_.end());
-    std::sort(ids.begin(), ids.end());
-    std::string raw_before;
+    const std::vector<EdgeTriple>& ids = changed_edges_;
+    diff_internal::EndsReader reader(db_, storage::Cf::kOutEdges,
+                                     storage::kEdgePrefixSize, lo(), hi(),
+                                     "corrupted out-edge record");
+    // Edges that differ, with both ends' properties; their endpoint keys are
+    // resolved in one batch below, then they are classified in this order.
+    struct Changed {
+      EdgeTriple id;
+      std::optional<Properties> before, after;
+    };
+    std::vector<Changed> changed;
+    std::vector<NodeId> endpoints;
+    char key[storage::kEdgeKeySize];
     for (const auto& [f, type, t] : ids) {
-      auto b = edges_.Read(f, type, t, from_);
-      if (!b.ok()) return b.status();
-      const bool has_before = b->has_value();
-      if (has_before) raw_before.assign(**b);
-      auto a = edges_.Read(f, type, t, to_);
-      if (!a.ok()) return a.status();
-      const bool has_after = a->has_value();
-      if (!has_before && !has_after) continue;
-      if (has_before && has_after && raw_before == **a) continue;
-      std::optional<Properties> after;
-      if (has_after) {
-        auto p = storage::DecodeEdgeRecord(**a);
+      storage::EncodeEdgeKey(f, type, t, 0, key);
+      auto ends =
+          reader.Read(std::string_view(key, storage::kEdgePrefixSize), f,
+                      storage::VerifyEdgeRecord);
+      if (!ends.ok()) return ends.status();
+      if (ends->same_version) continue;
+      const auto& raw_before = from_ < to_ ? ends->lo : ends->hi;
+      const auto& raw_after = from_ < to_ ? ends->hi : ends->lo;
+      if (!raw_before && !raw_after) continue;
+      if (raw_before && raw_after && *raw_before == *raw_after) continue;
+      Changed c{EdgeTriple{f, type, t}, std::nullopt, std::nullopt};
+      if (raw_after) {
+        auto p = storage::DecodeEdgeRecord(*raw_after);
         if (!p.ok()) return db_.DataLoss("corrupted out-edge record", f, to_);
-        after = *std::move(p);
+        c.after = *std::move(p);
       }
-      std::optional<Properties> before;
-      if (has_before) {
-        auto p = storage::DecodeEdgeRecord(raw_before);
+      if (raw_before) {
+        auto p = storage::DecodeEdgeRecord(*raw_before);
         if (!p.ok()) {
           return db_.DataLoss("corrupted out-edge record", f, from_);
         }
-        before = *std::move(p);
+        c.before = *std::move(p);
       }
-      const std::string* type_name = registry_->Name(type);
-      if (type_name == nullptr) {
+      if (registry_->Name(type) == nullptr) {
         return db_.DataLoss(StrCat("change log names unknown edge type id ",
                                    type, " on an out-edge"),
                             f, std::max(from_, to_));
       }
-      auto fk = Key(f);
-      if (!fk.ok()) return fk.status();
-      auto tk = Key(t);
-      if (!tk.ok()) return tk.status();
-      EdgeId id{**fk, *type_name, **tk};
-      const bool in_before =
-          before && scope_from.Contains(id.from) && scope_from.Contains(id.to);
+      endpoints.push_back(f);
+      endpoints.push_back(t);
+      changed.push_back(std::move(c));
+    }
+    RETURN_IF_ERROR(ResolveKeys(std::move(endpoints)));
+    for (auto& c : changed) {
+      const auto& [f, type, t] = c.id;
+      EdgeId id{*KeyOfResolved(f), *registry_->Name(type), *KeyOfResolved(t)};
+      const bool in_before = c.before && scope_from.Contains(id.from) &&
+                             scope_from.Contains(id.to);
       const bool in_after =
-          after && scope_to.Contains(id.from) && scope_to.Contains(id.to);
-      ClassifyEdge(std::move(id), in_before ? &*before : nullptr,
-                   in_after ? &*after : nullptr);
+          c.after && scope_to.Contains(id.from) && scope_to.Contains(id.to);
+      ClassifyEdge(std::move(id), in_before ? &*c.before : nullptr,
+                   in_after ? &*c.after : nullptr);
     }
     return absl::OkStatus();
   }
@@ -306,18 +347,18 @@ class Differ {
     auto by_id = [](const Edge& a, const Edge& b) {
       return std::tie(a.from, a.type, a.to) < std::tie(b.from, b.type, b.to);
     };
-    std::sort(result_.nodes_added.begin(), result_.nodes_added.end(), by_key);
-    std::sort(result_.nodes_removed.begin(), result_.nodes_removed.end(),
-              by_key);
-    std::sort(
-        result_.nodes_modified.begin(), result_.nodes_modified.end(),
-        [](const NodeChange& a, const NodeChange& b) { return a.key < b.key; });
-    std::sort(result_.edges_added.begin(), result_.edges_added.end(), by_id);
-    std::sort(result_.edges_removed.begin(), result_.edges_removed.end(),
-              by_id);
-    std::sort(
-        result_.edges_modified.begin(), result_.edges_modified.end(),
-        [](const EdgeChange& a, const EdgeChange& b) { return a.id < b.id; });
+    SortMoving(result_.nodes_added, by_key);
+    SortMoving(result_.nodes_removed, by_key);
+    SortMoving(result_.nodes_modified,
+               [](const NodeChange& a, const NodeChange& b) {
+                 return a.key < b.key;
+               });
+    SortMoving(result_.edges_added, by_id);
+    SortMoving(result_.edges_removed, by_id);
+    SortMoving(result_.edges_modified,
+               [](const EdgeChange& a, const EdgeChange& b) {
+                 return a.id < b.id;
+               });
     std::sort(result_.node_kinds_registered.begin(),
               result_.node_kinds_registered.end());
     std::sort(result_.edge_types_registered.begin(),
@@ -359,26 +400,67 @@ class Differ {
     }
   }
 
-  absl::StatusOr<const std::string*> Key(NodeId id) {
-    auto it = keys_.find(id);
-    if (it == keys_.end()) {
-      auto k = db_.KeyOf(id);
-      if (!k.ok()) return k.status();
-      it = keys_.emplace(id, *std::move(k)).first;
+  Revision lo() const { return std::min(from_, to_); }
+  Revision hi() const { return std::max(from_, to_); }
+
+  // Fills keys_ with the key of every id in `ids`: from the id cache, the
+  // rest with one MultiGet on `ids` (sorted, so RocksDB reads each block
+  // once) instead of one Get per edge endpoint.
+  absl::Status ResolveKeys(std::vector<NodeId> ids) {
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::vector<NodeId> missed;
+    std::string key;
+    for (NodeId id : ids) {
+      if (keys_.contains(id)) continue;
+      if (db_.id_cache().FindKey(id, &key)) {
+        keys_.emplace(id, key);
+      } else {
+        missed.push_back(id);
+      }
     }
-    return &it->second;
+    if (missed.empty()) return absl::OkStatus();
+    std::vector<char> raw(missed.size() * 8);
+    std::vector<rocksdb::Slice> slices;
+    slices.reserve(missed.size());
+    for (size_t i = 0; i < missed.size(); ++i) {
+      EncodeBE64(missed[i], &raw[i * 8]);
+      slices.emplace_back(&raw[i * 8], 8);
+    }
+    std::vector<rocksdb::PinnableSlice> values(missed.size());
+    std::vector<rocksdb::Status> statuses(missed.size());
+    db_.rdb()->MultiGet(rocksdb::ReadOptions(), db_.cf(storage::Cf::kIds),
+                        missed.size(), slices.data(), values.data(),
+                        statuses.data(), /*sorted_input=*/true);
+    for (size_t i = 0; i < missed.size(); ++i) {
+      const NodeId id = missed[i];
+      if (statuses[i].IsNotFound()) {
+        return absl::DataLossError(StrCat("node id ", id, " has no key"));
+      }
+      if (!statuses[i].ok()) {
+        return storage::FromRocks(statuses[i],
+                                  StrCat("read key of node id ", id));
+      }
+      auto& k = keys_.emplace(id, values[i].ToString()).first->second;
+      db_.id_cache().Insert(k, id);
+    }
+    return absl::OkStatus();
+  }
+
+  // The key of an id ResolveKeys has filled in.
+  const std::string* KeyOfResolved(NodeId id) const {
+    return &keys_.find(id)->second;
   }
 
   const DBImpl& db_;
   const Revision from_, to_;
   const std::shared_ptr<const storage::Registry> registry_;
   const bool scoped_;
-  storage::NodeReader nodes_;
-  storage::EdgeReader edges_;
-  absl::flat_hash_set<NodeId> changed_nodes_;
-  absl::flat_hash_set<EdgeTriple> changed_edges_;
-  // node_hash_map: Key() hands out pointers that must survive later inserts.
-  absl::node_hash_map<NodeId, std::string> keys_;
+  // Sorted, unique (CollectChanges).
+  std::vector<NodeId> changed_nodes_;
+  std::vector<EdgeTriple> changed_edges_;
+  // Endpoint keys of changed edges (ResolveKeys).
+  absl::flat_hash_map<NodeId, std::string> keys_;
   // Scoped only: entities already classified from the change log.
   absl::flat_hash_set<std::string> seen_nodes_;
   std::set<EdgeId> seen_edges_;

@@ -637,6 +637,104 @@ TEST_F(DiffFixture, EdgeTypeRegisteredAtOneEndOnlyMatchesNothingAtTheOther) {
 }
 
 // ---------------------------------------------------------------------------
+// The diff reads each entity's versions with one forward cursor, stepping
+// from the newer end to the older one over the versions in between. A
+// scripted history where the same entities change in many revisions, are
+// deleted and re-added (identically and not), change kind, and lose edges
+// with a deleted endpoint, checked against the model for every pair of
+// revisions, both directions, scoped and not.
+TEST(Diff, EntitiesChangingInManyRevisionsMatchModel) {
+  auto db = OpenFresh("many_revisions");
+  Model model;
+  auto put_node = [&](Transaction& t, const Node& n) {
+    Ok(t.PutNode(n));
+    model.PutNode(n);
+  };
+  auto put_edge = [&](Transaction& t, const Edge& e) {
+    Ok(t.PutEdge(e));
+    model.PutEdge(e);
+  };
+  auto del_node = [&](Transaction& t, const std::string& k) {
+    Ok(t.DeleteNode(k));
+    model.DeleteNode(k);
+  };
+  auto commit = [&](const std::function<void(Transaction&)>& fn) {
+    auto txn = *db->Begin();
+    fn(*txn);
+    ASSERT_TRUE(txn->Commit({}).ok());
+    model.Commit();
+  };
+  const Node c{"c", "material", {{"en", "C"}}, {{"n", int64_t{3}}}};
+  commit([&](Transaction& t) {
+    put_node(t, {"a", "technology", {{"en", "A"}}, {}});
+    put_node(t, {"b", "domain", {{"en", "B"}}, {}});
+    put_node(t, c);
+    put_node(t, {"d", "domain", {}, {}});
+    put_edge(t, {"a", "part_of", "b", {{"w", int64_t{1}}}});
+    put_edge(t, {"c", "depends_on", "a", {}});
+    put_edge(t, {"d", "maps_to", "b", {}});
+  });
+  commit([&](Transaction& t) {
+    put_node(t, {"a", "technology", {{"en", "A2"}}, {}});
+    put_edge(t, {"a", "part_of", "b", {{"w", int64_t{2}}}});
+    del_node(t, "c");  // and its edge c -> a
+  });
+  commit([&](Transaction& t) {
+    put_node(t, c);  // re-added identically
+    put_edge(t, {"c", "depends_on", "a", {{"w", 0.5}}});
+    put_node(t, {"b", "technology", {{"en", "B"}}, {}});  // kind change
+  });
+  commit([&](Transaction& t) {
+    del_node(t, "d");
+    put_node(t, {"a", "technology", {{"en", "A"}}, {}});  // changed back
+    put_edge(t, {"a", "part_of", "b", {{"w", int64_t{1}}}});
+    put_node(t, {"e", "domain", {}, {}});
+    put_edge(t, {"e", "part_of", "b", {}});
+  });
+  commit([&](Transaction& t) {
+    del_node(t, "b");  // and a -> b, e -> b
+    put_node(t, {"b", "domain", {{"ja", "ビー"}}, {}});
+  });
+  commit([&](Transaction& t) {
+    put_node(t, {"d", "domain", {}, {}});  // re-added after a gap
+    put_edge(t, {"a", "part_of", "b", {}});
+  });
+  for (int64_t w = 0; w < 6; ++w) {  // one edge changing in every revision
+    commit([&](Transaction& t) {
+      put_edge(t, {"a", "part_of", "b", {{"w", w % 3}}});
+      if (w % 2 == 0) put_node(t, {"e", "domain", {{"en", StrCat(w)}}, {}});
+    });
+  }
+  const Revision head = db->Head();
+  ASSERT_EQ(head, model.head());
+  DiffOptions scoped;
+  scoped.scope_root = "b";
+  scoped.direction = Direction::kIn;
+  for (Revision x = 0; x <= head; ++x) {
+    for (Revision y = 0; y <= head; ++y) {
+      auto got = Diff(*db, x, y);
+      ASSERT_TRUE(got.ok()) << got.status();
+      DiffResult want = ExpectedDiff(model.at(x), model.at(y), x, y);
+      ASSERT_EQ(io::DiffJson(*got), io::DiffJson(want)) << x << ".." << y;
+      ASSERT_TRUE(*got == want) << x << ".." << y;
+      auto got_scoped = Diff(*db, x, y, scoped);
+      const std::set<std::string> sx =
+          ModelScope(model.at(x), "b", Direction::kIn, {}, std::nullopt);
+      const std::set<std::string> sy =
+          ModelScope(model.at(y), "b", Direction::kIn, {}, std::nullopt);
+      if (sx.empty() && sy.empty()) {
+        ASSERT_EQ(got_scoped.status().code(), absl::StatusCode::kNotFound);
+        continue;
+      }
+      ASSERT_TRUE(got_scoped.ok()) << got_scoped.status();
+      DiffResult want_scoped = ExpectedDiff(Induce(model.at(x), sx),
+                                            Induce(model.at(y), sy), x, y);
+      ASSERT_EQ(io::DiffJson(*got_scoped), io::DiffJson(want_scoped))
+          << "scoped " << x << ".." << y;
+    }
+  }
+}
+
 // Cost: a diff reads the change log and the changed entities, not the graph.
 
 TEST(Diff, ReadsOnlyTheChangeLog) {
