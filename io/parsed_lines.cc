@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "io/line_reader.h"
+#include "util/mutex.h"
 
 namespace critgraph::io::internal {
 namespace {
@@ -86,8 +86,9 @@ class AheadLines : public ParsedLines {
 
   ~AheadLines() override {
     {
-      absl::MutexLock lock(&mu_);
+      MutexLock lock(&mu_);
       stop_ = true;
+      changed_.SignalAll();
     }
     thread_.join();
   }
@@ -95,10 +96,11 @@ class AheadLines : public ParsedLines {
   const ParsedLine& Next() override {
     if (pos_ < batch_.size()) return batch_[pos_++];
     if (!batch_.empty() && IsLast(batch_.back())) return batch_.back();
-    absl::MutexLock lock(&mu_);
-    mu_.Await(absl::Condition(this, &AheadLines::HasBatch));
+    MutexLock lock(&mu_);
+    while (!HasBatch()) changed_.Wait();
     batch_ = std::move(queue_.front());
     queue_.pop_front();
+    changed_.SignalAll();  // the producer may wait for room
     pos_ = 1;
     return batch_[0];
   }
@@ -128,8 +130,8 @@ class AheadLines : public ParsedLines {
         batch.push_back(std::move(p));
         if (cancel_ != nullptr && cancel_->load()) break;
       }
-      absl::MutexLock lock(&mu_);
-      mu_.Await(absl::Condition(this, &AheadLines::HasRoom));
+      MutexLock lock(&mu_);
+      while (!HasRoom()) changed_.Wait();
       if (Stopping() && !last) {
         // The consumer has gone, or is about to see the cancel: end the
         // stream here so it never waits for lines that will not come.
@@ -141,12 +143,15 @@ class AheadLines : public ParsedLines {
         last = true;
       }
       queue_.push_back(std::move(batch));
+      changed_.SignalAll();
     }
   }
 
   LineReader reader_;  // used by the producer thread only
   const std::atomic<bool>* const cancel_;
-  absl::Mutex mu_;
+  // Not absl::Mutex: TSan cannot see Debian's prebuilt one (util/mutex.h).
+  Mutex mu_;
+  CondVar changed_{&mu_};  // the queue or stop_ changed
   std::deque<std::vector<ParsedLine>> queue_ ABSL_GUARDED_BY(mu_);
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   // The consumer's batch; touched by the consumer only.

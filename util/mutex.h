@@ -9,6 +9,7 @@
 #ifndef CRITGRAPH_UTIL_MUTEX_H_
 #define CRITGRAPH_UTIL_MUTEX_H_
 
+#include <condition_variable>
 #include <mutex>
 
 #include "absl/base/thread_annotations.h"
@@ -25,7 +26,32 @@ class ABSL_LOCKABLE Mutex {
   void Unlock() ABSL_UNLOCK_FUNCTION() { mu_.unlock(); }
 
  private:
+  friend class CondVar;
   std::mutex mu_;
+};
+
+// A condition variable over a Mutex, like leveldb's port::CondVar (TSan sees
+// it: std::condition_variable goes through pthread).
+class CondVar {
+ public:
+  explicit CondVar(Mutex* mu) : mu_(mu) {}
+  CondVar(const CondVar&) = delete;
+  CondVar& operator=(const CondVar&) = delete;
+
+  // The caller holds the mutex (not annotated: the analysis cannot tie
+  // this object's mutex to the caller's). Atomically releases it and waits;
+  // holds it again on return. Spurious wake-ups happen: wait in a loop on
+  // the condition.
+  void Wait() {
+    std::unique_lock<std::mutex> lock(mu_->mu_, std::adopt_lock);
+    cv_.wait(lock);
+    lock.release();  // still held, by the caller's MutexLock
+  }
+  void SignalAll() { cv_.notify_all(); }
+
+ private:
+  std::condition_variable cv_;
+  Mutex* const mu_;
 };
 
 class ABSL_SCOPED_LOCKABLE MutexLock {
