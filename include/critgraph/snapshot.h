@@ -58,7 +58,10 @@ class Snapshot {
 
   // Edges leaving (OutEdges) or entering (InEdges) `key`, optionally only of
   // the given types (empty = all). Sorted by (type, other key). NotFound if
-  // the node does not exist at this revision.
+  // the node does not exist at this revision. The node's own record is read
+  // only when no edge is found (an edge alive at a revision implies both its
+  // ends are), so a damaged record of a node that has edges is reported as
+  // DataLoss by GetNode, not by these calls.
   virtual absl::StatusOr<std::vector<Edge>> OutEdges(
       std::string_view key, absl::Span<const std::string> types = {}) const = 0;
   virtual absl::StatusOr<std::vector<Edge>> InEdges(
