@@ -253,9 +253,8 @@ class Differ {
     char key[storage::kEdgeKeySize];
     for (const auto& [f, type, t] : ids) {
       storage::EncodeEdgeKey(f, type, t, 0, key);
-      auto ends =
-          reader.Read(std::string_view(key, storage::kEdgePrefixSize), f,
-                      storage::VerifyEdgeRecord);
+      auto ends = reader.Read(std::string_view(key, storage::kEdgePrefixSize),
+                              f, storage::VerifyEdgeRecord);
       if (!ends.ok()) return ends.status();
       if (ends->same_version) continue;
       const auto& raw_before = from_ < to_ ? ends->lo : ends->hi;
@@ -349,16 +348,14 @@ class Differ {
     };
     SortMoving(result_.nodes_added, by_key);
     SortMoving(result_.nodes_removed, by_key);
-    SortMoving(result_.nodes_modified,
-               [](const NodeChange& a, const NodeChange& b) {
-                 return a.key < b.key;
-               });
+    SortMoving(
+        result_.nodes_modified,
+        [](const NodeChange& a, const NodeChange& b) { return a.key < b.key; });
     SortMoving(result_.edges_added, by_id);
     SortMoving(result_.edges_removed, by_id);
-    SortMoving(result_.edges_modified,
-               [](const EdgeChange& a, const EdgeChange& b) {
-                 return a.id < b.id;
-               });
+    SortMoving(
+        result_.edges_modified,
+        [](const EdgeChange& a, const EdgeChange& b) { return a.id < b.id; });
     std::sort(result_.node_kinds_registered.begin(),
               result_.node_kinds_registered.end());
     std::sort(result_.edge_types_registered.begin(),

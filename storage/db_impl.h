@@ -91,7 +91,8 @@ class DBImpl : public DB {
     size_t key_table_bytes = size_t{256} << 20;  // ~40 MB per 1M keys
   };
   const ScanLimits& scan_limits() const { return scan_limits_; }
-  void SetScanLimitsForTesting(size_t chunk_keys, size_t key_table_bytes) const {
+  void SetScanLimitsForTesting(size_t chunk_keys,
+                               size_t key_table_bytes) const {
     scan_limits_.chunk_keys = chunk_keys;
     scan_limits_.key_table_bytes = key_table_bytes;
   }

@@ -56,8 +56,8 @@ class ForwardCursor {
       const uint64_t at = k.size() >= 8 ? GetBE64(k.data()) : target_id;
       if (at > target_id || k.compare(t) >= 0) return;
       // Entries per id: what the user stepped over per target, at least 1.
-      const double per_id = std::max(
-          1.0, static_cast<double>(user_steps_) / targets_);
+      const double per_id =
+          std::max(1.0, static_cast<double>(user_steps_) / targets_);
       if (static_cast<double>(target_id - at) * per_id <= kStepBudget) {
         const int max_steps = static_cast<int>(2 * kStepBudget);
         for (int i = 0; i < max_steps; ++i) {

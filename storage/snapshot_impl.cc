@@ -160,7 +160,8 @@ absl::StatusOr<std::vector<Edge>> SnapshotImpl::Edges(
           char k[kEdgeKeySize];
           EncodeEdgeKey(other, type, self, rev, k);
           it->Seek(rocksdb::Slice(k, sizeof k));
-          if (!it->Valid()) RETURN_IF_ERROR(FromRocks(it->status(), "read edge"));
+          if (!it->Valid())
+            RETURN_IF_ERROR(FromRocks(it->status(), "read edge"));
           if (!it->Valid() || it->key().size() != kEdgeKeySize ||
               std::memcmp(it->key().data(), k, kEdgePrefixSize) != 0 ||
               it->value().empty()) {

@@ -62,8 +62,8 @@ class SnapshotImpl final : public Snapshot {
                                 std::string_view* raw,
                                 Revision* found_rev) const;
   // As FindNode, through a pooled `nodes` iterator; verifies the record.
-  absl::StatusOr<std::optional<NodeId>> FindNodeWith(rocksdb::Iterator* it,
-                                                     std::string_view key) const;
+  absl::StatusOr<std::optional<NodeId>> FindNodeWith(
+      rocksdb::Iterator* it, std::string_view key) const;
   absl::StatusOr<std::vector<Edge>> Edges(std::string_view key,
                                           absl::Span<const std::string> types,
                                           bool outgoing) const;

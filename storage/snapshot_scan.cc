@@ -36,9 +36,7 @@ struct KeyChunk {
   std::string_view key(size_t i) const {
     return std::string_view(arena).substr(entries[i].offset, entries[i].size);
   }
-  size_t bytes() const {
-    return arena.size() + entries.size() * sizeof(Entry);
-  }
+  size_t bytes() const { return arena.size() + entries.size() * sizeof(Entry); }
   void Clear() {
     arena.clear();
     entries.clear();
@@ -63,8 +61,8 @@ class KeyReader {
         return absl::DataLossError(StrCat(
             "id mapping of key '", it_->key().ToStringView(), "' is damaged"));
       }
-      chunk->entries.push_back(
-          {GetBE64(it_->value().data()), chunk->arena.size(), it_->key().size()});
+      chunk->entries.push_back({GetBE64(it_->value().data()),
+                                chunk->arena.size(), it_->key().size()});
       chunk->arena.append(it_->key().data(), it_->key().size());
     }
     return FromRocks(it_->status(), "scan keys");
@@ -95,9 +93,9 @@ std::vector<uint32_t> ById(const KeyChunk& chunk, size_t begin, size_t end) {
 // A chunk entry's node at the scanned revision.
 struct NodeSlot {
   static constexpr size_t kAbsent = std::string::npos;
-  size_t offset = 0;       // of its record in the chunk's record arena
-  size_t size = kAbsent;   // kAbsent: the node does not exist at rev
-  Revision written = 0;    // the revision that wrote the record
+  size_t offset = 0;      // of its record in the chunk's record arena
+  size_t size = kAbsent;  // kAbsent: the node does not exist at rev
+  Revision written = 0;   // the revision that wrote the record
   bool live() const { return size != kAbsent; }
 };
 
@@ -111,7 +109,8 @@ absl::Status ReadChunkNodes(const DBImpl& db, Revision rev,
                             const KeyChunk& chunk, size_t begin, size_t end,
                             const std::vector<uint32_t>& by_id, bool verify,
                             bool copy, ForwardCursor* cursor,
-                            std::string* records, std::vector<NodeSlot>* found) {
+                            std::string* records,
+                            std::vector<NodeSlot>* found) {
   records->clear();
   found->assign(end - begin, NodeSlot());
   rocksdb::Iterator* it = cursor->it();
@@ -243,10 +242,10 @@ absl::Status ScanLiveNodes(const DBImpl& db, Revision rev, bool verify,
                                    &found));
     for (size_t i = 0; i < n; ++i) {
       if (!found[i].live()) continue;
-      RETURN_IF_ERROR(fn(chunk.entries[i].id, chunk.key(i),
-                         std::string_view(records).substr(found[i].offset,
-                                                          found[i].size),
-                         found[i].written));
+      RETURN_IF_ERROR(
+          fn(chunk.entries[i].id, chunk.key(i),
+             std::string_view(records).substr(found[i].offset, found[i].size),
+             found[i].written));
     }
   }
   return absl::OkStatus();
@@ -286,10 +285,10 @@ absl::Status SnapshotImpl::ForEachEdge(
   constexpr size_t kEdgeBytes = 64;
   const size_t degree =
       info_.node_count == 0 ? 1 : 1 + info_.edge_count / info_.node_count;
-  const size_t chunk_keys = std::min(
-      db_->scan_limits().chunk_keys,
-      std::max<size_t>(
-          1024, db_->scan_limits().edge_buffer_bytes / (degree * kEdgeBytes)));
+  const size_t chunk_keys =
+      std::min(db_->scan_limits().chunk_keys,
+               std::max<size_t>(1024, db_->scan_limits().edge_buffer_bytes /
+                                          (degree * kEdgeBytes)));
   KeyReader keys(*db_);
   KeyChunk chunk;
   // First try to hold every mapping: then targets resolve from memory.

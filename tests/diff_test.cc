@@ -727,8 +727,8 @@ TEST(Diff, EntitiesChangingInManyRevisionsMatchModel) {
         continue;
       }
       ASSERT_TRUE(got_scoped.ok()) << got_scoped.status();
-      DiffResult want_scoped = ExpectedDiff(Induce(model.at(x), sx),
-                                            Induce(model.at(y), sy), x, y);
+      DiffResult want_scoped =
+          ExpectedDiff(Induce(model.at(x), sx), Induce(model.at(y), sy), x, y);
       ASSERT_EQ(io::DiffJson(*got_scoped), io::DiffJson(want_scoped))
           << "scoped " << x << ".." << y;
     }

@@ -102,7 +102,9 @@ History BuildHistory(DB& db, int n, bool reverse_ids) {
   for (int i = 0; i + 1 < n; ++i) {
     for (int d : {1, 7, n / 2}) {
       if (i + d >= n || d == 0) continue;
-      Edge e{Key(i), d == 1 ? "depends_on" : "part_of", Key(i + d),
+      Edge e{Key(i),
+             d == 1 ? "depends_on" : "part_of",
+             Key(i + d),
              {{"d", static_cast<int64_t>(d)}}};
       EXPECT_TRUE(txn->PutEdge(e).ok());
       s.edges[e.id()] = e;
@@ -313,8 +315,8 @@ TEST(ReadPath, DamagedRecordIsDataLossInEveryReadPath) {
   }
   auto expect_dataloss = [&](const absl::Status& st, const char* what) {
     EXPECT_EQ(st.code(), absl::StatusCode::kDataLoss) << what << ": " << st;
-    EXPECT_NE(st.message().find(victim), std::string::npos) << what << ": "
-                                                            << st;
+    EXPECT_NE(st.message().find(victim), std::string::npos)
+        << what << ": " << st;
     EXPECT_NE(st.message().find("revision 1"), std::string::npos)
         << what << ": " << st;
   };
@@ -325,10 +327,9 @@ TEST(ReadPath, DamagedRecordIsDataLossInEveryReadPath) {
   auto out = snap->OutEdges(victim);
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(out->size(), 3u);
-  expect_dataloss(snap->ForEachNode([](const Node&) {
-    return absl::OkStatus();
-  }),
-                  "ForEachNode");
+  expect_dataloss(
+      snap->ForEachNode([](const Node&) { return absl::OkStatus(); }),
+      "ForEachNode");
   // ForEachEdge reads no node record either (an alive edge proves its
   // ends); it still lists every edge.
   size_t edges = 0;
