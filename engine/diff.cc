@@ -24,6 +24,7 @@
 #include "storage/record.h"
 #include "storage/registry.h"
 #include "storage/snapshot_impl.h"
+#include "util/sort_moving.h"
 #include "util/status_macros.h"
 #include "util/str_cat.h"
 
@@ -134,21 +135,6 @@ absl::StatusOr<Scope> ComputeScope(const Snapshot& snap,
 // ---- The differ. ----
 
 using EdgeTriple = std::tuple<NodeId, TypeId, NodeId>;
-
-// Sorts `v` by `less` moving each element once: sorting the elements in
-// place would swap whole nodes and edges (strings and maps) O(n log n)
-// times. Keys are unique in each list, so stability does not matter.
-template <typename T, typename Less>
-void SortMoving(std::vector<T>& v, Less less) {
-  std::vector<uint32_t> order(v.size());
-  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(),
-            [&](uint32_t a, uint32_t b) { return less(v[a], v[b]); });
-  std::vector<T> sorted;
-  sorted.reserve(v.size());
-  for (uint32_t i : order) sorted.push_back(std::move(v[i]));
-  v = std::move(sorted);
-}
 
 template <typename T>
 void SortUnique(std::vector<T>& v) {

@@ -8,6 +8,7 @@
 
 #include "rocksdb/sst_file_writer.h"
 #include "rocksdb/write_batch.h"
+#include "util/sort_moving.h"
 #include "util/status_macros.h"
 #include "util/str_cat.h"
 
@@ -49,20 +50,10 @@ void ChunkWriter::SortAndDedup(std::vector<Entry>& entries) {
   auto less = [](const Entry& a, const Entry& b) { return a.key < b.key; };
   {
     // Most families arrive in key order (the staged maps are ordered by
-    // id); the rest are sorted through an index, which moves 4-byte
-    // positions instead of whole entries. Ties keep write order, so the
-    // last write of a key is the last of its run.
+    // id). The sort is stable, so the last write of a key is the last of
+    // its run.
     if (!std::is_sorted(entries.begin(), entries.end(), less)) {
-      std::vector<uint32_t> order(entries.size());
-      for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-      std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-        const int c = entries[a].key.compare(entries[b].key);
-        return c < 0 || (c == 0 && a < b);
-      });
-      std::vector<Entry> sorted;
-      sorted.reserve(entries.size());
-      for (uint32_t i : order) sorted.push_back(std::move(entries[i]));
-      entries = std::move(sorted);
+      SortMoving(entries, less);
     }
     size_t out = 0;
     for (size_t i = 0; i < entries.size(); ++i) {

@@ -6,6 +6,7 @@
 #include "storage/edge_scanner.h"
 #include "storage/node_reader.h"
 #include "storage/record.h"
+#include "util/sort_moving.h"
 #include "util/status_macros.h"
 #include "util/str_cat.h"
 
@@ -189,20 +190,13 @@ absl::StatusOr<std::vector<Edge>> SnapshotImpl::Edges(
     if (!exists) return not_found();
     return out;
   }
-  // Sort a permutation, then move each edge once: swapping whole Edges
-  // (four strings and a map) cost more than the comparisons.
-  std::vector<uint32_t> order(out.size());
-  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
-    const Edge& a = out[x];
-    const Edge& b = out[y];
+  // Swapping whole Edges (four strings and a map) cost more than the
+  // comparisons: sort by moving each edge once.
+  SortMoving(out, [&](const Edge& a, const Edge& b) {
     return outgoing ? std::tie(a.type, a.to) < std::tie(b.type, b.to)
                     : std::tie(a.type, a.from) < std::tie(b.type, b.from);
   });
-  std::vector<Edge> sorted;
-  sorted.reserve(out.size());
-  for (uint32_t i : order) sorted.push_back(std::move(out[i]));
-  return sorted;
+  return out;
 }
 
 absl::StatusOr<std::vector<Edge>> SnapshotImpl::OutEdges(
