@@ -21,6 +21,7 @@
 #include "engine/diff_ends.h"
 #include "storage/db_impl.h"
 #include "storage/keys.h"
+#include "storage/keys_of.h"
 #include "storage/record.h"
 #include "storage/registry.h"
 #include "storage/snapshot_impl.h"
@@ -387,8 +388,8 @@ class Differ {
   Revision hi() const { return std::max(from_, to_); }
 
   // Fills keys_ with the key of every id in `ids`: from the id cache, the
-  // rest with one MultiGet on `ids` (sorted, so RocksDB reads each block
-  // once) instead of one Get per edge endpoint.
+  // rest with batched MultiGets (storage::KeysOf) instead of one Get per
+  // edge endpoint.
   absl::Status ResolveKeys(std::vector<NodeId> ids) {
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
@@ -402,30 +403,11 @@ class Differ {
         missed.push_back(id);
       }
     }
-    if (missed.empty()) return absl::OkStatus();
-    std::vector<char> raw(missed.size() * 8);
-    std::vector<rocksdb::Slice> slices;
-    slices.reserve(missed.size());
+    std::vector<std::string> found(missed.size());
+    RETURN_IF_ERROR(storage::KeysOf(db_, missed, absl::MakeSpan(found)));
     for (size_t i = 0; i < missed.size(); ++i) {
-      EncodeBE64(missed[i], &raw[i * 8]);
-      slices.emplace_back(&raw[i * 8], 8);
-    }
-    std::vector<rocksdb::PinnableSlice> values(missed.size());
-    std::vector<rocksdb::Status> statuses(missed.size());
-    db_.rdb()->MultiGet(rocksdb::ReadOptions(), db_.cf(storage::Cf::kIds),
-                        missed.size(), slices.data(), values.data(),
-                        statuses.data(), /*sorted_input=*/true);
-    for (size_t i = 0; i < missed.size(); ++i) {
-      const NodeId id = missed[i];
-      if (statuses[i].IsNotFound()) {
-        return absl::DataLossError(StrCat("node id ", id, " has no key"));
-      }
-      if (!statuses[i].ok()) {
-        return storage::FromRocks(statuses[i],
-                                  StrCat("read key of node id ", id));
-      }
-      auto& k = keys_.emplace(id, values[i].ToString()).first->second;
-      db_.id_cache().Insert(k, id);
+      auto& k = keys_.emplace(missed[i], std::move(found[i])).first->second;
+      db_.id_cache().Insert(k, missed[i]);
     }
     return absl::OkStatus();
   }

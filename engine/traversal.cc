@@ -12,6 +12,7 @@
 #include "critgraph/adjacency.h"
 #include "engine/reach_wrappers.h"
 #include "engine/traversal_internal.h"
+#include "storage/keys_of.h"
 #include "storage/record.h"
 #include "util/status_macros.h"
 #include "util/str_cat.h"
@@ -38,44 +39,6 @@ bool Contains(const std::vector<TypeId>& sorted, TypeId t) {
 
 // Sentinel returned by a scan callback to stop a scan early.
 absl::Status StopScan() { return absl::CancelledError("stop scan"); }
-
-// Resolves the external keys of `ids` into (*keys)[first + i], with batched
-// MultiGets on the ids column family (one Get per id would cost a full
-// lookup each). Same errors as DBImpl::KeyOf.
-absl::Status ResolveKeys(const storage::DBImpl& db,
-                         absl::Span<const NodeId> ids, size_t first,
-                         std::vector<std::string>* keys) {
-  constexpr size_t kBatch = 512;
-  std::vector<std::string> encoded;
-  std::vector<rocksdb::Slice> slices;
-  std::vector<rocksdb::PinnableSlice> values(std::min(ids.size(), kBatch));
-  std::vector<rocksdb::Status> statuses(values.size());
-  for (size_t base = 0; base < ids.size(); base += kBatch) {
-    const size_t n = std::min(kBatch, ids.size() - base);
-    encoded.clear();
-    slices.clear();
-    for (size_t i = 0; i < n; ++i) {
-      encoded.emplace_back();
-      critgraph::PutBE64(&encoded.back(), ids[base + i]);
-    }
-    for (const auto& e : encoded) slices.emplace_back(e);
-    for (size_t i = 0; i < n; ++i) values[i].Reset();
-    db.rdb()->MultiGet(rocksdb::ReadOptions(), db.cf(storage::Cf::kIds), n,
-                       slices.data(), values.data(), statuses.data());
-    for (size_t i = 0; i < n; ++i) {
-      const NodeId id = ids[base + i];
-      if (statuses[i].IsNotFound()) {
-        return absl::DataLossError(StrCat("node id ", id, " has no key"));
-      }
-      if (!statuses[i].ok()) {
-        return storage::FromRocks(statuses[i],
-                                  StrCat("read key of node id ", id));
-      }
-      (*keys)[first + base + i].assign(values[i].data(), values[i].size());
-    }
-  }
-  return absl::OkStatus();
-}
 
 }  // namespace
 
@@ -294,7 +257,9 @@ absl::StatusOr<std::vector<ReachedNode>> Traverser::Reach(
     } else {
       level_ids.clear();
       for (size_t i = begin; i < end; ++i) level_ids.push_back(nodes[i].id);
-      RETURN_IF_ERROR(ResolveKeys(db, level_ids, begin, &keys));
+      RETURN_IF_ERROR(storage::KeysOf(
+          db, level_ids,
+          absl::MakeSpan(keys).subspan(begin, level_ids.size())));
       std::sort(perm.begin(), perm.end(),
                 [&](uint32_t a, uint32_t b) { return keys[a] < keys[b]; });
     }
