@@ -196,13 +196,11 @@ class Differ {
       EncodeBE64(id, prefix);
       auto ends = reader.Read(std::string_view(prefix, 8), id, verify);
       if (!ends.ok()) return ends.status();
-      if (ends->same_version) continue;
-      const auto& raw_before = from_ < to_ ? ends->lo : ends->hi;
-      const auto& raw_after = from_ < to_ ? ends->hi : ends->lo;
-      if (!raw_before && !raw_after) continue;
       // Identical records: unchanged. (Scoped, a node that entered or left
       // the scope without changing is found by DiffScopeDelta.)
-      if (raw_before && raw_after && *raw_before == *raw_after) continue;
+      if (!ends->changed()) continue;
+      const auto& raw_before = ends->at(from_ > to_);
+      const auto& raw_after = ends->at(from_ < to_);
       std::optional<Node> after;
       if (raw_after) {
         auto n = db_.MaterializeNode(*raw_after, id, to_, *registry_);
@@ -243,11 +241,9 @@ class Differ {
       auto ends = reader.Read(std::string_view(key, storage::kEdgePrefixSize),
                               f, storage::VerifyEdgeRecord);
       if (!ends.ok()) return ends.status();
-      if (ends->same_version) continue;
-      const auto& raw_before = from_ < to_ ? ends->lo : ends->hi;
-      const auto& raw_after = from_ < to_ ? ends->hi : ends->lo;
-      if (!raw_before && !raw_after) continue;
-      if (raw_before && raw_after && *raw_before == *raw_after) continue;
+      if (!ends->changed()) continue;
+      const auto& raw_before = ends->at(from_ > to_);
+      const auto& raw_after = ends->at(from_ < to_);
       Changed c{EdgeTriple{f, type, t}, std::nullopt, std::nullopt};
       if (raw_after) {
         auto p = storage::DecodeEdgeRecord(*raw_after);

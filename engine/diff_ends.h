@@ -34,6 +34,16 @@ struct Ends {
   std::optional<std::string_view> lo, hi;
   // The same stored version is visible at both ends: nothing changed.
   bool same_version = false;
+
+  // The version at the higher end (`high`) or the lower one.
+  const std::optional<std::string_view>& at(bool high) const {
+    return high ? hi : lo;
+  }
+  // Whether the entity differs between the ends: it exists at one of them,
+  // and not with byte-identical records at both.
+  bool changed() const {
+    return !same_version && (lo || hi) && !(lo && hi && *lo == *hi);
+  }
 };
 
 class EndsReader {
