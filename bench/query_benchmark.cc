@@ -89,6 +89,15 @@ void Neighbours(benchmark::State& state, std::string engine,
   state.counters["edges_per_s"] = Rate(static_cast<double>(edges));
 }
 
+// The rates every reach benchmark reports: `edges` followed and `reached`
+// nodes per iteration.
+void SetReachCounters(benchmark::State& state, double edges, double reached) {
+  const double iters = static_cast<double>(state.iterations());
+  state.counters["edges_per_s"] = Rate(iters * edges);
+  state.counters["nodes_per_s"] = Rate(iters * reached);
+  state.counters["reached_nodes"] = reached;
+}
+
 void ReachBench(benchmark::State& state, std::string engine,
                 std::string which) {
   const Revision rev = RevOf(which);
@@ -122,10 +131,8 @@ void ReachBench(benchmark::State& state, std::string engine,
       benchmark::DoNotOptimize(r);
     }
   }
-  const double iters = static_cast<double>(state.iterations());
-  state.counters["edges_per_s"] = Rate(iters * static_cast<double>(edges));
-  state.counters["nodes_per_s"] = Rate(iters * static_cast<double>(raw.size()));
-  state.counters["reached_nodes"] = static_cast<double>(raw.size());
+  SetReachCounters(state, static_cast<double>(edges),
+                   static_cast<double>(raw.size()));
   state.counters["edges"] = static_cast<double>(edges);
 }
 
@@ -159,10 +166,8 @@ void AdjacencyReach(benchmark::State& state, std::string which) {
     auto r = Reach(**adj, spec);
     benchmark::DoNotOptimize(r);
   }
-  const double iters = static_cast<double>(state.iterations());
-  state.counters["edges_per_s"] = Rate(iters * static_cast<double>(edges));
-  state.counters["nodes_per_s"] = Rate(iters * static_cast<double>(raw.size()));
-  state.counters["reached_nodes"] = static_cast<double>(raw.size());
+  SetReachCounters(state, static_cast<double>(edges),
+                   static_cast<double>(raw.size()));
   state.counters["edges"] = static_cast<double>(edges);
   state.counters["adjacency_bytes"] =
       static_cast<double>((*adj)->memory_bytes());
@@ -271,10 +276,8 @@ void PlannedReach(benchmark::State& state, ReachPlan plan, std::string which) {
     auto r = Reach(**snap, spec);
     benchmark::DoNotOptimize(r);
   }
-  const double iters = static_cast<double>(state.iterations());
-  state.counters["edges_per_s"] = Rate(iters * static_cast<double>(edges));
-  state.counters["nodes_per_s"] = Rate(iters * static_cast<double>(raw.size()));
-  state.counters["reached_nodes"] = static_cast<double>(raw.size());
+  SetReachCounters(state, static_cast<double>(edges),
+                   static_cast<double>(raw.size()));
   state.counters["plan_scan"] = report.plan == ReachPlan::kScan ? 1 : 0;
   state.counters["scan_from_depth"] =
       static_cast<double>(report.scan_from_depth.value_or(0));
