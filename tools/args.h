@@ -18,6 +18,11 @@ namespace critgraph::cli {
 struct OptionSpec {
   std::string name;  // without the leading "--"
   bool takes_value = false;
+  // One line for the command's --help ("" leaves the option out of the
+  // options list, e.g. an alias already described by its twin).
+  std::string help;
+  // The value's placeholder in --help ("N", "REV", "FILE"); "VALUE" if empty.
+  std::string value_name;
 };
 
 // Parsed options of one command.

@@ -1,5 +1,8 @@
 #include "tools/commands.h"
 
+#include <algorithm>
+#include <utility>
+
 namespace critgraph::cli {
 
 namespace {
@@ -159,6 +162,33 @@ const Command* FindCommand(const std::string& name) {
   return nullptr;
 }
 
+std::string CommandHelp(const Command& command) {
+  std::string out = command.usage;
+  std::vector<std::pair<std::string, const std::string*>> lines;
+  size_t width = 0;
+  for (const OptionSpec& o : command.options) {
+    if (o.help.empty()) continue;
+    std::string left = "--" + o.name;
+    if (o.takes_value) {
+      left +=
+          " " + (o.value_name.empty() ? std::string("VALUE") : o.value_name);
+    }
+    width = std::max(width, left.size());
+    lines.emplace_back(std::move(left), &o.help);
+  }
+  if (!lines.empty()) {
+    out += "\noptions:\n";
+    for (auto& [left, help] : lines) {
+      left.resize(width + 2, ' ');
+      out += "  " + left + *help + "\n";
+    }
+  }
+  if (command.example[0] != '\0') {
+    out += std::string("\nexample:\n  ") + command.example + "\n";
+  }
+  return out;
+}
+
 std::string GlobalHelp() {
   std::string out =
       "usage: critgraph [--db DIR] COMMAND [options]   (--db may also follow "
@@ -195,7 +225,7 @@ namespace critgraph::cli {
 
 int UsageError(const std::string& cmd, const std::string& message) {
   Fail(kExitUsage, cmd + ": " + message);
-  if (const Command* c = FindCommand(cmd)) std::cerr << c->usage;
+  if (const Command* c = FindCommand(cmd)) std::cerr << CommandHelp(*c);
   return kExitUsage;
 }
 

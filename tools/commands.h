@@ -23,7 +23,13 @@ struct Command {
   const char* usage;    // the command's --help text
   std::vector<OptionSpec> options;
   CommandFn run;
+  // One runnable example line for --help ("" prints none).
+  const char* example = "";
 };
+
+// The command's --help: its usage text, then each option that has a help
+// line (name, placeholder, description), then the example.
+std::string CommandHelp(const Command& command);
 
 const std::vector<Command>& AllCommands();
 const Command* FindCommand(const std::string& name);

@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
   if (global->command == "help") {
     if (!global->rest.empty()) {
       if (const Command* c = FindCommand(global->rest[0])) {
-        std::cout << c->usage;
+        std::cout << CommandHelp(*c);
         return kExitOk;
       }
     }
@@ -46,13 +46,13 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   if (global->help) {
-    std::cout << cmd->usage;
+    std::cout << CommandHelp(*cmd);
     return kExitOk;
   }
   auto args = ParseArgs(global->rest, cmd->options);
   if (!args.ok()) {
     Fail(kExitUsage, global->command + ": " + StatusText(args.status()));
-    std::cerr << cmd->usage;
+    std::cerr << CommandHelp(*cmd);
     return kExitUsage;
   }
   Context ctx{global->db_path, global->db_given};
