@@ -585,6 +585,23 @@ absl::StatusOr<DiffStat> RevisionStat(const DB& db, Revision rev) {
   auto info = db.GetRevision(rev);
   if (!info.ok()) return info.status();
   if (rev == 0) return DiffStat();
+  if (info->nodes_changed_by_kind && info->edges_changed_by_type) {
+    // Maintained at commit: no record is read.
+    DiffStat s;
+    for (auto [by, total, out] :
+         {std::tuple{&*info->nodes_changed_by_kind, &s.nodes, &s.nodes_by_kind},
+          std::tuple{&*info->edges_changed_by_type, &s.edges,
+                     &s.edges_by_type}}) {
+      for (const auto& [name, c] : *by) {
+        total->added += c.added;
+        total->removed += c.removed;
+        total->modified += c.modified;
+        (*out)[name] = c;
+      }
+    }
+    return s;
+  }
+  // Written before the changes were maintained: diff against the parent.
   auto diff = Diff(db, info->parent, rev);
   if (!diff.ok()) return diff.status();
   return diff->Stat();

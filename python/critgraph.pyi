@@ -78,6 +78,10 @@ class RevisionInfo:
     @property
     def commit_time(self) -> datetime.datetime: ...
     @property
+    def nodes_by_kind(self) -> Optional[dict[str, int]]: ...
+    @property
+    def edges_by_type(self) -> Optional[dict[str, int]]: ...
+    @property
     def effective_date(self) -> Optional[str]: ...
     @property
     def digest(self) -> str: ...
@@ -186,6 +190,8 @@ class Snapshot:
         kinds: Optional[StrOrStrs] = None,
         max_depth: Optional[int] = None,
         parents: Literal[False] = False,
+        *,
+        plan: Literal["auto", "seek", "scan", "adjacency"] = "auto",
     ) -> list[tuple[str, int]]: ...
     @overload
     def reach(
@@ -197,6 +203,7 @@ class Snapshot:
         max_depth: Optional[int] = None,
         *,
         parents: Literal[True],
+        plan: Literal["auto", "seek", "scan", "adjacency"] = "auto",
     ) -> list[tuple[str, int, Optional[str]]]: ...
     def reach_many(
         self,

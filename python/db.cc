@@ -201,9 +201,16 @@ DbClass RegisterDb(py::module_& m) {
           "reach",
           [](PySnapshot& s, py::object sources, const std::string& direction,
              py::object edge_types, py::object kinds,
-             std::optional<int64_t> max_depth, bool parents) {
+             std::optional<int64_t> max_depth, bool parents,
+             const std::string& plan) {
             ReachSpec spec =
                 MakeReachSpec(sources, direction, edge_types, kinds, max_depth);
+            std::optional<ReachPlan> p = ParseReachPlan(plan);
+            if (!p) {
+              RaiseInvalid("unknown plan '" + plan +
+                           "' (auto, seek, scan or adjacency)");
+            }
+            spec.plan = *p;
             auto r =
                 s.Run([&](const Snapshot& snap) { return Reach(snap, spec); });
             return ReachedToPy(r, parents);
@@ -211,8 +218,11 @@ DbClass RegisterDb(py::module_& m) {
           py::arg("sources"), py::arg("direction") = "out",
           py::arg("edge_types") = py::none(), py::arg("kinds") = py::none(),
           py::arg("max_depth") = py::none(), py::arg("parents") = false,
+          py::kw_only(), py::arg("plan") = "auto",
           "Nodes reachable from `sources` as [(key, depth)] sorted by "
-          "(depth, key); with parents=True [(key, depth, parent)].")
+          "(depth, key); with parents=True [(key, depth, parent)]. `plan` "
+          "(auto, seek, scan, adjacency) picks how storage is read, as the "
+          "CLI's --plan; every plan gives the same answer.")
       .def(
           "reach_many",
           [](PySnapshot& s, py::iterable sources_list,

@@ -1,6 +1,7 @@
 // Value classes: Node and Edge (read-only mappings), RevisionInfo,
 // NodeChange and EdgeChange.
 #include <ctime>
+#include <map>
 
 #include "python/common.h"
 
@@ -100,6 +101,15 @@ py::object ChangePairs(const std::vector<PropertyChange>& changes) {
     d[py::str(c.name)] = py::make_tuple(c.before ? ToPy(*c.before) : py::none(),
                                         c.after ? ToPy(*c.after) : py::none());
   }
+  return d;
+}
+
+// Per-type counts as a dict, or None when the revision does not store them.
+py::object OptCounts(
+    const std::optional<std::map<std::string, uint64_t>>& counts) {
+  if (!counts) return py::none();
+  py::dict d;
+  for (const auto& [name, n] : *counts) d[py::str(name)] = n;
   return d;
 }
 
@@ -209,6 +219,14 @@ void RegisterValues(py::module_& m) {
       .def_readonly("node_count", &RevisionInfo::node_count)
       .def_readonly("edge_count", &RevisionInfo::edge_count)
       .def_readonly("change_count", &RevisionInfo::change_count)
+      .def_property_readonly(
+          "nodes_by_kind",
+          [](const RevisionInfo& r) { return OptCounts(r.nodes_by_kind); },
+          "live nodes per kind at this revision (None if not stored)")
+      .def_property_readonly(
+          "edges_by_type",
+          [](const RevisionInfo& r) { return OptCounts(r.edges_by_type); },
+          "live edges per edge type at this revision (None if not stored)")
       .def("to_dict",
            [](const RevisionInfo& r) {
              py::dict d;
@@ -223,6 +241,8 @@ void RegisterValues(py::module_& m) {
              d["node_count"] = r.node_count;
              d["edge_count"] = r.edge_count;
              d["change_count"] = r.change_count;
+             d["nodes_by_kind"] = OptCounts(r.nodes_by_kind);
+             d["edges_by_type"] = OptCounts(r.edges_by_type);
              return d;
            })
       .def("__repr__", [](const RevisionInfo& r) {

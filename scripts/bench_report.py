@@ -440,6 +440,15 @@ def main():
     ppath = os.path.join(R, "proc.json")
     if os.path.exists(ppath):
         L.extend(proc_section(ppath))
+    # The whole-process suite run at other sizes (`scripts/bench.sh SIZE
+    # proc`), from the sibling result directories, so one report holds one
+    # run of each size.
+    this_size = os.path.basename(os.path.normpath(R))
+    for other in ("tiny", "small", "s100k", "medium", "large"):
+        opath = os.path.join(os.path.dirname(os.path.normpath(R)), other,
+                             "proc.json")
+        if other != this_size and os.path.exists(opath):
+            L.extend(proc_section(opath))
     A("## Plots")
     A("")
     for caption, p in plots:

@@ -144,6 +144,9 @@ class DBImpl : public DB {
     int64_t edges = 0;
     std::map<std::string, int64_t> by_kind;  // zero counts erased
     std::map<std::string, int64_t> by_type;
+    // The revision's own changes (not running totals): cleared per revision.
+    std::map<std::string, ChangeCounts> changed_by_kind;
+    std::map<std::string, ChangeCounts> changed_by_type;
   };
   absl::Status VerifyRevisionChanges(Revision rev, const Registry& registry,
                                      VerifyTotals* totals,

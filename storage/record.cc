@@ -252,6 +252,27 @@ flatbuffers::Offset<flatbuffers::Vector<const fb::TypeCount*>> PutTypeCounts(
   return b.CreateVectorOfStructs(v);
 }
 
+flatbuffers::Offset<flatbuffers::Vector<const fb::TypeChanges*>> PutTypeChanges(
+    flatbuffers::FlatBufferBuilder& b, const TypeChanges& changes) {
+  std::vector<fb::TypeChanges> v;
+  v.reserve(changes.size());
+  for (const auto& [type, c] : changes) {
+    v.emplace_back(type, c.added, c.removed, c.modified);
+  }
+  return b.CreateVectorOfStructs(v);
+}
+
+TypeChanges GetTypeChanges(
+    const flatbuffers::Vector<const fb::TypeChanges*>& v) {
+  TypeChanges out;
+  out.reserve(v.size());
+  for (const fb::TypeChanges* c : v) {
+    out.emplace_back(c->type(),
+                     ChangeCounts{c->added(), c->removed(), c->modified()});
+  }
+  return out;
+}
+
 TypeCounts GetTypeCounts(const flatbuffers::Vector<const fb::TypeCount*>& v) {
   TypeCounts out;
   out.reserve(v.size());
@@ -265,9 +286,15 @@ std::string EncodeRevisionRecord(const RevisionInfo& info,
                                  const RevisionTypeCounts* counts) {
   flatbuffers::FlatBufferBuilder b(256);
   flatbuffers::Offset<flatbuffers::Vector<const fb::TypeCount*>> kinds, types;
+  flatbuffers::Offset<flatbuffers::Vector<const fb::TypeChanges*>> kind_changes,
+      type_changes;
   if (counts != nullptr) {
     kinds = PutTypeCounts(b, counts->nodes_by_kind);
     types = PutTypeCounts(b, counts->edges_by_type);
+    if (counts->node_changes && counts->edge_changes) {
+      kind_changes = PutTypeChanges(b, *counts->node_changes);
+      type_changes = PutTypeChanges(b, *counts->edge_changes);
+    }
   }
   auto author = b.CreateString(info.author);
   auto message = b.CreateString(info.message);
@@ -288,6 +315,10 @@ std::string EncodeRevisionRecord(const RevisionInfo& info,
   if (counts != nullptr) {
     rb.add_kind_counts(kinds);
     rb.add_edge_type_counts(types);
+    if (!kind_changes.IsNull()) {
+      rb.add_kind_changes(kind_changes);
+      rb.add_edge_type_changes(type_changes);
+    }
   }
   b.Finish(rb.Finish(), fb::RevisionRecordIdentifier());
   return Finish(b);
@@ -320,8 +351,16 @@ absl::StatusOr<RevisionInfo> DecodeRevisionRecord(
     if (r->kind_counts() != nullptr && r->edge_type_counts() != nullptr) {
       *counts = RevisionTypeCounts{GetTypeCounts(*r->kind_counts()),
                                    GetTypeCounts(*r->edge_type_counts())};
+      if (r->kind_changes() != nullptr && r->edge_type_changes() != nullptr) {
+        (*counts)->node_changes = GetTypeChanges(*r->kind_changes());
+        (*counts)->edge_changes = GetTypeChanges(*r->edge_type_changes());
+      }
     } else if (info.number == 0) {
       *counts = RevisionTypeCounts{};  // the root is empty in every format
+    }
+    if (info.number == 0 && *counts) {
+      (*counts)->node_changes.emplace();  // the root changes nothing
+      (*counts)->edge_changes.emplace();
     }
   }
   return info;
@@ -341,6 +380,21 @@ absl::Status ResolveTypeCounts(const RevisionTypeCounts& counts,
                    ": stored counts name unknown type id ", type));
       }
       (**out)[*name] = n;
+    }
+  }
+  if (!counts.node_changes || !counts.edge_changes) return absl::OkStatus();
+  for (auto [stored, out] :
+       {std::pair{&*counts.node_changes, &info->nodes_changed_by_kind},
+        std::pair{&*counts.edge_changes, &info->edges_changed_by_type}}) {
+    out->emplace();
+    for (const auto& [type, c] : *stored) {
+      const std::string* name = registry.Name(type);
+      if (name == nullptr) {
+        return absl::DataLossError(
+            StrCat("revision ", info->number,
+                   ": stored changes name unknown type id ", type));
+      }
+      (**out)[*name] = c;
     }
   }
   return absl::OkStatus();

@@ -41,9 +41,15 @@ bool VerifyEdgeRecord(std::string_view bytes);
 // Per-type counts of a revision as stored: keyed by registry TypeId, sorted
 // by id, zero counts omitted.
 using TypeCounts = std::vector<std::pair<TypeId, uint64_t>>;
+// Per-type changes of a revision as stored: keyed by TypeId, sorted by id,
+// zero entries omitted.
+using TypeChanges = std::vector<std::pair<TypeId, ChangeCounts>>;
 struct RevisionTypeCounts {
   TypeCounts nodes_by_kind;
   TypeCounts edges_by_type;
+  // Absent in records written before the changes were maintained.
+  std::optional<TypeChanges> node_changes;
+  std::optional<TypeChanges> edge_changes;
 };
 
 // `counts` null writes a record without per-type counts, as written before
@@ -55,8 +61,9 @@ std::string EncodeRevisionRecord(const RevisionInfo& info,
 absl::StatusOr<RevisionInfo> DecodeRevisionRecord(
     std::string_view bytes,
     std::optional<RevisionTypeCounts>* counts = nullptr);
-// Fills info->nodes_by_kind and info->edges_by_type with the names of
-// `counts`; DataLoss naming the revision for an id the registry lacks.
+// Fills info->nodes_by_kind and info->edges_by_type (and the changed-by
+// maps when `counts` has changes) with the names of `counts`; DataLoss
+// naming the revision for an id the registry lacks.
 absl::Status ResolveTypeCounts(const RevisionTypeCounts& counts,
                                const Registry& registry, RevisionInfo* info);
 

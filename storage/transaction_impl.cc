@@ -344,6 +344,27 @@ absl::Status TransactionImpl::MaybeFlush() {
   return Flush();
 }
 
+// Counts one change before -> after (which differ) into `t`.
+static void AddTally(ChangeTally* t, const std::optional<std::string>& before,
+                     const std::optional<std::string>& after, bool same_content,
+                     int delta) {
+  if (!before) {
+    t->added += delta;
+  } else if (!after) {
+    t->removed += delta;
+  } else if (!same_content) {
+    t->modified += delta;
+  }
+}
+
+// Both versions exist and hash alike: their bytes may differ (records
+// written by another encoder) but their content, as Diff compares it, does
+// not.
+static bool SameContent(const std::optional<std::string>& a, const Digest& da,
+                        const std::optional<std::string>& b, const Digest& db) {
+  return a && b && da == db;
+}
+
 // An owned copy of a reader's result, whose view dies at the next read.
 absl::StatusOr<std::optional<std::string>> Owned(
     absl::StatusOr<std::optional<std::string_view>> raw) {
@@ -360,6 +381,10 @@ absl::StatusOr<std::optional<std::string>> Owned(
 //   Read(rev) -> StatusOr<optional<string>>, found_rev() of that read;
 //   DigestOf(raw) -> StatusOr<Digest>;
 //   CountType(raw, delta): adjust the per-type count of the version `raw`;
+//   Tally(before, after, same_content, delta): count the change before ->
+//     after (added, removed, or modified unless both hold the same content
+//     in different bytes, which Diff does not report) in the pending
+//     revision's changes;
 //   Unwrite(prev, base): remove what an earlier chunk wrote at P (the
 //     record, its index entries and its change-log entry);
 //   Write(old, staged): write the new version at P, relative to `old`, the
@@ -377,23 +402,29 @@ absl::Status TransactionImpl::Spill(const std::optional<std::string>& staged,
     prev_rev = ops.found_rev();
   }
   if (prev == staged) return absl::OkStatus();  // changes nothing
+  Digest prev_digest;
   if (prev) {
-    ASSIGN_OR_RETURN(Digest h, ops.DigestOf(*prev));
-    digest_ = DigestSub(digest_, h);
+    ASSIGN_OR_RETURN(prev_digest, ops.DigestOf(*prev));
+    digest_ = DigestSub(digest_, prev_digest);
     --*count;
     RETURN_IF_ERROR(ops.CountType(*prev, -1));
   }
   std::optional<std::string> old = prev;
+  Digest old_digest = prev_digest;
   if (prev_rev == p) {
     // Written by an earlier chunk of this revision: take that write back, so
     // what stays at P is relative to the revision below it.
     ASSIGN_OR_RETURN(old, ops.Read(base_));
+    if (old) {
+      ASSIGN_OR_RETURN(old_digest, ops.DigestOf(*old));
+    }
+    RETURN_IF_ERROR(ops.Tally(
+        old, prev, SameContent(old, old_digest, prev, prev_digest), -1));
     RETURN_IF_ERROR(ops.Unwrite(prev, old));
     if (old == staged) {
       // Restored: the entity did not change in this revision at all.
       if (old) {
-        ASSIGN_OR_RETURN(Digest h, ops.DigestOf(*old));
-        digest_ = DigestAdd(digest_, h);
+        digest_ = DigestAdd(digest_, old_digest);
         ++*count;
         RETURN_IF_ERROR(ops.CountType(*old, 1));
       }
@@ -408,6 +439,8 @@ absl::Status TransactionImpl::Spill(const std::optional<std::string>& staged,
     ++*count;
     RETURN_IF_ERROR(ops.CountType(*staged, 1));
   }
+  RETURN_IF_ERROR(ops.Tally(
+      old, staged, SameContent(old, old_digest, staged, staged_digest), 1));
   return ops.Write(old, staged);
 }
 
@@ -436,6 +469,15 @@ class TransactionImpl::NodeSpillOps {
   absl::Status CountType(const std::string& raw, int delta) {
     ASSIGN_OR_RETURN(std::optional<TypeId> kind, KindOf(raw));
     txn_.kind_counts_[*kind] += delta;
+    return absl::OkStatus();
+  }
+  absl::Status Tally(const std::optional<std::string>& before,
+                     const std::optional<std::string>& after, bool same_content,
+                     int delta) {
+    // Under the kind the node has after the change, as DiffStat counts it.
+    ASSIGN_OR_RETURN(std::optional<TypeId> kind,
+                     KindOf(after ? after : before));
+    AddTally(&txn_.kind_changes_[*kind], before, after, same_content, delta);
     return absl::OkStatus();
   }
   absl::Status Unwrite(const std::optional<std::string>& prev,
@@ -518,6 +560,13 @@ class TransactionImpl::EdgeSpillOps {
   }
   absl::Status CountType(const std::string&, int delta) {
     txn_.edge_type_counts_[type_] += delta;
+    return absl::OkStatus();
+  }
+  absl::Status Tally(const std::optional<std::string>& before,
+                     const std::optional<std::string>& after, bool same_content,
+                     int delta) {
+    AddTally(&txn_.edge_type_changes_[type_], before, after, same_content,
+             delta);
     return absl::OkStatus();
   }
   absl::Status Unwrite(const std::optional<std::string>&,
@@ -723,6 +772,25 @@ absl::StatusOr<Revision> TransactionImpl::Seal(const CommitInfo& info) {
       if (n > 0) out->emplace_back(type, static_cast<uint64_t>(n));
     }
     std::sort(out->begin(), out->end());
+  }
+  for (auto [running, out] :
+       {std::pair{&kind_changes_, &counts.node_changes},
+        std::pair{&edge_type_changes_, &counts.edge_changes}}) {
+    out->emplace();
+    for (const auto& [type, t] : *running) {
+      if (t.added < 0 || t.removed < 0 || t.modified < 0) {
+        return FailCommit(absl::InternalError(
+            StrCat("change tally of type id ", type, " went negative")));
+      }
+      if (t.added + t.removed + t.modified == 0) continue;
+      (*out)->emplace_back(type,
+                           ChangeCounts{static_cast<uint64_t>(t.added),
+                                        static_cast<uint64_t>(t.removed),
+                                        static_cast<uint64_t>(t.modified)});
+    }
+    std::sort((*out)->begin(), (*out)->end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    running->clear();
   }
   if (auto st = ResolveTypeCounts(counts, registry_, &rev); !st.ok()) {
     return FailCommit(st);

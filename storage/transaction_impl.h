@@ -24,6 +24,12 @@ namespace critgraph::storage {
 
 class DBImpl;
 
+// A revision's running change counts within one type; signed because a
+// later chunk of the revision may take back what an earlier one counted.
+struct ChangeTally {
+  int64_t added = 0, removed = 0, modified = 0;
+};
+
 class TransactionImpl : public Transaction {
  public:
   TransactionImpl(DBImpl* db, const RevisionInfo& base,
@@ -124,6 +130,10 @@ class TransactionImpl : public Transaction {
   absl::flat_hash_map<TypeId, int64_t> kind_counts_;
   absl::flat_hash_map<TypeId, int64_t> edge_type_counts_;
   std::vector<RevisionTypeCounts> sealed_counts_;  // parallel to sealed_
+  // What the pending revision changes against base_, per kind and per edge
+  // type: exact after every flush like changes_, restarted at each seal.
+  absl::flat_hash_map<TypeId, ChangeTally> kind_changes_;
+  absl::flat_hash_map<TypeId, ChangeTally> edge_type_changes_;
 
   absl::btree_map<NodeId, StagedNode> nodes_;
   absl::btree_map<EdgeTuple, StagedEdge> edges_;

@@ -1,5 +1,6 @@
 // DB::Verify: recomputes digests and checks every record.
 #include <map>
+#include <optional>
 #include <string>
 #include <tuple>
 
@@ -38,6 +39,38 @@ std::string Describe(const std::map<std::string, int64_t>& counts) {
   return s + "}";
 }
 
+// Which ends of one change-log entry exist, and its type at each: classifies
+// the change as RevisionInfo::nodes_changed_by_kind counts it.
+struct Sides {
+  std::optional<std::string> before, after;  // kind or edge type
+  Digest before_digest, after_digest;
+
+  void Saw(int sign, const std::string& type, const Digest& digest) {
+    (sign < 0 ? before : after) = type;
+    (sign < 0 ? before_digest : after_digest) = digest;
+  }
+  void CountInto(std::map<std::string, ChangeCounts>* out) const {
+    if (!before && !after) return;
+    ChangeCounts& c = (*out)[after ? *after : *before];
+    if (!before) {
+      ++c.added;
+    } else if (!after) {
+      ++c.removed;
+    } else if (!(before_digest == after_digest)) {
+      ++c.modified;  // equal content in different bytes is no change
+    }
+  }
+};
+
+std::string Describe(const std::map<std::string, ChangeCounts>& changes) {
+  std::string out = "{";
+  for (const auto& [name, c] : changes) {
+    if (out.size() > 1) out += ", ";
+    out += StrCat(name, ": +", c.added, " -", c.removed, " ~", c.modified);
+  }
+  return out + "}";
+}
+
 }  // namespace
 
 absl::Status DBImpl::VerifyRevisionChanges(Revision rev,
@@ -52,6 +85,7 @@ absl::Status DBImpl::VerifyRevisionChanges(Revision rev,
     ++report->records_checked;
     if (ckey[8] == kChangeNode) {
       NodeId id = GetBE64(q);
+      Sides sides;
       for (auto [r, sign] : {std::pair{rev - 1, -1}, std::pair{rev, 1}}) {
         auto raw = node_reader.Read(id, r);
         if (!raw.ok()) {
@@ -68,7 +102,9 @@ absl::Status DBImpl::VerifyRevisionChanges(Revision rev,
         *digest = sign > 0 ? DigestAdd(*digest, h) : DigestSub(*digest, h);
         totals->nodes += sign;
         AddCount(&totals->by_kind, node->kind, sign);
+        sides.Saw(sign, node->kind, h);
       }
+      sides.CountInto(&totals->changed_by_kind);
     } else {
       NodeId from = GetBE64(q);
       TypeId type = GetBE32(q + 8);
@@ -82,6 +118,7 @@ absl::Status DBImpl::VerifyRevisionChanges(Revision rev,
             type_name == nullptr ? "type" : "endpoint"));
         return absl::OkStatus();
       }
+      Sides sides;
       for (auto [r, sign] : {std::pair{rev - 1, -1}, std::pair{rev, 1}}) {
         auto raw = edge_reader.Read(from, type, to, r);
         if (!raw.ok()) {
@@ -100,7 +137,9 @@ absl::Status DBImpl::VerifyRevisionChanges(Revision rev,
         *digest = sign > 0 ? DigestAdd(*digest, h) : DigestSub(*digest, h);
         totals->edges += sign;
         AddCount(&totals->by_type, *type_name, sign);
+        sides.Saw(sign, *type_name, h);
       }
+      sides.CountInto(&totals->changed_by_type);
     }
     return absl::OkStatus();
   });
@@ -129,6 +168,8 @@ absl::Status DBImpl::Verify(VerifyReport* report) const {
       report->problems.push_back(StrCat("revision ", r, " has parent ",
                                         info.parent, ", expected ", r - 1));
     }
+    t.changed_by_kind.clear();
+    t.changed_by_type.clear();
     auto st = VerifyRevisionChanges(r, *reg, &t, report);
     if (!st.ok()) {
       report->problems.push_back(StrCat("revision ", r, ": ", st.message()));
@@ -160,6 +201,19 @@ absl::Status DBImpl::Verify(VerifyReport* report) const {
         report->problems.push_back(StrCat(
             "revision ", r, ": stored counts per ", label, " ", Describe(want),
             " but records give ", Describe(*recomputed)));
+      }
+    }
+    // The revision's own changes, where stored.
+    for (auto [label, stored, recomputed] :
+         {std::tuple{"node kind", &info.nodes_changed_by_kind,
+                     &t.changed_by_kind},
+          std::tuple{"edge type", &info.edges_changed_by_type,
+                     &t.changed_by_type}}) {
+      if (stored->has_value() && **stored != *recomputed) {
+        report->problems.push_back(
+            StrCat("revision ", r, ": stored changes per ", label, " ",
+                   Describe(**stored), " but its change log gives ",
+                   Describe(*recomputed)));
       }
     }
     ++report->revisions_checked;

@@ -1,12 +1,14 @@
-// Node counts per kind and edge counts per edge type, stored with every
-// revision: restored versions across chunks, records written before the
-// counts existed (read as unknown; the next commit establishes them), Verify
-// catching wrong stored counts, and CountByType reading no record.
+// Node counts per kind and edge counts per edge type, and each revision's own
+// changes per kind and type, stored with every revision: restored versions
+// across chunks, records written before the counts existed (read as unknown;
+// the next commit establishes them), Verify catching wrong stored counts, and
+// CountByType and RevisionStat reading no record.
 #include <map>
 #include <random>
 #include <string>
 
 #include "critgraph/db.h"
+#include "critgraph/diff.h"
 #include "critgraph/snapshot.h"
 #include "gtest/gtest.h"
 #include "rocksdb/perf_context.h"
@@ -15,6 +17,7 @@
 #include "storage/db_impl.h"
 #include "storage/record.h"
 #include "storage/snapshot_impl.h"
+#include "tests/diff_model.h"
 #include "tests/model.h"
 
 namespace critgraph {
@@ -286,6 +289,121 @@ TEST(TypeCountsTest, CountByTypeReadsNoRecord) {
   EXPECT_GT(count_reads(*db, &kinds, &types), 0u);
   EXPECT_EQ(kinds, ModelNodesByKind(h.model.at(h.model.head())));
   EXPECT_EQ(types, ModelEdgesByType(h.model.at(h.model.head())));
+}
+
+// What the model says revision r changed, per kind and per edge type.
+void ExpectStoredChanges(const DB& db, Revision r, const Model& model) {
+  auto info = db.GetRevision(r);
+  ASSERT_TRUE(info.ok()) << info.status();
+  ASSERT_TRUE(info->nodes_changed_by_kind.has_value()) << "revision " << r;
+  ASSERT_TRUE(info->edges_changed_by_type.has_value()) << "revision " << r;
+  const DiffStat want =
+      r == 0 ? DiffStat() : ExpectedStat(model.at(r - 1), model.at(r));
+  EXPECT_EQ(*info->nodes_changed_by_kind, want.nodes_by_kind)
+      << "revision " << r;
+  EXPECT_EQ(*info->edges_changed_by_type, want.edges_by_type)
+      << "revision " << r;
+}
+
+TEST(TypeCountsTest, StoredChangesMatchModelAcrossChunksAndSeals) {
+  for (size_t chunk_bytes : {size_t{1}, size_t{300}, size_t{32} << 20}) {
+    Options opts = SmallChunks();
+    opts.txn_chunk_bytes = chunk_bytes;
+    const std::string dir = TempDir("changes_" + std::to_string(chunk_bytes));
+    std::mt19937_64 rng(chunk_bytes + 11);
+    Model model;
+    {
+      auto db = *DB::Open(dir, opts);
+      CommitRandom(*db, rng, model, 6, 50, 18);
+      // Several revisions sealed in one transaction, each with its own
+      // changes; a small key space makes later ops restore earlier ones.
+      auto txn = *db->Begin();
+      for (int g = 0; g < 3; ++g) {
+        RandomOps(rng, *txn, model, 50, 18);
+        ASSERT_TRUE(txn->Seal({}).ok());
+        model.Commit();
+      }
+      ASSERT_TRUE(txn->Publish().ok());
+      for (Revision r = 0; r <= db->Head(); ++r) {
+        ExpectStoredChanges(*db, r, model);
+      }
+    }
+    auto db = *DB::Open(dir, opts);  // as read back from disk
+    ASSERT_EQ(db->Head(), 9u);
+    for (Revision r = 0; r <= db->Head(); ++r) {
+      ExpectStoredChanges(*db, r, model);
+      auto stat = RevisionStat(*db, r);
+      ASSERT_TRUE(stat.ok()) << stat.status();
+      EXPECT_EQ(*stat, r == 0 ? DiffStat()
+                              : ExpectedStat(model.at(r - 1), model.at(r)))
+          << "revision " << r;
+    }
+    ExpectVerifies(*db);
+  }
+}
+
+TEST(TypeCountsTest, RevisionStatReadsNoRecordAndOldFormatFallsBack) {
+  History h;
+  MakeHistory("stat_reads", 9, 4, 60, 25, &h);
+  auto stat_reads = [&](const DB& db, Revision r, DiffStat* out) {
+    rocksdb::SetPerfLevel(rocksdb::PerfLevel::kEnableCount);
+    rocksdb::get_perf_context()->Reset();
+    auto stat = RevisionStat(db, r);
+    const uint64_t reads = ReadsSinceReset();
+    rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+    EXPECT_TRUE(stat.ok()) << stat.status();
+    if (stat.ok()) *out = *stat;
+    return reads;
+  };
+  {
+    auto db = *DB::Open(h.dir, SmallChunks());
+    for (Revision r = 1; r <= db->Head(); ++r) {
+      DiffStat got;
+      EXPECT_EQ(stat_reads(*db, r, &got), 0u) << "revision " << r;
+      EXPECT_EQ(got, ExpectedStat(h.model.at(r - 1), h.model.at(r)));
+    }
+    WriteOldFormatRecords(*db);
+  }
+  // Old records have no stored changes: RevisionStat diffs, same answer.
+  auto db = *DB::Open(h.dir, SmallChunks());
+  for (Revision r = 1; r <= db->Head(); ++r) {
+    EXPECT_FALSE(db->GetRevision(r)->nodes_changed_by_kind.has_value());
+    DiffStat got;
+    EXPECT_GT(stat_reads(*db, r, &got), 0u) << "revision " << r;
+    EXPECT_EQ(got, ExpectedStat(h.model.at(r - 1), h.model.at(r)));
+  }
+}
+
+TEST(TypeCountsTest, VerifyReportsWrongStoredChanges) {
+  History h;
+  MakeHistory("wrong_changes", 4, 3, 30, 15, &h);
+  {
+    auto db = *DB::Open(h.dir, SmallChunks());
+    const storage::DBImpl& impl = storage::Impl(*db);
+    std::string raw;
+    ASSERT_TRUE(impl.rdb()
+                    ->Get(rocksdb::ReadOptions(), impl.cf(Cf::kRevisions),
+                          storage::RevKey(3), &raw)
+                    .ok());
+    std::optional<storage::RevisionTypeCounts> counts;
+    auto info = storage::DecodeRevisionRecord(raw, &counts);
+    ASSERT_TRUE(info.ok() && counts.has_value() && counts->edge_changes);
+    ASSERT_FALSE(counts->edge_changes->empty());
+    ++(*counts->edge_changes)[0].second.added;
+    ASSERT_TRUE(impl.rdb()
+                    ->Put(rocksdb::WriteOptions(), impl.cf(Cf::kRevisions),
+                          storage::RevKey(3),
+                          storage::EncodeRevisionRecord(*info, &*counts))
+                    .ok());
+  }
+  auto db = *DB::Open(h.dir, SmallChunks());
+  VerifyReport report;
+  ASSERT_TRUE(db->Verify(&report).ok());
+  ASSERT_EQ(report.problems.size(), 1u)
+      << ::testing::PrintToString(report.problems);
+  EXPECT_NE(report.problems[0].find("revision 3: stored changes per edge type"),
+            std::string::npos)
+      << report.problems[0];
 }
 
 }  // namespace

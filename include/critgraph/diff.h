@@ -87,13 +87,6 @@ struct EdgeChange {
   friend bool operator==(const EdgeChange&, const EdgeChange&) = default;
 };
 
-struct ChangeCounts {
-  uint64_t added = 0, removed = 0, modified = 0;
-
-  uint64_t total() const { return added + removed + modified; }
-  friend bool operator==(const ChangeCounts&, const ChangeCounts&) = default;
-};
-
 // Summary counts of a diff (`diff --stat`, `log --stat`). A node is counted
 // under its kind at the side it exists on; a modified node under its kind at
 // `to` (kind_after).
@@ -164,8 +157,10 @@ struct DiffResult {
 absl::StatusOr<DiffResult> Diff(const DB& db, Revision from, Revision to,
                                 const DiffOptions& options = {});
 
-// Diff(parent(rev), rev).Stat(): what revision `rev` changed, read from its
-// change log alone, O(changes of rev). Revision 0 gives an empty stat.
+// Diff(parent(rev), rev).Stat(): what revision `rev` changed. Read from the
+// counts maintained at commit (RevisionInfo::nodes_changed_by_kind), O(types);
+// for a revision written before they were stored, from its change log,
+// O(changes of rev). Revision 0 gives an empty stat.
 absl::StatusOr<DiffStat> RevisionStat(const DB& db, Revision rev);
 
 }  // namespace critgraph

@@ -91,6 +91,14 @@ struct CommitInfo {
   friend bool operator==(const CommitInfo&, const CommitInfo&) = default;
 };
 
+// How many entities a change added, removed and modified.
+struct ChangeCounts {
+  uint64_t added = 0, removed = 0, modified = 0;
+
+  uint64_t total() const { return added + removed + modified; }
+  friend bool operator==(const ChangeCounts&, const ChangeCounts&) = default;
+};
+
 struct RevisionInfo {
   Revision number = 0;
   Revision parent = 0;
@@ -108,6 +116,12 @@ struct RevisionInfo {
   // critgraph stored them. See docs/FORMATS-ON-DISK.md.
   std::optional<std::map<std::string, uint64_t>> nodes_by_kind;
   std::optional<std::map<std::string, uint64_t>> edges_by_type;
+  // What this revision changed against its parent: per node kind (a modified
+  // node under its kind after the change) and per edge type, zero entries
+  // omitted; equal to Diff(parent, number).Stat()'s maps. Maintained at
+  // commit; absent for revisions written before critgraph stored them.
+  std::optional<std::map<std::string, ChangeCounts>> nodes_changed_by_kind;
+  std::optional<std::map<std::string, ChangeCounts>> edges_changed_by_type;
 };
 
 enum class Direction { kOut, kIn, kBoth };

@@ -53,6 +53,15 @@ def test_log_resolve_revision_tag(db):
     assert r1.parent == 0
     assert (r1.node_count, r1.edge_count) == (3, 2)
     assert r1.change_count == 5
+    snap1 = db.snapshot(1)
+    kinds, types = {}, {}
+    for n in snap1.nodes():
+        kinds[n.kind] = kinds.get(n.kind, 0) + 1
+    for e in snap1.edges():
+        types[e.type] = types.get(e.type, 0) + 1
+    assert r1.nodes_by_kind == kinds
+    assert r1.edges_by_type == types
+    assert r1.to_dict()["nodes_by_kind"] == kinds
     assert isinstance(r1.commit_time, datetime.datetime)
     assert r1.commit_time.tzinfo is not None
     assert r1.to_dict()["digest"] == r1.digest

@@ -115,3 +115,14 @@ def test_reach_many_from_threads(dataset_db):
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_reach_plans_agree(dataset_db):
+    snap = dataset_db.snapshot("HEAD")
+    for key in [n.key for n in snap.nodes("list")][:3]:
+        want = snap.reach(key, direction="in", parents=True)
+        for plan in ("seek", "scan", "adjacency", "auto"):
+            assert snap.reach(key, direction="in", parents=True,
+                              plan=plan) == want, plan
+    with pytest.raises(critgraph.InvalidInputError, match="nosuch"):
+        snap.reach("us-cet", plan="nosuch")
