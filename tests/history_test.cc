@@ -269,6 +269,9 @@ void RunHistory(uint64_t seed, size_t chunk_bytes, int revisions,
   ASSERT_EQ(db->Head(), model.head());
   const Revision head = db->Head();
   int checked = 0;
+  // What the histories exercised: entries reached through the lineage,
+  // lineage steps, nodes added after revision 1 (mostly re-adds).
+  int followed = 0, steps = 0, readded = 0;
   for (int k = 0; k < key_space; ++k) {
     const std::string key = StrCat("k/", k);
     for (Revision at : {head, head / 2}) {
@@ -290,10 +293,21 @@ void RunHistory(uint64_t seed, size_t chunk_bytes, int revisions,
             << key << " at " << at << " edges=" << options.edges
             << " follow=" << options.follow;
         ++checked;
+        for (const HistoryEntry& e : *got) {
+          followed += e.lineage.size() > 1 ? 1 : 0;
+          steps += e.lineage_step ? 1 : 0;
+          readded += !e.is_edge() && e.action == HistoryAction::kAdded &&
+                             e.revision > 1
+                         ? 1
+                         : 0;
+        }
       }
     }
   }
   EXPECT_GT(checked, key_space);  // most keys have a history
+  EXPECT_GT(followed, 0);
+  EXPECT_GT(steps, 0);
+  EXPECT_GT(readded, 0);
 }
 
 TEST(HistoryTest, RandomHistoriesMatchModel) {
