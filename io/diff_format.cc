@@ -6,6 +6,7 @@
 #include "critgraph/io/change_stream.h"
 #include "critgraph/io/export.h"
 #include "critgraph/io/json_out.h"
+#include "io/change_json.h"
 #include "util/str_cat.h"
 
 namespace critgraph::io {
@@ -43,44 +44,6 @@ struct Colours {
   const char* off = "";
 };
 
-// ---- JSON. ----
-
-template <typename T, typename AppendFn>
-void AppendOldNew(std::string* out, const std::optional<T>& before,
-                  const std::optional<T>& after, AppendFn append) {
-  out->append("{\"old\":");
-  if (before) {
-    append(out, *before);
-  } else {
-    out->append("null");
-  }
-  out->append(",\"new\":");
-  if (after) {
-    append(out, *after);
-  } else {
-    out->append("null");
-  }
-  out->push_back('}');
-}
-
-void AppendStr(std::string* out, const std::string& s) {
-  AppendJsonString(out, s);
-}
-
-void AppendPropChanges(std::string* out,
-                       const std::vector<PropertyChange>& props) {
-  out->append("\"props\":{");
-  bool first = true;
-  for (const auto& p : props) {
-    if (!first) out->push_back(',');
-    first = false;
-    AppendJsonString(out, p.name);
-    out->push_back(':');
-    AppendOldNew(out, p.before, p.after, AppendJsonValue);
-  }
-  out->push_back('}');
-}
-
 }  // namespace
 
 std::string ChangeText(const std::optional<PropertyValue>& before,
@@ -109,31 +72,9 @@ std::string DiffJson(const DiffResult& diff) {
     if (i) out.push_back(',');
     out.append("{\"key\":");
     AppendJsonString(&out, c.key);
-    out.append(",\"changes\":{");
-    bool need_comma = false;
-    if (c.kind_before != c.kind_after) {
-      out.append("\"kind\":");
-      AppendOldNew(&out, std::optional<std::string>(c.kind_before),
-                   std::optional<std::string>(c.kind_after), AppendStr);
-      need_comma = true;
-    }
-    if (!c.names.empty()) {
-      if (need_comma) out.push_back(',');
-      out.append("\"names\":{");
-      for (size_t j = 0; j < c.names.size(); ++j) {
-        if (j) out.push_back(',');
-        AppendJsonString(&out, c.names[j].lang);
-        out.push_back(':');
-        AppendOldNew(&out, c.names[j].before, c.names[j].after, AppendStr);
-      }
-      out.push_back('}');
-      need_comma = true;
-    }
-    if (!c.props.empty()) {
-      if (need_comma) out.push_back(',');
-      AppendPropChanges(&out, c.props);
-    }
-    out.append("}}");
+    out.append(",\"changes\":");
+    AppendNodeChangesJson(&out, c);
+    out.push_back('}');
   }
   out.append("]},\"edges\":{");
   // Mirrors the node half: edges are named by an EdgeId rather than a key and
@@ -155,9 +96,9 @@ std::string DiffJson(const DiffResult& diff) {
     if (i) out.push_back(',');
     out.append("{\"edge\":");
     AppendEdgeId(&out, c.id);
-    out.append(",\"changes\":{");
-    if (!c.props.empty()) AppendPropChanges(&out, c.props);
-    out.append("}}");
+    out.append(",\"changes\":");
+    AppendPropChangesJson(&out, c.props);
+    out.push_back('}');
   }
   out.append("]}}");
   return out;
@@ -219,18 +160,7 @@ void PrintDiffText(std::ostream& out, const DiffResult& diff,
   for (const auto& m : diff.nodes_modified) {
     out << c.mod << "~ node " << m.key << " (" << m.kind_after << ")" << c.off
         << "\n";
-    if (m.kind_before != m.kind_after) {
-      out << "    kind: " << m.kind_before << " -> " << m.kind_after << "\n";
-    }
-    for (const auto& nc : m.names) {
-      out << "    name " << nc.lang << ": "
-          << (nc.before ? Quoted(*nc.before) : "(none)") << " -> "
-          << (nc.after ? Quoted(*nc.after) : "(none)") << "\n";
-    }
-    for (const auto& pc : m.props) {
-      out << "    " << pc.name << ": " << ChangeText(pc.before, pc.after)
-          << "\n";
-    }
+    PrintNodeChangeLines(out, m, "    ");
   }
   auto edge_line = [&](const char* colour_on, char sign, const EdgeId& e) {
     out << colour_on << sign << " edge " << e.from << " -" << e.type << "-> "
@@ -240,10 +170,7 @@ void PrintDiffText(std::ostream& out, const DiffResult& diff,
   for (const auto& e : diff.edges_removed) edge_line(c.del, '-', e.id());
   for (const auto& m : diff.edges_modified) {
     edge_line(c.mod, '~', m.id);
-    for (const auto& pc : m.props) {
-      out << "    " << pc.name << ": " << ChangeText(pc.before, pc.after)
-          << "\n";
-    }
+    PrintPropChangeLines(out, m.props, "    ");
   }
 }
 

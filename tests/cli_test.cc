@@ -1115,3 +1115,208 @@ TEST_F(CliTest, DemoReportGoldenAndSafety) {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------- history
+
+namespace {
+
+// A split: "old" is superseded by "new-a" and "new-b" (revision 3), then
+// deleted (revision 4, which removes the supersedes edges with it).
+constexpr const char* kLineage =
+    R"({"op":"node","key":"old","kind":"technology","names":{"en":"Old"}}
+{"op":"node","key":"list","kind":"list"}
+{"op":"edge","from":"old","type":"part_of","to":"list"}
+{"op":"commit","message":"first","tag":"v1","effective":"2020-01-01"}
+{"op":"node","key":"old","kind":"technology","names":{"en":"Old, renamed"},"props":{"rank":2}}
+{"op":"commit","message":"rename","tag":"v2"}
+{"op":"node","key":"new-a","kind":"technology","names":{"en":"A"}}
+{"op":"node","key":"new-b","kind":"technology","names":{"en":"B"}}
+{"op":"edge","from":"new-a","type":"supersedes","to":"old","props":{"how":"split"}}
+{"op":"edge","from":"new-b","type":"supersedes","to":"old"}
+{"op":"commit","message":"split","tag":"v3"}
+{"op":"del_node","key":"old"}
+{"op":"commit","message":"drop old","tag":"v4"}
+)";
+
+}  // namespace
+
+TEST_F(CliTest, HistoryMatchesShowAtEveryRevision) {
+  ImportDataset(db_);
+  const std::string key = "us-cet/quantum";
+  // The revisions in which the node's content differs from the revision
+  // before, found independently with `show --at` on every revision.
+  std::vector<uint64_t> want;
+  std::string prev = "";
+  for (uint64_t rev = 1; rev <= 12; ++rev) {
+    auto s = Db({"show", key, "--at", std::to_string(rev), "--json"});
+    std::string node;
+    if (s.code == 0) {
+      simdjson::dom::parser p;
+      node = simdjson::to_string(p.parse(s.out)["node"]);
+    } else {
+      ASSERT_EQ(s.code, 1) << s.err;
+    }
+    if (node != prev) want.insert(want.begin(), rev);  // newest first
+    prev = node;
+  }
+  ASSERT_FALSE(want.empty());
+  auto r = Db({"history", key, "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(Db({"history", key, "--format", "json"}).out, r.out);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = parser.parse(r.out);
+  EXPECT_EQ(std::string_view(doc["key"]), key);
+  EXPECT_EQ(uint64_t(doc["at"]), 12u);
+  std::vector<uint64_t> got;
+  for (simdjson::dom::element e : simdjson::dom::array(doc["history"])) {
+    EXPECT_EQ(std::string_view(e["entity"]), "node");
+    EXPECT_EQ(std::string_view(e["subject"]), key);
+    got.push_back(uint64_t(e["revision"]));
+  }
+  EXPECT_EQ(got, want);
+  // The oldest entry adds the node with its first English name.
+  simdjson::dom::element first =
+      simdjson::dom::array(doc["history"])
+          .at(simdjson::dom::array(doc["history"]).size() - 1);
+  EXPECT_EQ(std::string_view(first["action"]), "added");
+  EXPECT_TRUE(first["changes"]["names"]["en"]["old"].is_null());
+
+  // Text: a header, one line per revision with its tag, the changes.
+  auto t = Db({"history", key});
+  ASSERT_EQ(t.code, 0) << t.err;
+  EXPECT_EQ(t.out.rfind("history of us-cet/quantum up to revision 12 "
+                        "(curated-links): " +
+                            std::to_string(want.size()) + " changes\n",
+                        0),
+            0u)
+      << t.out;
+  EXPECT_NE(t.out.find("revision 1 (us-cet-2020)"), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("  + node us-cet/quantum (foreign_list_entry)\n"),
+            std::string::npos)
+      << t.out;
+
+  // --at: only what happened up to that revision.
+  auto at = Db({"history", key, "--at", "us-cet-2020", "--json"});
+  ASSERT_EQ(at.code, 0) << at.err;
+  simdjson::dom::element at_doc = parser.parse(at.out);
+  EXPECT_EQ(simdjson::dom::array(at_doc["history"]).size(), 1u);
+
+  // --edges adds its part_of edge (and maps_to links), all naming the key.
+  auto e = Db({"history", key, "--edges", "--json"});
+  ASSERT_EQ(e.code, 0) << e.err;
+  simdjson::dom::element e_doc = parser.parse(e.out);
+  size_t edges = 0;
+  for (simdjson::dom::element x : simdjson::dom::array(e_doc["history"])) {
+    if (std::string_view(x["entity"]) != "edge") continue;
+    ++edges;
+    simdjson::dom::array id = x["edge"];
+    EXPECT_TRUE(std::string_view(id.at(0)) == key ||
+                std::string_view(id.at(2)) == key);
+  }
+  EXPECT_GT(edges, 0u);
+  EXPECT_NE(e.out.find("[\"us-cet/quantum\",\"part_of\",\"us-cet\"]"),
+            std::string::npos)
+      << e.out;
+}
+
+TEST_F(CliTest, HistoryBadInput) {
+  ImportDataset(db_);
+  auto r = Db({"history", "no/such/key"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("no node 'no/such/key' in any revision up to 12"),
+            std::string::npos)
+      << r.err;
+  // Exists at HEAD, but not yet in 2020.
+  r = Db({"history", "us-cet/pnt", "--at", "us-cet-2020"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("no node 'us-cet/pnt'"), std::string::npos) << r.err;
+  r = Db({"history", "us-cet/quantum", "--at", "no-such-tag"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("unknown revision 'no-such-tag'"), std::string::npos)
+      << r.err;
+  r = Db({"history", "us-cet/quantum", "--at", "99"});
+  EXPECT_EQ(r.code, 1) << r.err;
+  r = Db({"history", "us-cet/quantum", "--at", "HEAD~x"});
+  EXPECT_EQ(r.code, 2) << r.err;
+  r = Db({"history"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("want one KEY"), std::string::npos) << r.err;
+  r = Db({"history", "a", "b"});
+  EXPECT_EQ(r.code, 2);
+  r = Db({"history", "us-cet/quantum", "--format", "xml"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--format"), std::string::npos) << r.err;
+  r = Db({"history", "us-cet/quantum", "--bogus"});
+  EXPECT_EQ(r.code, 2);
+  // --help: every option described, and the example.
+  r = Db({"history", "--help"});
+  EXPECT_EQ(r.code, 0);
+  for (const char* opt : {"--edges", "--follow", "--at REV", "--json",
+                          "--format FORMAT", "example:"}) {
+    EXPECT_NE(r.out.find(opt), std::string::npos) << opt << "\n" << r.out;
+  }
+  // No database there: a database error, not "unknown key".
+  r = Run({"history", "x", "--db", Path("nothing-here")});
+  EXPECT_EQ(r.code, 4) << r.err;
+}
+
+TEST_F(CliTest, HistoryFollowsSupersedes) {
+  WriteFile(Path("lineage.jsonl"), kLineage);
+  ASSERT_EQ(Db({"import", Path("lineage.jsonl")}).code, 0);
+  // Without --follow: only new-a's own addition.
+  auto r = Db({"history", "new-a", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  simdjson::dom::parser parser;
+  EXPECT_EQ(simdjson::dom::array(parser.parse(r.out)["history"]).size(), 1u);
+
+  r = Db({"history", "new-a", "--follow", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  simdjson::dom::element doc = parser.parse(r.out);
+  EXPECT_TRUE(bool(doc["follow"]));
+  // Newest first: the edge's removal (4, lineage step) and old's removal
+  // (4), the edge's addition (3, lineage step) and new-a's (3), then old's
+  // rename (2) and addition (1), through the lineage new-a > old.
+  std::vector<std::string> got;
+  for (simdjson::dom::element e : simdjson::dom::array(doc["history"])) {
+    std::string line = std::to_string(uint64_t(e["revision"])) + " " +
+                       std::string(std::string_view(e["action"])) + " " +
+                       std::string(std::string_view(e["entity"])) + " " +
+                       std::string(std::string_view(e["subject"]));
+    bool step = false;
+    if (e["lineage_step"].error() == simdjson::SUCCESS) {
+      step = bool(e["lineage_step"]);
+    }
+    if (step) line += " step";
+    got.push_back(line);
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{
+                     "4 removed edge new-a step", "4 removed node old",
+                     "3 added node new-a", "3 added edge new-a step",
+                     "2 modified node old", "1 added node old"}));
+  // Old's entries carry the lineage from the requested key.
+  simdjson::dom::element last = simdjson::dom::array(doc["history"]).at(5);
+  EXPECT_EQ(simdjson::to_string(last["lineage"]), "[\"new-a\",\"old\"]");
+
+  // Text marks the lineage step and where entries come from.
+  auto t = Db({"history", "new-a", "--follow"});
+  ASSERT_EQ(t.code, 0) << t.err;
+  EXPECT_NE(t.out.find("  + edge new-a -supersedes-> old  [lineage step: "
+                       "new-a supersedes old]\n      how: (none) -> "
+                       "\"split\"\n"),
+            std::string::npos)
+      << t.out;
+  EXPECT_NE(t.out.find("  ~ node old (technology)  [lineage: new-a > old]\n"
+                       "      name en: \"Old\" -> \"Old, renamed\"\n"
+                       "      rank: (none) -> 2\n"),
+            std::string::npos)
+      << t.out;
+  // At v2 nothing supersedes old yet, and new-a did not exist.
+  EXPECT_EQ(Db({"history", "new-a", "--follow", "--at", "v2"}).code, 1);
+  // --edges with --follow: old's part_of edge joins in, each edge once.
+  auto e = Db({"history", "new-b", "--follow", "--edges", "--json"});
+  ASSERT_EQ(e.code, 0) << e.err;
+  EXPECT_EQ(Count(e.out, "[\"old\",\"part_of\",\"list\"]"), 2u) << e.out;
+  EXPECT_EQ(Count(e.out, "[\"new-b\",\"supersedes\",\"old\"]"), 2u) << e.out;
+  // new-a's supersedes edge is an in-edge of old: reported under old.
+  EXPECT_EQ(Count(e.out, "[\"new-a\",\"supersedes\",\"old\"]"), 2u) << e.out;
+}

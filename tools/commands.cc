@@ -138,6 +138,26 @@ const std::vector<Command>& AllCommands() {
        "Exit 0 if the database verifies, 4 if problems were found.\n",
        {},
        CmdVerify},
+      {"history",
+       "every change of one node (and its edges, lineage)",
+       "usage: critgraph history KEY [--edges] [--follow] [--at REV]\n"
+       "                         [--json|--format text|json]\n"
+       "\n"
+       "Every revision up to REV (default HEAD) in which KEY was added,\n"
+       "removed or changed, newest first: revision, tags, effective date,\n"
+       "message, and each changed name and property old -> new. Deletes\n"
+       "and re-adds included. Reads only KEY's own versions. Exit 1 if KEY\n"
+       "has no version up to REV.\n",
+       {{"edges", false,
+         "also the changes of KEY's incoming and outgoing edges"},
+        {"follow", false,
+         "also the history of what KEY supersedes (supersedes edges, "
+         "transitively)"},
+        {"at", true, "history up to this revision (default HEAD)", "REV"},
+        {"json", false, "one JSON document (docs/FORMATS.md)"},
+        {"format", true, "text (default) or json", "FORMAT"}},
+       CmdHistory,
+       "critgraph history us-cet/quantum --edges"},
       {"demo",
        "build the bundled dataset's database and print a report",
        "usage: critgraph demo [--db DIR]\n"

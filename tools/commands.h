@@ -48,6 +48,7 @@ int CmdPath(const Context&, const Args&);
 int CmdReachDiff(const Context&, const Args&);
 int CmdStats(const Context&, const Args&);
 int CmdVerify(const Context&, const Args&);
+int CmdHistory(const Context&, const Args&);
 int CmdDemo(const Context&, const Args&);
 
 }  // namespace critgraph::cli

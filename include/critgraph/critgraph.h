@@ -6,6 +6,7 @@
 #include "critgraph/change.h"
 #include "critgraph/db.h"
 #include "critgraph/diff.h"
+#include "critgraph/history.h"
 #include "critgraph/options.h"
 #include "critgraph/snapshot.h"
 #include "critgraph/transaction.h"

@@ -48,6 +48,12 @@ int main(int argc, char** argv) {
     std::cerr << imported.status() << "\n";
     return 1;
   }
+  // The installed history header: gallium was added, then removed.
+  auto history = critgraph::History(**db, "jp-materials/gallium");
+  if (!history.ok() || history->size() != 2 ||
+      (*history)[0].action != critgraph::HistoryAction::kRemoved) {
+    return 1;
+  }
   auto head = (*db)->GetSnapshot((*db)->Head());
   std::ostringstream jsonl;
   if (!head.ok() || !critgraph::io::ExportJsonl(**head, jsonl).ok() ||
