@@ -111,7 +111,7 @@ def test_export_jsonl_round_trip(dataset_db, tmp_path):
     lines = out.read_text(encoding="utf-8").splitlines()
     assert json.loads(lines[-1])["op"] == "commit"
     nodes = [json.loads(l)["key"] for l in lines if '"op":"node"' in l]
-    assert nodes == sorted(nodes) and len(nodes) == 148
+    assert nodes == sorted(nodes) and len(nodes) == 151
     with critgraph.open(str(tmp_path / "copy")) as copy:
         assert copy.import_jsonl(str(out)) == [1]
         assert copy.snapshot().digest == snap.digest
