@@ -22,6 +22,9 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 DEFAULT_JSONL = HERE / "critgraph-dataset.jsonl"
 DEFAULT_SHARED = REPO.parent / "shared" / "data"
+DATA_README = HERE / "README.md"
+KPROGRAM_EN = HERE / "kprogram-en.json"
+LINK_TYPES = {"maps_to", "depends_on", "covers"}
 
 BUILTIN_KINDS = {"domain", "technology", "material", "foreign_list_entry", "list"}
 BUILTIN_EDGE_TYPES = {"part_of", "maps_to", "depends_on", "covers", "supersedes"}
@@ -465,7 +468,7 @@ def run_checks(r, rx, jx, rep):
     rep.check(not mism, "every links.json link is an edge with its basis/confidence/relation/nature/versions/source",
               "; ".join(mism[:5]))
     before_links = r.snapshots[r.commits[-2]["tag"]] if len(r.commits) > 1 else ({}, {})
-    rep.check(all(t == "part_of" for (_, t, _) in before_links[1]),
+    rep.check(not [ek for ek in before_links[1] if ek[1] in LINK_TYPES],
               "no curated link appears before the links commit")
     uncovered = {k for k in jx["kp_tech_keys"]} - {f for (f, t, _) in edges if t == "covers"}
     rep.check(not uncovered, "every K Program technology has a covers link", str(sorted(uncovered)))
@@ -513,6 +516,104 @@ def run_checks(r, rx, jx, rep):
     rep.check(not no_number, "US entries carry no 'number' prop", str(no_number[:5]))
 
 
+def parse_lineage_table(text):
+    """The supersedes table of data/README.md ("## Lineage"): rows
+    | `successor` | `predecessor` | `since tag` | ... -> {(succ, pred): tag}."""
+    section = re.search(r"\n## Lineage\n(.*?)(?=\n## |\Z)", text, re.S)
+    out = {}
+    if not section:
+        return out
+    for line in section.group(1).splitlines():
+        cells = re.findall(r"`([a-z0-9/-]+)`", line)
+        if line.startswith("|") and len(cells) >= 3:
+            out[(cells[0], cells[1])] = cells[2]
+    return out
+
+
+def lineage_from_json(shared):
+    """Every predecessor/successor relation recorded in lists.json, read in
+    both directions: {(successor, predecessor)}."""
+    lists = json.loads((shared / "lists.json").read_text(encoding="utf-8"))
+    rels = set()
+    for lst in lists["lists"]:
+        for v in lst["versions"]:
+            for e in v["entries"]:
+                for p in e.get("predecessors") or []:
+                    rels.add((e["key"], p))
+                for s in e.get("successors") or []:
+                    rels.add((s, e["key"]))
+    return rels
+
+
+def check_lineage(r, shared, rep):
+    """supersedes edges: exactly the README's table, which is exactly the
+    relations recorded in lists.json; each written in the revision the table
+    names, from a member of the list then to an older member that is kept as
+    a node (README judgment call 10)."""
+    table = parse_lineage_table(DATA_README.read_text(encoding="utf-8"))
+    rels = lineage_from_json(shared)
+    rep.check(table and set(table) == rels,
+              "data/README.md's lineage table lists exactly the %d predecessor/successor relations of "
+              "lists.json" % len(rels),
+              "only in README %s; only in JSON %s" % (sorted(set(table) - rels), sorted(rels - set(table))))
+    tags = [c["tag"] for c in r.commits]
+    final = r.snapshots.get(LINKS_TAG, ({}, {}))[1]
+    got = {(f, to) for (f, t, to) in final if t == "supersedes"}
+    rep.check(got == set(table),
+              "supersedes edges at the end: %d, exactly the README's lineage table" % len(table),
+              "extra %s; missing %s" % (sorted(got - set(table)), sorted(set(table) - got)))
+    bad = []
+    for (succ, pred), since in sorted(table.items()):
+        if since not in tags:
+            bad.append("%s -> %s: no revision %s" % (succ, pred, since))
+            continue
+        i = tags.index(since)
+        ek = (succ, "supersedes", pred)
+        first = next((j for j, t in enumerate(tags) if ek in r.snapshots[t][1]), None)
+        if first != i:
+            bad.append("%s -> %s: first at %s, README says %s" % (succ, pred, first is not None and tags[first], since))
+            continue
+        p = r.snapshots[since][1][ek]
+        if p.get("since") != since:
+            bad.append("%s -> %s: since %r" % (succ, pred, p.get("since")))
+        if any(ek not in r.snapshots[t][1] for t in tags[i:]):
+            bad.append("%s -> %s: removed again" % (succ, pred))
+        list_key = succ.split("/")[0]
+        if succ not in members(r.snapshots[since], list_key):
+            bad.append("%s is not a member of %s at %s" % (succ, list_key, since))
+        if not any(pred in members(r.snapshots[t], list_key) for t in tags[:i]):
+            bad.append("%s was never a member of %s before %s" % (pred, list_key, since))
+    rep.check(not bad, "each supersedes edge appears in the README's revision, from a member then to an "
+              "earlier member, and stays", "; ".join(bad[:5]))
+    retired = sorted({pred for (_, pred) in table})
+    lost = [k for k in retired if k not in r.snapshots[tags[-1]][0]]
+    rep.check(not lost, "the %d superseded entries stay as nodes" % len(retired), str(lost))
+
+
+def check_kprogram_en(r, shared, rep):
+    """Every K Program technology has an English name from data/kprogram-en.json,
+    marked as this project's translation with a basis (README judgment call 9)."""
+    kp = json.loads((shared / "kprogram.json").read_text(encoding="utf-8"))
+    en = {t["key"]: t for t in json.loads(KPROGRAM_EN.read_text(encoding="utf-8"))["technologies"]}
+    nodes = r.snapshots.get(LINKS_TAG, (r.nodes, {}))[0]
+    bad = []
+    for t in kp["technologies"]:
+        n = nodes.get(t["key"])
+        want = en.get(t["key"])
+        if n is None or want is None:
+            bad.append("%s: missing" % t["key"])
+            continue
+        if n["names"].get("en") != want["name_en"] or n["names"].get("ja") != t["name_ja"]:
+            bad.append("%s: names" % t["key"])
+        if n["props"].get("name_en_source") != "translation (this project)":
+            bad.append("%s: name_en_source" % t["key"])
+        if not n["props"].get("name_en_basis"):
+            bad.append("%s: no name_en_basis" % t["key"])
+    rep.check(not bad and len(en) == len(kp["technologies"]),
+              "all %d K Program technologies have an English name marked as this project's translation, "
+              "with its basis" % len(kp["technologies"]), "; ".join(bad[:5]))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Replay data/critgraph-dataset.jsonl and check it against the "
                                  "dataset's published figures (README Counts) and JSON files.")
@@ -546,6 +647,8 @@ def main(argv=None):
     compare_readme_json(rx, jx, rep)
     try:
         run_checks(r, rx, jx, rep)
+        check_lineage(r, args.shared, rep)
+        check_kprogram_en(r, args.shared, rep)
     except Exception as e:  # a malformed stream must fail, not crash silently
         rep.check(False, "checks ran to completion", "%s: %s" % (type(e).__name__, e))
     return rep.finish()

@@ -69,6 +69,10 @@ KPROGRAM_VERSION_LABEL = {
 
 US_LINEAGE_FIELDS = ("lineage", "predecessors", "successors")
 
+# The English names of the K Program technologies: this project's
+# translations, kept in the repository (the shared dataset has none).
+KPROGRAM_EN = HERE / "kprogram-en.json"
+
 
 class ConversionError(Exception):
     pass
@@ -235,6 +239,47 @@ def us_lineage_policy(us_list, warnings):
     return keep
 
 
+def us_supersedes(us_list):
+    """The supersedes edges (successor, predecessor, version index) for every
+    relation recorded in the US `predecessors` / `successors` fields, read in
+    both directions. An edge is written in the version where the relation
+    takes effect: the later of the successor's first version and the version
+    that drops the predecessor (a predecessor that stays listed, such as
+    space-technologies for pnt, gives the successor's first version).
+    README judgment call 10."""
+    versions = us_list["versions"]
+    listed = [set(e["key"] for e in v["entries"]) for v in versions]
+    rels = set()
+    for v in versions:
+        for e in v["entries"]:
+            for p in e.get("predecessors") or []:
+                rels.add((e["key"], p))
+            for s in e.get("successors") or []:
+                rels.add((s, e["key"]))
+
+    def first(key):
+        return next((i for i, keys in enumerate(listed) if key in keys), None)
+
+    def dropped(key):
+        i = first(key)
+        return next((j for j in range(i + 1, len(listed)) if key not in listed[j]), None)
+
+    out = []
+    for succ, pred in sorted(rels):
+        if first(succ) is None or first(pred) is None:
+            raise ConversionError("US lineage %s -> %s names a key no version lists" % (succ, pred))
+        when = first(succ)
+        if dropped(pred) is not None:
+            when = max(when, dropped(pred))
+        if succ not in listed[when]:
+            raise ConversionError("US lineage %s -> %s: the successor is not listed in %s"
+                                  % (succ, pred, versions[when]["tag"]))
+        if first(pred) >= when:
+            raise ConversionError("US lineage %s -> %s: the predecessor is not older" % (succ, pred))
+        out.append((succ, pred, when))
+    return out
+
+
 def entry_props(list_key, e, us_keep_lineage):
     p = {}
     if list_key in ("eu-cta", "cn-14fyp"):
@@ -253,8 +298,11 @@ def entry_props(list_key, e, us_keep_lineage):
     return p
 
 
-def flat_version(stream, lst, idx, link_refs, us_keep_lineage):
-    """Emit the ops of one version of a flat list (US/EU/CN/JP 20)."""
+def flat_version(stream, lst, idx, kept, us_keep_lineage, supersedes):
+    """Emit the ops of one version of a flat list (US/EU/CN/JP 20). `kept`:
+    the keys that stay as nodes when dropped from the list (link endpoints
+    and superseded entries); `supersedes`: us_supersedes() for the US list,
+    else empty."""
     list_key = lst["key"]
     v = lst["versions"][idx]
     tag, source = v["tag"], v["source"]
@@ -285,19 +333,52 @@ def flat_version(stream, lst, idx, link_refs, us_keep_lineage):
             continue
         removed += 1
         stream.del_edge(key, "part_of", list_key)
-        if key not in link_refs:
+        if key not in kept:
             stream.del_node(key)
+    n_sup = 0
+    for succ, pred, when in supersedes:
+        if when == idx:
+            stream.edge(succ, "supersedes", pred, {"since": tag, "source": source})
+            n_sup += 1
     msg = "%s %s (%d entries" % (LIST_LABEL[list_key], v["version"], len(entries))
     if idx > 0:
         msg += "; vs %s: %d added, %d removed, %d renamed" % (
             lst["versions"][idx - 1]["version"], added, removed, renamed)
+    if n_sup:
+        msg += "; %d supersedes %s" % (n_sup, "edge" if n_sup == 1 else "edges")
     msg += ")"
     return msg
 
 
 # ---------------------------------------------------------------- K Program
 
-def kprogram_version(stream, kp, idx):
+def load_kprogram_en(kp):
+    """key -> (name_en, basis) from data/kprogram-en.json; every technology
+    needs exactly one entry, and its name_ja must match the shared file's
+    (so a changed Japanese title cannot keep a stale translation)."""
+    try:
+        with open(KPROGRAM_EN, encoding="utf-8") as f:
+            doc = json.load(f)
+    except FileNotFoundError:
+        raise ConversionError("missing input file: %s" % KPROGRAM_EN)
+    ja = {t["key"]: t["name_ja"] for t in kp["technologies"]}
+    out = {}
+    for t in doc["technologies"]:
+        k = t["key"]
+        if k not in ja:
+            raise ConversionError("kprogram-en.json: %s is not a K Program technology" % k)
+        if k in out:
+            raise ConversionError("kprogram-en.json: %s listed twice" % k)
+        if t["name_ja"] != ja[k]:
+            raise ConversionError("kprogram-en.json: %s: name_ja differs from kprogram.json" % k)
+        out[k] = (t["name_en"], t["basis"], doc["name_en_source"])
+    missing = sorted(set(ja) - set(out))
+    if missing:
+        raise ConversionError("kprogram-en.json: no English name for %s" % ", ".join(missing))
+    return out
+
+
+def kprogram_version(stream, kp, idx, kp_en):
     v = kp["versions"][idx]
     tag, source = v["tag"], v["source"]
     list_key = kp["key"]
@@ -337,9 +418,15 @@ def kprogram_version(stream, kp, idx):
             raise ConversionError("%s added twice" % tk)
         ensure_domain(t["domain"])
         ensure_group(t["group"])
-        stream.node(tk, "technology", names_of(t), {
+        en, basis, en_source = kp_en[tk]
+        names = dict(names_of(t))
+        if "en" in names:
+            raise ConversionError("%s: kprogram.json now has an English name" % tk)
+        names = {"en": en, **names}  # names in the order en, ja, zh
+        stream.node(tk, "technology", names, {
             "introduced_in": t["introduced_in"], "marker": t.get("marker"),
-            "order": t["order"], "source": source})
+            "order": t["order"], "name_en_source": en_source, "name_en_basis": basis,
+            "source": source})
         stream.edge(tk, "part_of", t["group"], {"since": tag, "source": source})
         stream.edge(tk, "part_of", list_key, {"since": tag, "source": source})
     total = sum(1 for k, n in stream.nodes.items() if n[0] == "technology" and k.startswith(list_key + "/"))
@@ -420,14 +507,17 @@ def convert(src):
     mat = load(src, "materials.json")
     links = load(src, "links.json")
 
-    link_refs = set()
+    kept = set()  # dropped entries that stay as nodes
     for ln in links["links"]:
-        link_refs.add(ln["from"])
-        link_refs.add(ln["to"])
+        kept.add(ln["from"])
+        kept.add(ln["to"])
 
     warnings = []
     us = next(l for l in lists["lists"] if l["key"] == "us-cet")
     us_keep = us_lineage_policy(us, warnings)
+    us_sup = us_supersedes(us)
+    kept.update(pred for _, pred, _ in us_sup)
+    kp_en = load_kprogram_en(kp)
 
     # (effective_date, tag, callable) for every version of every list
     jobs = []
@@ -436,9 +526,10 @@ def convert(src):
             raise ConversionError("unknown list %s" % lst["key"])
         for i, v in enumerate(lst["versions"]):
             jobs.append((v["effective_date"], v["tag"],
-                         (lambda s, lst=lst, i=i: flat_version(s, lst, i, link_refs, us_keep))))
+                         (lambda s, lst=lst, i=i: flat_version(
+                             s, lst, i, kept, us_keep, us_sup if lst is us else []))))
     for i, v in enumerate(kp["versions"]):
-        jobs.append((v["effective_date"], v["tag"], (lambda s, i=i: kprogram_version(s, kp, i))))
+        jobs.append((v["effective_date"], v["tag"], (lambda s, i=i: kprogram_version(s, kp, i, kp_en))))
     for i, v in enumerate(mat["versions"]):
         jobs.append((v["effective_date"], v["tag"], (lambda s, i=i: materials_version(s, mat, i))))
     jobs.sort(key=lambda j: (j[0], j[1]))

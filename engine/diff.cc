@@ -20,6 +20,7 @@
 #include "critgraph/traversal.h"
 #include "engine/changes.h"
 #include "engine/diff_ends.h"
+#include "engine/diff_scope.h"
 #include "storage/db_impl.h"
 #include "storage/keys.h"
 #include "storage/keys_of.h"
@@ -40,46 +41,10 @@ using storage::TypeId;
 using engine::MakeNodeChange;
 using engine::PropDiff;
 
-// ---- Scope. ----
+// ---- Scope: engine/diff_scope.h. ----
 
-// The node keys in scope at one revision; `all` for an unscoped diff.
-struct Scope {
-  bool all = true;
-  absl::flat_hash_set<std::string> keys;
-
-  bool Contains(const std::string& key) const {
-    return all || keys.contains(key);
-  }
-};
-
-absl::StatusOr<Scope> ComputeScope(const Snapshot& snap,
-                                   const DiffOptions& options) {
-  Scope scope;
-  scope.all = false;
-  const std::string& root = *options.scope_root;
-  auto has = snap.HasNode(root);
-  if (!has.ok()) return has.status();
-  if (!*has) return scope;  // the root is absent here: empty scope
-  ReachSpec spec;
-  spec.sources = {root};
-  spec.direction = options.direction;
-  spec.max_depth = options.max_depth;
-  if (!options.edge_types.empty()) {
-    // Names not registered at this revision match no edge here.
-    const std::vector<std::string> registered = snap.EdgeTypes();
-    for (const auto& t : options.edge_types) {
-      if (std::binary_search(registered.begin(), registered.end(), t)) {
-        spec.edge_types.push_back(t);
-      }
-    }
-    if (spec.edge_types.empty()) spec.max_depth = 0;
-  }
-  auto reached = Reach(snap, spec);
-  if (!reached.ok()) return reached.status();
-  scope.keys.reserve(reached->size());
-  for (auto& r : *reached) scope.keys.insert(std::move(r.key));
-  return scope;
-}
+using diff_internal::ComputeScope;
+using diff_internal::Scope;
 
 // ---- The differ. ----
 

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <set>
+#include <string_view>
 
 #include "critgraph/io/change_stream.h"
 #include "critgraph/io/export.h"
@@ -44,6 +45,60 @@ struct Colours {
   const char* off = "";
 };
 
+// ---- JSON. ----
+
+template <typename T, typename AppendFn>
+void AppendOldNew(std::string* out, const std::optional<T>& before,
+                  const std::optional<T>& after, AppendFn append) {
+  out->append("{\"old\":");
+  if (before) {
+    append(out, *before);
+  } else {
+    out->append("null");
+  }
+  out->append(",\"new\":");
+  if (after) {
+    append(out, *after);
+  } else {
+    out->append("null");
+  }
+  out->push_back('}');
+}
+
+void AppendStr(std::string* out, const std::string& s) {
+  AppendJsonString(out, s);
+}
+
+// {"key":..,"kind":..,"names":{..}}: what an added or removed node is,
+// without its props (the patch format carries those).
+void AppendNodeSummary(std::string* out, const Node& n) {
+  out->append("{\"key\":");
+  AppendJsonString(out, n.key);
+  out->append(",\"kind\":");
+  AppendJsonString(out, n.kind);
+  out->append(",\"names\":");
+  AppendNames(out, n.names);
+  out->push_back('}');
+}
+
+void AppendKeyArray(std::string* out, const std::vector<std::string>& keys) {
+  out->push_back('[');
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (i) out->push_back(',');
+    AppendJsonString(out, keys[i]);
+  }
+  out->push_back(']');
+}
+
+std::string JoinKeys(const std::vector<std::string>& keys) {
+  std::string s;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (i) s += ", ";
+    s += keys[i];
+  }
+  return s;
+}
+
 }  // namespace
 
 std::string ChangeText(const std::optional<PropertyValue>& before,
@@ -76,7 +131,17 @@ std::string DiffJson(const DiffResult& diff) {
     AppendNodeChangesJson(&out, c);
     out.push_back('}');
   }
-  out.append("]},\"edges\":{");
+  out.push_back(']');
+  for (auto [name, nodes] : {std::pair{"added_nodes", &diff.nodes_added},
+                             std::pair{"removed_nodes", &diff.nodes_removed}}) {
+    StrAppend(&out, ",\"", name, "\":[");
+    for (size_t i = 0; i < nodes->size(); ++i) {
+      if (i) out.push_back(',');
+      AppendNodeSummary(&out, (*nodes)[i]);
+    }
+    out.push_back(']');
+  }
+  out.append("},\"edges\":{");
   // Mirrors the node half: edges are named by an EdgeId rather than a key and
   // have no kind or names to diff, so only the outline is shared.
   auto edge_list = [&](const char* name, const std::vector<Edge>& edges) {
@@ -102,6 +167,76 @@ std::string DiffJson(const DiffResult& diff) {
   }
   out.append("]}}");
   return out;
+}
+
+std::string DiffJson(const DiffResult& diff,
+                     const std::vector<LineageEvent>& lineage) {
+  std::string out = DiffJson(diff);
+  out.pop_back();  // the closing brace
+  out.append(",\"lineage\":");
+  out.append(LineageJson(lineage));
+  out.push_back('}');
+  return out;
+}
+
+std::string LineageJson(const std::vector<LineageEvent>& lineage) {
+  std::string out = "[";
+  for (size_t i = 0; i < lineage.size(); ++i) {
+    const LineageEvent& ev = lineage[i];
+    if (i) out.push_back(',');
+    out.append("{\"kind\":");
+    AppendJsonString(&out, std::string(LineageKindName(ev.kind)));
+    out.append(",\"from\":");
+    AppendKeyArray(&out, ev.from);
+    out.append(",\"to\":");
+    AppendKeyArray(&out, ev.to);
+    if (!ev.via.empty()) {
+      out.append(",\"via\":");
+      AppendKeyArray(&out, ev.via);
+    }
+    if (!ev.names.empty()) {
+      out.append(",\"names\":{");
+      for (size_t j = 0; j < ev.names.size(); ++j) {
+        if (j) out.push_back(',');
+        AppendJsonString(&out, ev.names[j].lang);
+        out.push_back(':');
+        AppendOldNew(&out, ev.names[j].before, ev.names[j].after, AppendStr);
+      }
+      out.push_back('}');
+    }
+    out.push_back('}');
+  }
+  out.push_back(']');
+  return out;
+}
+
+std::string LineageText(const LineageEvent& ev) {
+  std::string s;
+  switch (ev.kind) {
+    case LineageEvent::Kind::kSplit:
+      s = JoinKeys(ev.from) + " split into " + JoinKeys(ev.to);
+      break;
+    case LineageEvent::Kind::kMerge:
+      s = JoinKeys(ev.to) + " merged from " + JoinKeys(ev.from);
+      break;
+    case LineageEvent::Kind::kRename:
+      if (ev.from == ev.to) {
+        s = JoinKeys(ev.from) + " renamed:";
+        for (const auto& n : ev.names) {
+          s += " " + n.lang + " " + Quoted(n.before.value_or("")) + " -> " +
+               Quoted(n.after.value_or(""));
+          if (&n != &ev.names.back()) s += ";";
+        }
+      } else {
+        s = JoinKeys(ev.from) + " renamed to " + JoinKeys(ev.to);
+      }
+      break;
+    case LineageEvent::Kind::kReplace:
+      s = JoinKeys(ev.from) + " replaced by " + JoinKeys(ev.to);
+      break;
+  }
+  if (!ev.via.empty()) s += " (via " + JoinKeys(ev.via) + ")";
+  return s;
 }
 
 std::string DiffStatJson(const DiffStat& stat) {
@@ -141,6 +276,13 @@ void PrintDiffStatText(std::ostream& out, const DiffStat& stat,
 void PrintDiffText(std::ostream& out, const DiffResult& diff,
                    const std::string& from_label, const std::string& to_label,
                    bool colour) {
+  PrintDiffText(out, diff, {}, from_label, to_label, colour);
+}
+
+void PrintDiffText(std::ostream& out, const DiffResult& diff,
+                   const std::vector<LineageEvent>& lineage,
+                   const std::string& from_label, const std::string& to_label,
+                   bool colour) {
   Colours c;
   if (colour) c = {"\033[32m", "\033[31m", "\033[33m", "\033[2m", "\033[0m"};
   DiffStat stat = diff.Stat();
@@ -149,6 +291,19 @@ void PrintDiffText(std::ostream& out, const DiffResult& diff,
       << " removed, " << stat.nodes.modified << " modified\n";
   out << "edges: " << stat.edges.added << " added, " << stat.edges.removed
       << " removed, " << stat.edges.modified << " modified\n";
+  if (!lineage.empty()) {
+    // Counts in the order of LineageEvent::Kind, then one line per event.
+    std::map<LineageEvent::Kind, int> counts;
+    for (const auto& ev : lineage) ++counts[ev.kind];
+    out << "lineage:";
+    const char* sep = " ";
+    for (const auto& [kind, n] : counts) {
+      out << sep << n << " " << LineageKindName(kind);
+      sep = ", ";
+    }
+    out << "\n";
+    for (const auto& ev : lineage) out << "= " << LineageText(ev) << "\n";
+  }
   auto node_line = [&](const char* colour_on, char sign, const Node& n) {
     out << colour_on << sign << " node " << n.key << " (" << n.kind << ")";
     std::string name = DisplayName(n);

@@ -13,8 +13,26 @@ struct DiffPart {
 
 struct PyDiff {
   DiffResult r;
+  std::vector<LineageEvent> lineage;  // DiffLineage(r), computed with r
   DiffPart nodes, edges;
 };
+
+// One LineageEvent as the dict of LineageJson's objects, with names as
+// {lang: (old, new)}.
+py::dict LineageToPy(const LineageEvent& ev) {
+  py::dict d;
+  d["kind"] = std::string(LineageKindName(ev.kind));
+  d["from"] = ev.from;
+  d["to"] = ev.to;
+  d["via"] = ev.via;
+  py::dict names;
+  for (const auto& n : ev.names) {
+    names[py::str(n.lang)] = py::make_tuple(*n.before, *n.after);
+  }
+  d["names"] = names;
+  d["text"] = io::LineageText(ev);
+  return d;
+}
 
 std::string Counts(const DiffPart& p) {
   return "added=" + std::to_string(py::len(p.added)) +
@@ -59,6 +77,18 @@ void RegisterDiff(py::module_& m, DbClass& db) {
       .def_property_readonly("to_revision",
                              [](const PyDiff& d) { return d.r.to; })
       .def_readonly("nodes", &PyDiff::nodes)
+      .def_property_readonly(
+          "lineage",
+          [](const PyDiff& d) {
+            py::list l;
+            for (const auto& ev : d.lineage) l.append(LineageToPy(ev));
+            return l;
+          },
+          "Splits, merges and renames between the two revisions (supersedes "
+          "edges and names changed under a kept key): a list of dicts "
+          "{'kind': 'split'|'merged'|'renamed'|'replaced', 'from': [keys], "
+          "'to': [keys], 'via': [keys], 'names': {lang: (old, new)}, 'text': "
+          "str}, as in `critgraph diff`; see docs/CLI.md, \"Lineage\".")
       .def_readonly("edges", &PyDiff::edges)
       .def_property_readonly(
           "node_kinds_registered",
@@ -74,12 +104,14 @@ void RegisterDiff(py::module_& m, DbClass& db) {
           "Counts: {'nodes': {'added', 'removed', 'modified'}, 'edges': {...}, "
           "'nodes_by_kind': {kind: {...}}, 'edges_by_type': {type: {...}}}.")
       .def(
-          "to_json", [](const PyDiff& d) { return io::DiffJson(d.r); },
+          "to_json",
+          [](const PyDiff& d) { return io::DiffJson(d.r, d.lineage); },
           "The JSON text of `critgraph diff --format json` (one line).")
       .def(
           "to_dict",
           [](const PyDiff& d) {
-            return py::module_::import("json").attr("loads")(io::DiffJson(d.r));
+            return py::module_::import("json").attr("loads")(
+                io::DiffJson(d.r, d.lineage));
           },
           "json.loads(to_json()).")
       .def(
@@ -131,14 +163,19 @@ void RegisterDiff(py::module_& m, DbClass& db) {
         options.direction = DirectionFromPy(direction);
         options.edge_types = StrList(edge_types, "edge_types");
         options.max_depth = DepthFromPy(max_depth);
+        auto out = std::make_shared<PyDiff>();
         auto r = d.Run([&](DB& db) -> absl::StatusOr<DiffResult> {
           auto from = ResolveRev(db, ra);
           if (!from.ok()) return from.status();
           auto to = ResolveRev(db, rb);
           if (!to.ok()) return to.status();
-          return Diff(db, *from, *to, options);
+          auto diff = Diff(db, *from, *to, options);
+          if (!diff.ok()) return diff.status();
+          auto lineage = DiffLineage(db, *diff, options);
+          if (!lineage.ok()) return lineage.status();
+          out->lineage = *std::move(lineage);
+          return diff;
         });
-        auto out = std::make_shared<PyDiff>();
         out->r = std::move(r);
         for (const auto& n : out->r.nodes_added) out->nodes.added.append(n);
         for (const auto& n : out->r.nodes_removed) out->nodes.removed.append(n);

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -269,8 +270,9 @@ TEST_F(CliTest, DatasetCounts) {
   simdjson::dom::parser parser;
   simdjson::dom::element doc = parser.parse(r.out);
   EXPECT_EQ(uint64_t(doc["revision"]), 12u);
-  EXPECT_EQ(uint64_t(doc["nodes"]), 199u);
-  EXPECT_EQ(uint64_t(doc["edges"]), 445u);
+  EXPECT_EQ(uint64_t(doc["nodes"]), 206u);
+  EXPECT_EQ(uint64_t(doc["edges"]), 455u);
+  EXPECT_EQ(uint64_t(doc["edges_by_type"]["supersedes"]), 10u);
   EXPECT_EQ(uint64_t(doc["edges_by_type"]["maps_to"]), 74u);
   EXPECT_EQ(uint64_t(doc["edges_by_type"]["depends_on"]), 33u);
   EXPECT_EQ(uint64_t(doc["edges_by_type"]["covers"]), 96u);
@@ -306,7 +308,11 @@ TEST_F(CliTest, LogTextJsonStat) {
   r = Db({"log", "--stat"});
   ASSERT_EQ(r.code, 0);
   EXPECT_NE(r.out.find("edge maps_to +74 -0 ~0"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("node foreign_list_entry +7 -6 ~4"), std::string::npos);
+  // us-cet-2022: 7 entries added, 3 deleted (5 dropped entries stay as nodes,
+  // data/README.md judgment call 10), 4 renamed; 5 supersedes edges.
+  EXPECT_NE(r.out.find("node foreign_list_entry +7 -3 ~4"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("edge supersedes +5 -0 ~0"), std::string::npos);
   r = Db({"log"});
   EXPECT_EQ(Count(r.out, "\nrevision "), 11u);
   EXPECT_EQ(r.out.rfind("revision 12  tag curated-links", 0), 0u) << r.out;
@@ -350,7 +356,7 @@ TEST_F(CliTest, TagShowStats) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("revision 6 (materials-2022)"), std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("nodes 148"), std::string::npos);
+  EXPECT_NE(r.out.find("nodes 151"), std::string::npos);
 }
 
 // ---------------------------------------------------------------- export
@@ -379,8 +385,8 @@ TEST_F(CliTest, JsonlExportImportExportIdentity) {
   auto e = Db({"export", "--out", Path("head.jsonl")});
   ASSERT_EQ(e.code, 0);
   std::string text = ReadFile(Path("head.jsonl"));
-  EXPECT_EQ(Count(text, "{\"op\":\"node\""), 199u);
-  EXPECT_EQ(Count(text, "{\"op\":\"edge\""), 445u);
+  EXPECT_EQ(Count(text, "{\"op\":\"node\""), 206u);
+  EXPECT_EQ(Count(text, "{\"op\":\"edge\""), 455u);
   EXPECT_EQ(Count(text, "{\"op\":\"commit\""), 1u);
   EXPECT_EQ(text.rfind("{\"op\":\"node\",\"key\":\"cn-14fyp\"", 0), 0u);
 }
@@ -466,7 +472,7 @@ TEST_F(CliTest, GraphmlParsesBack) {
   ASSERT_EQ(Db({"import", Path("typed.jsonl")}).code, 0);
   ImportDataset(Path("ds"));
   for (const auto& [db, nodes, edges] :
-       {std::tuple{db_, 3, 3}, std::tuple{Path("ds"), 199, 445}}) {
+       {std::tuple{db_, 3, 3}, std::tuple{Path("ds"), 206, 455}}) {
     std::string file = Path("g.graphml");
     auto r = Run({"--db", db, "export", "--format", "graphml", "--out", file});
     ASSERT_EQ(r.code, 0) << r.err;
@@ -972,11 +978,13 @@ TEST_F(CliTest, DiffFormatsAndGolden) {
 
 TEST_F(CliTest, DiffPatchIsImportable) {
   ImportDataset(db_);
-  // Patch from revision 3 to 10 (unscoped), applied to a copy of revision 3.
-  auto base = Db({"export", "--at", "3", "--out", Path("r3.jsonl")});
+  // Patch from revision 1 to 10 (unscoped), applied to a copy of revision 1.
+  // (From 1: the dataset deletes nodes only in revision 3, us-cet-2022; the
+  // entries dropped later stay as nodes, data/README.md judgment call 10.)
+  auto base = Db({"export", "--at", "1", "--out", Path("r3.jsonl")});
   ASSERT_EQ(base.code, 0);
   ASSERT_EQ(Run({"--db", Path("copy"), "import", Path("r3.jsonl")}).code, 0);
-  auto patch = Db({"diff", "3", "10", "--format", "jsonl"});
+  auto patch = Db({"diff", "1", "10", "--format", "jsonl"});
   ASSERT_EQ(patch.code, 0) << patch.err;
   EXPECT_NE(patch.out.find("{\"op\":\"del_node\""), std::string::npos);
   WriteFile(Path("patch.jsonl"), patch.out);
@@ -991,8 +999,114 @@ TEST_F(CliTest, DiffPatchIsImportable) {
   auto same = Db({"diff", "HEAD", "12", "--format", "json"});
   EXPECT_EQ(same.out,
             "{\"from\":12,\"to\":12,\"nodes\":{\"added\":[],\"removed\":[],"
-            "\"modified\":[]},\"edges\":{\"added\":[],\"removed\":[],"
-            "\"modified\":[]}}\n");
+            "\"modified\":[],\"added_nodes\":[],\"removed_nodes\":[]},"
+            "\"edges\":{\"added\":[],\"removed\":[],\"modified\":[]},"
+            "\"lineage\":[]}\n");
+}
+
+// Lineage in diff text and JSON, checked against the relations data/README.md
+// ("Lineage") records for US CET 2022 -> 2024; JSON node details.
+TEST_F(CliTest, DiffLineageTextAndJson) {
+  ImportDataset(db_);
+  const std::vector<std::string> list = {
+      "diff",        "us-cet-2022", "us-cet-2024",  "--scope", "us-cet",
+      "--direction", "in",          "--edge-types", "part_of"};
+  auto text = Db(list);
+  ASSERT_EQ(text.code, 0) << text.err;
+  for (const char* line :
+       {"\nlineage: 1 split, 2 merged, 4 renamed\n",
+        "\n= us-cet/clean-energy-generation-storage merged from "
+        "us-cet/advanced-nuclear-energy, "
+        "us-cet/renewable-energy-generation-storage\n",
+        "\n= us-cet/financial-technologies renamed to "
+        "us-cet/data-privacy-security-cybersecurity\n",
+        "\n= us-cet/sensing-signature-management merged from "
+        "us-cet/networked-sensors, us-cet/sensing-signature-management\n",
+        "\n= us-cet/space-technologies split into us-cet/pnt, "
+        "us-cet/space-technologies\n",
+        "\n= us-cet/quantum renamed: en \"Quantum Information Technologies\" "
+        "-> \"Quantum Information and Enabling Technologies\"\n"}) {
+    EXPECT_NE(text.out.find(line), std::string::npos) << line << text.out;
+  }
+  // The lineage block comes before the first change line.
+  EXPECT_LT(text.out.find("lineage:"), text.out.find("\n+ node"));
+
+  std::vector<std::string> json_args = list;
+  json_args.insert(json_args.end(), {"--format", "json"});
+  auto json = Db(json_args);
+  ASSERT_EQ(json.code, 0) << json.err;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = parser.parse(json.out);
+  std::map<std::string, std::string> kind_by_to;  // key-change events
+  for (simdjson::dom::element ev : simdjson::dom::array(doc["lineage"])) {
+    simdjson::dom::array from = ev["from"], to = ev["to"];
+    std::string first = std::string(std::string_view(to.at(0)));
+    std::string kind = std::string(std::string_view(ev["kind"]));
+    if (!ev["names"].error()) {  // a same-key rename
+      EXPECT_EQ(kind, "renamed");
+      EXPECT_EQ(std::string_view(from.at(0)), first);
+      continue;
+    }
+    kind_by_to[first + "/" + std::to_string(to.size())] = kind;
+  }
+  EXPECT_EQ(kind_by_to,
+            (std::map<std::string, std::string>{
+                {"us-cet/clean-energy-generation-storage/1", "merged"},
+                {"us-cet/data-privacy-security-cybersecurity/1", "renamed"},
+                {"us-cet/pnt/2", "split"},
+                {"us-cet/sensing-signature-management/1", "merged"}}))
+      << json.out;
+  // Added and removed nodes carry kind and names; the key lists stay.
+  simdjson::dom::array added = doc["nodes"]["added_nodes"];
+  ASSERT_EQ(added.size(), simdjson::dom::array(doc["nodes"]["added"]).size());
+  simdjson::dom::element pnt = added.at(2);
+  EXPECT_EQ(std::string_view(pnt["key"]), "us-cet/pnt");
+  EXPECT_EQ(std::string_view(pnt["kind"]), "foreign_list_entry");
+  EXPECT_EQ(std::string_view(pnt["names"]["en"]),
+            "Positioning, Navigation, and Timing (PNT) Technologies");
+  simdjson::dom::array removed = doc["nodes"]["removed_nodes"];
+  EXPECT_EQ(removed.size(), 4u);
+  EXPECT_EQ(std::string_view(removed.at(0)["names"]["en"]),
+            "Advanced Nuclear Energy Technologies");
+
+  // Over 2020 -> 2024 the steps compose through entries neither end lists.
+  std::vector<std::string> long_args = list;
+  long_args[1] = "us-cet-2020";
+  auto longer = Db(long_args);
+  ASSERT_EQ(longer.code, 0);
+  EXPECT_NE(longer.out.find("\n= us-cet/advanced-sensing renamed to "
+                            "us-cet/sensing-signature-management (via "
+                            "us-cet/networked-sensors)\n"),
+            std::string::npos)
+      << longer.out;
+
+  // A superseded entry stays addressable at HEAD, outside its list.
+  auto show = Db({"show", "us-cet/networked-sensors", "--json"});
+  ASSERT_EQ(show.code, 0) << show.err;
+  simdjson::dom::element s = parser.parse(show.out);
+  size_t part_of = 0, superseded_by = 0;
+  for (simdjson::dom::element e : simdjson::dom::array(s["out"])) {
+    part_of += std::string_view(e["type"]) == "part_of";
+  }
+  for (simdjson::dom::element e : simdjson::dom::array(s["in"])) {
+    superseded_by += std::string_view(e["type"]) == "supersedes";
+  }
+  EXPECT_EQ(part_of, 0u);
+  EXPECT_EQ(superseded_by, 1u);
+
+  // The patch and DOT forms carry no lineage; bad input is still refused.
+  std::vector<std::string> jsonl = list;
+  jsonl.insert(jsonl.end(), {"--format", "jsonl"});
+  // (Nodes have a "lineage" property: the JSON lineage member is an array.)
+  auto patch = Db(jsonl);
+  ASSERT_EQ(patch.code, 0);
+  EXPECT_EQ(patch.out.find("\"lineage\":["), std::string::npos);
+  EXPECT_NE(json.out.find("\"lineage\":["), std::string::npos);
+  std::vector<std::string> bad = list;
+  bad[2] = "us-cet-2099";
+  auto r = Db(bad);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("us-cet-2099"), std::string::npos) << r.err;
 }
 
 // ---------------------------------------------------------------- reach
@@ -1079,7 +1193,7 @@ TEST_F(CliTest, DemoReportGoldenAndSafety) {
   size_t first_nl = out.find('\n');
   size_t last_line = out.rfind('\n', out.size() - 2);
   ASSERT_NE(first_nl, std::string::npos);
-  EXPECT_NE(out.substr(0, first_nl).find("12 revisions, 199 nodes, 445 edges"),
+  EXPECT_NE(out.substr(0, first_nl).find("12 revisions, 206 nodes, 455 edges"),
             std::string::npos);
   EXPECT_EQ(out.substr(last_line + 1, 8), "done in ");
   ExpectGolden("demo_report.txt",

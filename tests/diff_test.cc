@@ -421,7 +421,8 @@ TEST_F(DiffFixture, RenameIsOneModification) {
             R"({"from":1,"to":2,"nodes":{"added":[],"removed":[],"modified":[)"
             R"({"key":"us-cet/quantum","changes":{"names":{"en":{"old":)"
             R"("Quantum Information Technologies","new":"Quantum Information)"
-            R"( and Enabling Technologies"}}}}]},"edges":{"added":[],)"
+            R"( and Enabling Technologies"}}}}],"added_nodes":[],)"
+            R"("removed_nodes":[]},"edges":{"added":[],)"
             R"("removed":[],"modified":[]}})");
   DiffStat s = d->Stat();
   EXPECT_EQ(s.nodes, (ChangeCounts{0, 0, 1}));
@@ -454,7 +455,9 @@ TEST_F(DiffFixture, JsonShowsKindPropsEdgesAndNulls) {
       R"("modified":[{"key":"a","changes":{"kind":{"old":"technology",)"
       R"("new":"material"},"names":{"en":{"old":"A","new":null},"ja":{"old":)"
       R"(null,"new":"エー"}},"props":{"tags":{"old":null,"new":["p","q"]},)"
-      R"("x":{"old":1.5,"new":2.0}}}}]},"edges":{"added":[["new","depends_on",)"
+      R"("x":{"old":1.5,"new":2.0}}}}],"added_nodes":[{"key":"new",)"
+      R"("kind":"domain","names":{}}],"removed_nodes":[{"key":"gone",)"
+      R"("kind":"domain","names":{}}]},"edges":{"added":[["new","depends_on",)"
       R"("a"]],"removed":[["a","maps_to","gone"]],"modified":[{"edge":["a",)"
       R"("part_of","b"],"changes":{"props":{"w":{"old":1,"new":null}}}}]}})");
   DiffStat s = d.Stat();
@@ -597,7 +600,12 @@ TEST_F(DiffFixture, ListScopeSeesOnlyThatList) {
       R"({"from":1,"to":2,"nodes":{"added":["us-cet/bio"],"removed":)"
       R"(["us-cet/ai","us-cet/space"],"modified":[{"key":)"
       R"("us-cet/quantum","changes":{"names":{"en":{"old":)"
-      R"("us-cet/quantum","new":"Q2"}}}}]},"edges":{"added":[["us-cet/)"
+      R"("us-cet/quantum","new":"Q2"}}}}],"added_nodes":[{"key":)"
+      R"("us-cet/bio","kind":"foreign_list_entry","names":{}}],)"
+      R"("removed_nodes":[{"key":"us-cet/ai","kind":"foreign_list_entry",)"
+      R"("names":{"en":"us-cet/ai"}},{"key":"us-cet/space","kind":)"
+      R"("foreign_list_entry","names":{"en":"us-cet/space"}}]},"edges":{)"
+      R"("added":[["us-cet/)"
       R"(bio","part_of","us-cet"]],"removed":[["us-cet/ai","part_of",)"
       R"("us-cet"],["us-cet/space","part_of","us-cet"]],"modified":[]}})");
   // The EU scope sees us-cet/ai arrive although the node did not change.

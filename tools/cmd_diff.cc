@@ -4,6 +4,7 @@
 
 #include "critgraph/diff.h"
 #include "critgraph/io/diff_format.h"
+#include "critgraph/lineage.h"
 #include "tools/cli_common.h"
 #include "tools/commands.h"
 #include "tools/revisions.h"
@@ -58,8 +59,16 @@ int CmdDiff(const Context& ctx, const Args& args) {
     }
     return kExitOk;
   }
+  // Lineage (split / merged / renamed) goes with the text and JSON forms;
+  // the patch and DOT forms are the changes alone.
+  std::vector<LineageEvent> lineage;
+  if (format == "text" || format == "json") {
+    auto l = DiffLineage(**db, *diff, opts);
+    if (!l.ok()) return FailStatus(l.status());
+    lineage = *std::move(l);
+  }
   if (format == "json") {
-    std::cout << io::DiffJson(*diff) << "\n";
+    std::cout << io::DiffJson(*diff, lineage) << "\n";
   } else if (format == "jsonl") {
     std::string msg =
         "patch: diff " + std::to_string(*a) + " -> " + std::to_string(*b);
@@ -68,7 +77,7 @@ int CmdDiff(const Context& ctx, const Args& args) {
   } else if (format == "dot") {
     std::cout << io::DiffDot(*diff);
   } else {
-    io::PrintDiffText(std::cout, *diff, RevisionLabel(**db, *a),
+    io::PrintDiffText(std::cout, *diff, lineage, RevisionLabel(**db, *a),
                       RevisionLabel(**db, *b), StdoutIsTty());
   }
   return kExitOk;

@@ -11,11 +11,11 @@ import critgraph
 # data/README.md: tag -> (nodes, edges) after each revision.
 REVISIONS = [
     ("us-cet-2020", 21, 20), ("cn-14fyp-2021", 29, 27),
-    ("us-cet-2022", 30, 26), ("kprogram-vision-1", 70, 92),
-    ("jp-20-areas-2022", 91, 112), ("materials-2022", 148, 168),
-    ("kprogram-vision-2", 181, 224), ("eu-cta-2023", 192, 234),
-    ("materials-2024", 198, 240), ("us-cet-2024", 197, 239),
-    ("kprogram-vision-2-rev-2025-03", 199, 242), ("curated-links", 199, 445),
+    ("us-cet-2022", 33, 31), ("kprogram-vision-1", 73, 97),
+    ("jp-20-areas-2022", 94, 117), ("materials-2022", 151, 173),
+    ("kprogram-vision-2", 184, 229), ("eu-cta-2023", 195, 239),
+    ("materials-2024", 201, 245), ("us-cet-2024", 204, 249),
+    ("kprogram-vision-2-rev-2025-03", 206, 252), ("curated-links", 206, 455),
 ]
 
 
@@ -31,12 +31,12 @@ def test_import_counts(dataset_db):
     assert [(r.tags[0], r.node_count, r.edge_count) for r in log] == REVISIONS
     assert all(r.author == "critgraph dataset converter" for r in log)
     head = db.snapshot()
-    assert len(head.nodes()) == 199 and len(head.edges()) == 445
+    assert len(head.nodes()) == 206 and len(head.edges()) == 455
     kinds = {k: len(head.nodes(k)) for k in
              ("material", "technology", "domain", "foreign_list_entry",
               "list")}
     assert kinds == {"material": 62, "technology": 51, "domain": 43,
-                     "foreign_list_entry": 37, "list": 6}
+                     "foreign_list_entry": 44, "list": 6}
 
 
 def test_us_cet_members(dataset_db):
@@ -57,6 +57,24 @@ def test_us_cet_diff_2022_2024(dataset_db):
     assert quantum.names["en"] == (
         "Quantum Information Technologies",
         "Quantum Information and Enabling Technologies")
+    # Lineage from the supersedes edges (data/README.md, "Lineage").
+    lineage = {(e["kind"], tuple(e["from"]), tuple(e["to"]))
+               for e in d.lineage if e["from"] != e["to"]}
+    assert lineage == {
+        ("merged", ("us-cet/advanced-nuclear-energy",
+                    "us-cet/renewable-energy-generation-storage"),
+         ("us-cet/clean-energy-generation-storage",)),
+        ("renamed", ("us-cet/financial-technologies",),
+         ("us-cet/data-privacy-security-cybersecurity",)),
+        ("merged", ("us-cet/networked-sensors",
+                    "us-cet/sensing-signature-management"),
+         ("us-cet/sensing-signature-management",)),
+        ("split", ("us-cet/space-technologies",),
+         ("us-cet/pnt", "us-cet/space-technologies")),
+    }
+    renamed = sorted(e["from"][0] for e in d.lineage if e["from"] == e["to"])
+    assert renamed == ["us-cet/autonomous-systems-robotics",
+                       "us-cet/communication-networking", "us-cet/quantum"]
     rd = dataset_db.reach_diff("us-cet-2022", "us-cet-2024", "us-cet",
                                direction="in", edge_types="part_of")
     assert len(rd.entered) == 3 and len(rd.left) == 4
@@ -93,7 +111,7 @@ def test_export_jsonl_round_trip(dataset_db, tmp_path):
     lines = out.read_text(encoding="utf-8").splitlines()
     assert json.loads(lines[-1])["op"] == "commit"
     nodes = [json.loads(l)["key"] for l in lines if '"op":"node"' in l]
-    assert nodes == sorted(nodes) and len(nodes) == 148
+    assert nodes == sorted(nodes) and len(nodes) == 151
     with critgraph.open(str(tmp_path / "copy")) as copy:
         assert copy.import_jsonl(str(out)) == [1]
         assert copy.snapshot().digest == snap.digest
@@ -129,7 +147,7 @@ def test_export_other_formats(dataset_db, tmp_path):
         snap.export(str(tmp_path / "no" / "such" / "dir" / "x.jsonl"))
     nx = pytest.importorskip("networkx")
     g = nx.read_graphml(str(tmp_path / "g.graphml"))
-    assert g.number_of_nodes() == 199 and g.number_of_edges() == 445
+    assert g.number_of_nodes() == 206 and g.number_of_edges() == 455
 
 
 def test_to_networkx(dataset_db):

@@ -125,3 +125,36 @@ def test_reach_diff(g):
     with pytest.raises(critgraph.InvalidInputError):
         g.reach_diff(1, 2, "a", edge_types=["nope"])
     assert "ReachDiff" in repr(rd)
+
+
+def test_diff_lineage_split_and_rename(db):
+    """Diff.lineage: a split read from supersedes edges and a same-key
+    rename, in the list's scope; the same events in to_dict()."""
+    with db.transaction(tag="v1") as tx:
+        tx.put_node("l", "list")
+        for key, name in (("l/a", "A"), ("l/q", "Q")):
+            tx.put_node(key, "foreign_list_entry", names={"en": name})
+            tx.put_edge(key, "part_of", "l")
+    with db.transaction(tag="v2") as tx:
+        tx.delete_edge("l/a", "part_of", "l")  # l/a stays as a node
+        for key in ("l/b", "l/c"):
+            tx.put_node(key, "foreign_list_entry", names={"en": key})
+            tx.put_edge(key, "part_of", "l")
+            tx.put_edge(key, "supersedes", "l/a")
+        tx.put_node("l/q", "foreign_list_entry", names={"en": "Q2"})
+    d = db.diff("v1", "v2", scope="l", direction="in", edge_types=["part_of"])
+    assert [(e["kind"], e["from"], e["to"]) for e in d.lineage] == [
+        ("split", ["l/a"], ["l/b", "l/c"]),
+        ("renamed", ["l/q"], ["l/q"])]
+    assert d.lineage[0]["text"] == "l/a split into l/b, l/c"
+    assert d.lineage[1]["names"] == {"en": ("Q", "Q2")}
+    as_dict = d.to_dict()
+    assert [e["kind"] for e in as_dict["lineage"]] == ["split", "renamed"]
+    assert as_dict["nodes"]["removed_nodes"] == [
+        {"key": "l/a", "kind": "foreign_list_entry", "names": {"en": "A"}}]
+    # Unscoped, l/a still exists: it continues beside its successors.
+    u = db.diff("v1", "v2")
+    assert ("split", ["l/a"], ["l/a", "l/b", "l/c"]) in [
+        (e["kind"], e["from"], e["to"]) for e in u.lineage]
+    # No change, no lineage.
+    assert db.diff("v2", "v2").lineage == []

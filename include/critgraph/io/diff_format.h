@@ -9,6 +9,7 @@
 #include <string>
 
 #include "critgraph/diff.h"
+#include "critgraph/lineage.h"
 
 namespace critgraph::io {
 
@@ -19,14 +20,32 @@ namespace critgraph::io {
 //             "modified":[{"key":"k","changes":{
 //                 "kind":{"old":"x","new":"y"},
 //                 "names":{"en":{"old":"..","new":".."}},
-//                 "props":{"p":{"old":1,"new":2}}}}]},
+//                 "props":{"p":{"old":1,"new":2}}}}],
+//             "added_nodes":[{"key":"k","kind":"x","names":{"en":".."}},...],
+//             "removed_nodes":[...]},
 //    "edges":{"added":[["from","type","to"],...],"removed":[...],
 //             "modified":[{"edge":["f","t","to"],
 //                          "changes":{"props":{...}}}]}}
 // An absent old or new value is null; "kind", "names" and "props" appear
 // only when something in them changed. Property values use the change
 // stream's encoding (doubles always carry '.' or an exponent).
+// "added_nodes" / "removed_nodes" repeat "added" / "removed" with each node's
+// kind and names (the key lists stay for older readers).
 std::string DiffJson(const DiffResult& diff);
+// The same with the diff's lineage (DiffLineage) as a last member:
+//   ...,"lineage":LINEAGE}  with LINEAGE = LineageJson(lineage).
+std::string DiffJson(const DiffResult& diff,
+                     const std::vector<LineageEvent>& lineage);
+// [{"kind":"split"|"merged"|"renamed"|"replaced","from":[keys],"to":[keys],
+//   "via":[keys] (only if any),
+//   "names":{"en":{"old":"..","new":".."}} (same-key renames only)},...]
+// in the order given (DiffLineage's).
+std::string LineageJson(const std::vector<LineageEvent>& lineage);
+// One event for people: "A split into B, C", "C merged from A, B",
+// "A renamed to B", "K renamed: en \"old\" -> \"new\"", "A, B replaced by
+// C, D", each followed by " (via X)" when the event passed through entries
+// neither end holds.
+std::string LineageText(const LineageEvent& event);
 
 // {"nodes":{"added":a,"removed":r,"modified":m},"edges":{...},
 //  "nodes_by_kind":{"kind":{...}},"edges_by_type":{"type":{...}}}
@@ -38,6 +57,13 @@ void PrintDiffStatText(std::ostream& out, const DiffStat& stat,
 // For people: a header, counts, then one line per change ("+ node", "- edge",
 // "~ node" with its name/prop changes indented). ANSI colours if `colour`.
 void PrintDiffText(std::ostream& out, const DiffResult& diff,
+                   const std::string& from_label, const std::string& to_label,
+                   bool colour);
+// The same with a lineage block after the counts, when `lineage` is not
+// empty: "lineage: 2 split, 1 merged" then one "= " + LineageText line per
+// event.
+void PrintDiffText(std::ostream& out, const DiffResult& diff,
+                   const std::vector<LineageEvent>& lineage,
                    const std::string& from_label, const std::string& to_label,
                    bool colour);
 
