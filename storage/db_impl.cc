@@ -1,9 +1,11 @@
 #include "storage/db_impl.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdarg>
 #include <cstdio>
 #include <filesystem>
+#include <thread>
 
 #include "absl/strings/match.h"
 #include "rocksdb/filter_policy.h"
@@ -186,8 +188,22 @@ absl::Status DBImpl::Init() {
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
   if (read_only_) {
-    s = rocksdb::DB::OpenForReadOnly(dbo, path_, Descriptors(options_),
-                                     &handles_, &raw);
+    // A writer in the same directory may compact or ingest between the
+    // read-only open's read of the MANIFEST and its opening of a table file
+    // that the MANIFEST still names; the file is then gone ("No such
+    // file"). Reading the newer MANIFEST again succeeds, so retry a few
+    // times before reporting it.
+    for (int attempt = 0;; ++attempt) {
+      s = rocksdb::DB::OpenForReadOnly(dbo, path_, Descriptors(options_),
+                                       &handles_, &raw);
+      const bool vanished =
+          s.IsPathNotFound() ||
+          (s.IsIOError() && s.ToString().find("No such file") !=
+                                std::string::npos);
+      if (s.ok() || !vanished || attempt == 4) break;
+      handles_.clear();
+      std::this_thread::sleep_for(std::chrono::milliseconds(10 << attempt));
+    }
   } else {
     std::filesystem::create_directories(path_, ec);
     s = rocksdb::DB::Open(dbo, path_, Descriptors(options_), &handles_, &raw);
