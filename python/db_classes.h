@@ -94,6 +94,7 @@ using DbClass = py::class_<PyDB, std::shared_ptr<PyDB>>;
 DbClass RegisterDb(py::module_& m);
 void RegisterDiff(py::module_& m, DbClass& db);
 void RegisterTransaction(py::module_& m, DbClass& db);
+void RegisterLists(py::module_& m, DbClass& db);
 
 }  // namespace critgraph::python
 

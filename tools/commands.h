@@ -49,6 +49,9 @@ int CmdReachDiff(const Context&, const Args&);
 int CmdStats(const Context&, const Args&);
 int CmdVerify(const Context&, const Args&);
 int CmdDemo(const Context&, const Args&);
+int CmdLists(const Context&, const Args&);
+int CmdCrosswalk(const Context&, const Args&);
+int CmdFind(const Context&, const Args&);
 
 }  // namespace critgraph::cli
 

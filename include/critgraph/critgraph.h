@@ -6,6 +6,8 @@
 #include "critgraph/change.h"
 #include "critgraph/db.h"
 #include "critgraph/diff.h"
+#include "critgraph/find.h"
+#include "critgraph/lists.h"
 #include "critgraph/options.h"
 #include "critgraph/snapshot.h"
 #include "critgraph/transaction.h"
