@@ -604,4 +604,40 @@ TEST_F(CliListsTest, HelpAndExamplesRun) {
   }
 }
 
+// Every `$ critgraph ...` example of docs/CLI.md that uses lists, crosswalk,
+// find or --list runs on the dataset's database, exits 0 and prints the
+// lines the docs show under it (stdout or, for warnings, stderr).
+TEST_F(CliListsTest, DocsExamplesRun) {
+  std::istringstream doc(
+      ReadFile(std::string(CRITGRAPH_SOURCE_DIR) + "/docs/CLI.md"));
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(doc, line);) lines.push_back(line);
+  size_t examples = 0;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& l = lines[i];
+    if (!StartsWith(l, "$ critgraph ")) continue;
+    std::vector<std::string> args;
+    std::istringstream words(l.substr(12));
+    for (std::string w; words >> w;) args.push_back(w);
+    const bool ours = args[0] == "lists" || args[0] == "crosswalk" ||
+                      args[0] == "find" ||
+                      l.find(" --list ") != std::string::npos ||
+                      (i + 1 < lines.size() &&
+                       StartsWith(lines[i + 1], "critgraph: warning: scope"));
+    if (!ours) continue;
+    ++examples;
+    auto r = Run(args);
+    EXPECT_EQ(r.code, 0) << l << ": " << r.err;
+    for (size_t j = i + 1; j < lines.size(); ++j) {
+      const std::string& want = lines[j];
+      if (StartsWith(want, "$ ") || StartsWith(want, "```")) break;
+      if (want == "...") continue;
+      EXPECT_NE((r.out + r.err).find(want), std::string::npos)
+          << l << "\nmissing: " << want << "\ngot:\n"
+          << r.out << r.err;
+    }
+  }
+  EXPECT_GE(examples, 10u);
+}
+
 }  // namespace

@@ -168,6 +168,9 @@ History MakeHistory(uint64_t seed, int revisions, int ops, int space) {
 // ---------------------------------------------------------------- tests
 
 TEST(ListsModelTest, EntriesScopeCountsAndChangesMatchModel) {
+  // The histories must exercise what is compared: lists with entries at
+  // depth > 1, revisions that change a list and revisions that do not.
+  size_t deep_entries = 0, changed = 0, unchanged = 0;
   for (uint64_t seed = 1; seed <= 4; ++seed) {
     History h = MakeHistory(seed, 40, 25, 16);
     const Revision head = h.db->Head();
@@ -186,6 +189,8 @@ TEST(ListsModelTest, EntriesScopeCountsAndChangesMatchModel) {
         }
       }
       EXPECT_EQ((*changes)[i], want) << "seed " << seed << " " << lists[i];
+      changed += want.size();
+      unchanged += head - want.size();
     }
     for (Revision r = 0; r <= head; ++r) {
       const ModelState& s = h.model.at(r);
@@ -204,7 +209,10 @@ TEST(ListsModelTest, EntriesScopeCountsAndChangesMatchModel) {
         }
         ASSERT_TRUE(entries.ok()) << entries.status();
         std::map<std::string, uint32_t> got;
-        for (const auto& e : *entries) got[e.key] = e.depth;
+        for (const auto& e : *entries) {
+          got[e.key] = e.depth;
+          deep_entries += e.depth > 1;
+        }
         ASSERT_EQ(got, ModelEntries(s, l)) << "seed " << seed << " rev " << r;
         // Scope counts by kind and type.
         auto [nodes, edges] = Induced(s, l);
@@ -223,6 +231,9 @@ TEST(ListsModelTest, EntriesScopeCountsAndChangesMatchModel) {
       }
     }
   }
+  EXPECT_GT(deep_entries, 0u);
+  EXPECT_GT(changed, 0u);
+  EXPECT_GT(unchanged, 0u);
 }
 
 TEST(ListsModelTest, CrosswalkMatchesModel) {
