@@ -3,6 +3,7 @@
 
 #include "critgraph/io/csv.h"
 #include "critgraph/io/export.h"
+#include "io/export_elements.h"
 
 namespace critgraph::io {
 
@@ -33,23 +34,25 @@ void AppendPropHeader(std::string* line, const std::set<PropColumn>& cols) {
 
 absl::Status ExportCsv(const Snapshot& snap, std::ostream& nodes,
                        std::ostream& edges, const ExportOptions& options) {
+  auto elements = ExportElements::Make(snap, options);  // --list
+  if (!elements.ok()) return elements.status();
   // Pass 1: the columns.
   std::set<std::string> langs;
   std::set<PropColumn> node_cols;
   std::set<PropColumn> edge_cols;
-  auto st = snap.ForEachNode([&](const Node& n) {
+  auto st = elements->ForEachNode([&](const Node& n) {
     for (const auto& [lang, text] : n.names) langs.insert(lang);
     for (const auto& [name, v] : n.props) node_cols.emplace(name, CsvTypeOf(v));
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
-  st = snap.ForEachEdge([&](const Edge& e) {
+  st = elements->ForEachEdge([&](const Edge& e) {
     for (const auto& [name, v] : e.props) edge_cols.emplace(name, CsvTypeOf(v));
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
 
-  const uint64_t total = snap.node_count() + snap.edge_count();
+  const uint64_t total = elements->total();
   auto progress = [&](uint64_t done) {
     if (options.progress) options.progress(done, total);
   };
@@ -61,7 +64,7 @@ absl::Status ExportCsv(const Snapshot& snap, std::ostream& nodes,
   }
   AppendPropHeader(&line, node_cols);
   nodes << line << '\n';
-  st = snap.ForEachNode([&](const Node& n) {
+  st = elements->ForEachNode([&](const Node& n) {
     line.clear();
     AppendCsvField(&line, n.key);
     line.push_back(',');
@@ -84,7 +87,7 @@ absl::Status ExportCsv(const Snapshot& snap, std::ostream& nodes,
   edges << line << '\n';
   // Mirrors the node rows: edges have from/type/to columns and no names, so
   // the loops share only the snapshot-walk outline.
-  st = snap.ForEachEdge([&](const Edge& e) {
+  st = elements->ForEachEdge([&](const Edge& e) {
     line.clear();
     AppendCsvField(&line, e.from);
     line.push_back(',');

@@ -1,5 +1,6 @@
 #include "critgraph/io/export.h"
 #include "critgraph/io/json_out.h"
+#include "io/export_elements.h"
 
 namespace critgraph::io {
 
@@ -23,18 +24,20 @@ std::string DotQuote(std::string_view s) {
 
 absl::Status ExportDot(const Snapshot& snap, std::ostream& out,
                        const ExportOptions& options) {
+  auto elements = ExportElements::Make(snap, options);  // --list
+  if (!elements.ok()) return elements.status();
   out << "digraph critgraph {\n"
       << "  graph [rankdir=LR, label="
       << DotQuote("critgraph revision " + std::to_string(snap.revision()))
       << "];\n"
       << "  node [shape=box, style=rounded, fontsize=10];\n"
       << "  edge [fontsize=8];\n";
-  const uint64_t total = snap.node_count() + snap.edge_count();
+  const uint64_t total = elements->total();
   auto progress = [&](uint64_t done) {
     if (options.progress) options.progress(done, total);
   };
   uint64_t done = 0;
-  auto st = snap.ForEachNode([&](const Node& n) {
+  auto st = elements->ForEachNode([&](const Node& n) {
     std::string name = DisplayName(n);
     std::string label = name.empty() ? n.key : name + "\n" + n.key;
     out << "  " << DotQuote(n.key) << " [label=" << DotQuote(label)
@@ -45,7 +48,7 @@ absl::Status ExportDot(const Snapshot& snap, std::ostream& out,
   if (!st.ok()) return st;
   // The progress and write-and-check tail is shared by every exporter; each
   // owns its stream and format, so a helper would save three lines only.
-  st = snap.ForEachEdge([&](const Edge& e) {
+  st = elements->ForEachEdge([&](const Edge& e) {
     out << "  " << DotQuote(e.from) << " -> " << DotQuote(e.to)
         << " [label=" << DotQuote(e.type) << "];\n";
     progress(++done);

@@ -5,6 +5,7 @@
 #include "critgraph/io/csv.h"
 #include "critgraph/io/export.h"
 #include "critgraph/io/json_out.h"
+#include "io/export_elements.h"
 
 namespace critgraph::io {
 
@@ -90,17 +91,19 @@ std::string AttrName(const std::string& name, bool edge) {
 
 absl::Status ExportGraphml(const Snapshot& snap, std::ostream& out,
                            const ExportOptions& options) {
+  auto elements = ExportElements::Make(snap, options);  // --list
+  if (!elements.ok()) return elements.status();
   std::set<std::string> langs;
   std::set<PropKey> node_props;
   std::set<PropKey> edge_props;
-  auto st = snap.ForEachNode([&](const Node& n) {
+  auto st = elements->ForEachNode([&](const Node& n) {
     for (const auto& [lang, text] : n.names) langs.insert(lang);
     for (const auto& [name, v] : n.props)
       node_props.emplace(name, CsvTypeOf(v));
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
-  st = snap.ForEachEdge([&](const Edge& e) {
+  st = elements->ForEachEdge([&](const Edge& e) {
     for (const auto& [name, v] : e.props)
       edge_props.emplace(name, CsvTypeOf(v));
     return absl::OkStatus();
@@ -144,12 +147,12 @@ absl::Status ExportGraphml(const Snapshot& snap, std::ostream& out,
     out << "      <data key=\"" << XmlEscape(id) << "\">" << XmlEscape(value)
         << "</data>\n";
   };
-  const uint64_t total = snap.node_count() + snap.edge_count();
+  const uint64_t total = elements->total();
   auto progress = [&](uint64_t done) {
     if (options.progress) options.progress(done, total);
   };
   uint64_t done = 0;
-  st = snap.ForEachNode([&](const Node& n) {
+  st = elements->ForEachNode([&](const Node& n) {
     out << "    <node id=\"" << XmlEscape(n.key) << "\">\n";
     data("kind", n.kind);
     std::string label = DisplayName(n);
@@ -166,7 +169,7 @@ absl::Status ExportGraphml(const Snapshot& snap, std::ostream& out,
   uint64_t edge_no = 0;
   // Mirrors the node loop (edges: generated id, own key ids, no names); the
   // checked tail matches the other exporters, each of which owns its stream.
-  st = snap.ForEachEdge([&](const Edge& e) {
+  st = elements->ForEachEdge([&](const Edge& e) {
     out << "    <edge id=\"e" << edge_no++ << "\" source=\""
         << XmlEscape(e.from) << "\" target=\"" << XmlEscape(e.to) << "\">\n";
     data("type", e.type);

@@ -3,11 +3,14 @@
 #include "critgraph/db.h"
 #include "critgraph/io/change_stream.h"
 #include "critgraph/io/export.h"
+#include "io/export_elements.h"
 
 namespace critgraph::io {
 
 absl::Status ExportJsonl(const Snapshot& snap, std::ostream& out,
                          const ExportOptions& options) {
+  auto elements = ExportElements::Make(snap, options);  // --list
+  if (!elements.ok()) return elements.status();
   std::set<std::string> builtin_kinds(std::begin(kBuiltinNodeKinds),
                                       std::end(kBuiltinNodeKinds));
   std::set<std::string> builtin_types(std::begin(kBuiltinEdgeTypes),
@@ -25,12 +28,12 @@ absl::Status ExportJsonl(const Snapshot& snap, std::ostream& out,
     op.name = t;
     out << ToChangeLine(op) << '\n';
   }
-  const uint64_t total = snap.node_count() + snap.edge_count();
+  const uint64_t total = elements->total();
   auto progress = [&](uint64_t done) {
     if (options.progress) options.progress(done, total);
   };
   uint64_t done = 0;
-  auto st = snap.ForEachNode([&](const Node& n) {
+  auto st = elements->ForEachNode([&](const Node& n) {
     ChangeOp node_op;
     node_op.kind = ChangeOp::Kind::kNode;
     node_op.node = n;
@@ -41,7 +44,7 @@ absl::Status ExportJsonl(const Snapshot& snap, std::ostream& out,
   if (!st.ok()) return st;
   // Mirrors the node loop: ForEachNode and ForEachEdge take different
   // callbacks, and each fills a different ChangeOp member.
-  st = snap.ForEachEdge([&](const Edge& e) {
+  st = elements->ForEachEdge([&](const Edge& e) {
     ChangeOp edge_op;
     edge_op.kind = ChangeOp::Kind::kEdge;
     edge_op.edge = e;

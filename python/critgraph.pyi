@@ -1,5 +1,6 @@
 # Type stub for the critgraph Python module (a pybind11 extension).
 # Guide: docs/PYTHON.md.
+import builtins
 import datetime
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal, Optional, Union, overload
@@ -192,6 +193,7 @@ class Snapshot:
         kinds: Optional[StrOrStrs] = None,
         max_depth: Optional[int] = None,
         parents: Literal[False] = False,
+        list: Optional[str] = None,
         *,
         plan: Literal["auto", "seek", "scan", "adjacency"] = "auto",
     ) -> list[tuple[str, int]]: ...
@@ -205,6 +207,7 @@ class Snapshot:
         max_depth: Optional[int] = None,
         *,
         parents: Literal[True],
+        list: Optional[str] = None,
         plan: Literal["auto", "seek", "scan", "adjacency"] = "auto",
     ) -> list[tuple[str, int, Optional[str]]]: ...
     def reach_many(
@@ -233,7 +236,25 @@ class Snapshot:
         kinds: Optional[StrOrStrs] = None,
         max_depth: Optional[int] = None,
     ) -> Optional[list[str]]: ...
-    def export(self, path: str, format: ExportFormat = "jsonl") -> None: ...
+    def export(
+        self, path: str, format: ExportFormat = "jsonl", list: Optional[str] = None
+    ) -> None: ...
+    def list_entries(self, list: str) -> builtins.list[tuple[str, int, str]]: ...
+    def stats(self, list: Optional[str] = None) -> dict[str, Any]: ...
+    def find(
+        self, text: str = "", kind: Optional[str] = None, list: Optional[str] = None
+    ) -> builtins.list[dict[str, Any]]: ...
+    def crosswalk(
+        self,
+        list_a: str,
+        list_b: Optional[str] = None,
+        edge_types: Optional[StrOrStrs] = None,
+        all: bool = False,
+        dataframe: Optional[bool] = None,
+    ) -> Any: ...  # list of dicts, or a pandas DataFrame
+    def crosswalk_json(
+        self, list_a: str, list_b: str, edge_types: Optional[StrOrStrs] = None
+    ) -> str: ...
     def to_networkx(self) -> Any:  # networkx.MultiDiGraph
         ...
     def close(self) -> None: ...
@@ -309,7 +330,10 @@ class DB:
         direction: Direction = "out",
         edge_types: Optional[StrOrStrs] = None,
         max_depth: Optional[int] = None,
+        list: Optional[str] = None,
     ) -> Diff: ...
+    def lists(self, rev: RevisionSpec = "HEAD") -> builtins.list[dict[str, Any]]: ...
+    def list_changes(self, list: str) -> builtins.list[int]: ...
     def reach_diff(
         self,
         a: RevisionSpec,

@@ -1,5 +1,6 @@
 // critgraph.open, DB and Snapshot.
 #include "critgraph/io/export.h"
+#include "critgraph/lists.h"
 #include "python/common.h"
 #include "python/db_classes.h"
 
@@ -202,7 +203,7 @@ DbClass RegisterDb(py::module_& m) {
           [](PySnapshot& s, py::object sources, const std::string& direction,
              py::object edge_types, py::object kinds,
              std::optional<int64_t> max_depth, bool parents,
-             const std::string& plan) {
+             std::optional<std::string> list, const std::string& plan) {
             ReachSpec spec =
                 MakeReachSpec(sources, direction, edge_types, kinds, max_depth);
             std::optional<ReachPlan> p = ParseReachPlan(plan);
@@ -211,18 +212,20 @@ DbClass RegisterDb(py::module_& m) {
                            "' (auto, seek, scan or adjacency)");
             }
             spec.plan = *p;
-            auto r =
-                s.Run([&](const Snapshot& snap) { return Reach(snap, spec); });
+            auto r = s.Run([&](const Snapshot& snap) {
+              return list ? ReachInList(snap, spec, *list) : Reach(snap, spec);
+            });
             return ReachedToPy(r, parents);
           },
           py::arg("sources"), py::arg("direction") = "out",
           py::arg("edge_types") = py::none(), py::arg("kinds") = py::none(),
           py::arg("max_depth") = py::none(), py::arg("parents") = false,
-          py::kw_only(), py::arg("plan") = "auto",
+          py::arg("list") = py::none(), py::kw_only(), py::arg("plan") = "auto",
           "Nodes reachable from `sources` as [(key, depth)] sorted by "
-          "(depth, key); with parents=True [(key, depth, parent)]. `plan` "
-          "(auto, seek, scan, adjacency) picks how storage is read, as the "
-          "CLI's --plan; every plan gives the same answer.")
+          "(depth, key); with parents=True [(key, depth, parent)]. With "
+          "list, only the sources and the reached entries of that list. "
+          "`plan` (auto, seek, scan, adjacency) picks how storage is read, as "
+          "the CLI's --plan; every plan gives the same answer.")
       .def(
           "reach_many",
           [](PySnapshot& s, py::iterable sources_list,
@@ -284,18 +287,24 @@ DbClass RegisterDb(py::module_& m) {
           "A shortest path from a to b as a list of keys, or None.")
       .def(
           "export",
-          [](PySnapshot& s, const std::string& path,
-             const std::string& format) {
+          [](PySnapshot& s, const std::string& path, const std::string& format,
+             std::optional<std::string> list) {
             auto f = io::ParseExportFormat(format);
             if (!f) {
               RaiseInvalid("unknown export format '" + format +
                            "' (jsonl, csv, graphml or dot)");
             }
+            io::ExportOptions options;
+            options.list = list;
             s.RunStatus([&](const Snapshot& snap) {
-              return io::ExportToPath(snap, *f, path);
+              if (list) {  // before any file is written
+                if (auto st = CheckList(snap, *list); !st.ok()) return st;
+              }
+              return io::ExportToPath(snap, *f, path, options);
             });
           },
           py::arg("path"), py::arg("format") = "jsonl",
+          py::arg("list") = py::none(),
           "Writes the revision as the CLI's `export` does (byte-identical). "
           "csv: `path` is a directory receiving nodes.csv and edges.csv.")
       .def(

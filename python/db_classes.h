@@ -95,6 +95,7 @@ DbClass RegisterDb(py::module_& m);
 void RegisterDiff(py::module_& m, DbClass& db);
 void RegisterTransaction(py::module_& m, DbClass& db);
 void RegisterHistory(py::module_& m, DbClass& db);
+void RegisterLists(py::module_& m, DbClass& db);
 
 }  // namespace critgraph::python
 

@@ -1,5 +1,6 @@
 // DB.diff -> Diff, DB.reach_diff -> ReachDiff.
 #include "critgraph/io/diff_format.h"
+#include "critgraph/lists.h"
 #include "python/common.h"
 #include "python/db_classes.h"
 
@@ -156,7 +157,7 @@ void RegisterDiff(py::module_& m, DbClass& db) {
       "diff",
       [](PyDB& d, py::object a, py::object b, std::optional<std::string> scope,
          const std::string& direction, py::object edge_types,
-         std::optional<int64_t> max_depth) {
+         std::optional<int64_t> max_depth, std::optional<std::string> list) {
         RevSpec ra = RevSpecFromPy(a), rb = RevSpecFromPy(b);
         DiffOptions options;
         options.scope_root = scope;
@@ -164,11 +165,27 @@ void RegisterDiff(py::module_& m, DbClass& db) {
         options.edge_types = StrList(edge_types, "edge_types");
         options.max_depth = DepthFromPy(max_depth);
         auto out = std::make_shared<PyDiff>();
+        if (list) {  // the list's entries (critgraph/lists.h)
+          if (scope || direction != "out" || !edge_types.is_none() ||
+              max_depth) {
+            RaiseInvalid(
+                "list= takes no scope, direction, edge_types or max_depth");
+          }
+          options = ListDiffOptions(*list);
+        }
         auto r = d.Run([&](DB& db) -> absl::StatusOr<DiffResult> {
           auto from = ResolveRev(db, ra);
           if (!from.ok()) return from.status();
           auto to = ResolveRev(db, rb);
           if (!to.ok()) return to.status();
+          if (list) {
+            auto sa = db.GetSnapshot(*from);
+            if (!sa.ok()) return sa.status();
+            auto sb = db.GetSnapshot(*to);
+            if (!sb.ok()) return sb.status();
+            auto st = CheckListAtEither(**sa, **sb, *list);
+            if (!st.ok()) return st;
+          }
           auto diff = Diff(db, *from, *to, options);
           if (!diff.ok()) return diff.status();
           auto lineage = DiffLineage(db, *diff, options);
@@ -191,10 +208,11 @@ void RegisterDiff(py::module_& m, DbClass& db) {
       },
       py::arg("a"), py::arg("b"), py::arg("scope") = py::none(),
       py::arg("direction") = "out", py::arg("edge_types") = py::none(),
-      py::arg("max_depth") = py::none(),
+      py::arg("max_depth") = py::none(), py::arg("list") = py::none(),
       "The diff from revision a to revision b (ints or names). With scope, "
       "only the subgraph reachable from that root (direction, edge_types, "
-      "max_depth) at each end.");
+      "max_depth) at each end. With list, only that list's entries (= "
+      "scope=list, direction='in', edge_types=['part_of']).");
 
   db.def(
       "reach_diff",

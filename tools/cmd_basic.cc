@@ -4,8 +4,10 @@
 
 #include "critgraph/io/change_stream.h"
 #include "critgraph/io/json_out.h"
+#include "critgraph/lists.h"
 #include "tools/cli_common.h"
 #include "tools/commands.h"
+#include "tools/list_scope.h"
 #include "tools/revisions.h"
 
 namespace critgraph::cli {
@@ -132,17 +134,33 @@ int CmdStats(const Context& ctx, const Args& args) {
   if (!db.ok()) return FailStatus(db.status());
   auto snap = SnapshotAt(**db, args);
   if (!snap.ok()) return FailStatus(snap.status());
-  // Stored counts: O(kinds + types), no node or edge record is read.
-  auto by_type = CountByType(**snap);
+  // Stored counts: O(kinds + types), no node or edge record is read. With
+  // --list, the list's scope is counted instead (O(scope)).
+  const auto list = args.Value("list");
+  if (list) {
+    if (auto st = CheckList(**snap, *list); !st.ok()) return FailStatus(st);
+    WarnIfOnlyRoot({snap->get()}, ListScopeSpec(*list), true);
+  }
+  auto by_type = list ? CountByTypeInList(**snap, *list) : CountByType(**snap);
   if (!by_type.ok()) return FailStatus(by_type.status());
   const auto& kinds = by_type->nodes_by_kind;
   const auto& types = by_type->edges_by_type;
-  const RevisionInfo& info = (*snap)->info();
+  RevisionInfo info = (*snap)->info();
+  if (list) {  // the totals of the list's scope
+    info.node_count = info.edge_count = 0;
+    for (const auto& [k, n] : kinds) info.node_count += n;
+    for (const auto& [t, n] : types) info.edge_count += n;
+  }
   if (args.Flag("json")) {
     std::string s = "{\"revision\":" + std::to_string(info.number) +
                     ",\"digest\":\"" + info.digest.ToHex() +
                     "\",\"nodes\":" + std::to_string(info.node_count) +
                     ",\"edges\":" + std::to_string(info.edge_count);
+    if (list) {
+      s += ",\"list\":";
+      io::AppendJsonString(&s, *list);
+      s += ",\"entries\":" + std::to_string(info.node_count - 1);
+    }
     for (auto [label, counts] : {std::pair{"nodes_by_kind", &kinds},
                                  std::pair{"edges_by_type", &types}}) {
       s += std::string(",\"") + label + "\":{";
@@ -161,6 +179,10 @@ int CmdStats(const Context& ctx, const Args& args) {
   }
   std::cout << "revision " << RevisionLabel(**db, info.number) << "  digest "
             << info.digest.ToHex() << "\n";
+  if (list) {
+    std::cout << "list " << *list << "  entries " << info.node_count - 1
+              << "\n";
+  }
   std::cout << "nodes " << info.node_count << "\n";
   for (const auto& [k, n] : kinds) std::cout << "  " << k << " " << n << "\n";
   std::cout << "edges " << info.edge_count << "\n";

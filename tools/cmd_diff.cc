@@ -1,12 +1,15 @@
-// diff A B [--scope KEY] [--edge-types T,..] [--direction out|in|both]
+// diff A B [--scope KEY | --list KEY] [--edge-types T,..] [--direction
+// out|in|both]
 //      [--max-depth N] [--stat] [--format text|json|jsonl|dot]
 #include <iostream>
 
 #include "critgraph/diff.h"
 #include "critgraph/io/diff_format.h"
 #include "critgraph/lineage.h"
+#include "critgraph/lists.h"
 #include "tools/cli_common.h"
 #include "tools/commands.h"
+#include "tools/list_scope.h"
 #include "tools/revisions.h"
 
 namespace critgraph::cli {
@@ -32,6 +35,18 @@ int CmdDiff(const Context& ctx, const Args& args) {
   auto depth = args.MaxDepth();
   if (!depth.ok()) return UsageError("diff", StatusText(depth.status()));
   opts.max_depth = *depth;
+  const auto list = args.Value("list");
+  if (list) {  // --list KEY: the list's entries (critgraph/lists.h)
+    if (opts.scope_root) {
+      return UsageError("diff", "give --list or --scope, not both");
+    }
+    if (args.Value("direction") || args.Value("edge-types") || *depth) {
+      return UsageError("diff",
+                        "--list takes no --direction, --edge-types or "
+                        "--max-depth (use --scope for other walks)");
+    }
+    opts = ListDiffOptions(*list);
+  }
   if (!opts.scope_root &&
       (args.Value("direction") || args.Value("edge-types") || *depth)) {
     return UsageError("diff",
@@ -44,6 +59,17 @@ int CmdDiff(const Context& ctx, const Args& args) {
   if (!a.ok()) return FailStatus(a.status());
   auto b = ResolveRevision(**db, args.positional[1]);
   if (!b.ok()) return FailStatus(b.status());
+  if (opts.scope_root) {
+    auto sa = (*db)->GetSnapshot(*a);
+    if (!sa.ok()) return FailStatus(sa.status());
+    auto sb = (*db)->GetSnapshot(*b);
+    if (!sb.ok()) return FailStatus(sb.status());
+    if (list) {
+      auto st = CheckListAtEither(**sa, **sb, *list);
+      if (!st.ok()) return FailStatus(st);
+    }
+    WarnIfOnlyRoot({sa->get(), sb->get()}, ScopeSpec(opts), list.has_value());
+  }
   auto diff = Diff(**db, *a, *b, opts);
   if (!diff.ok()) return FailStatus(diff.status());
 
@@ -72,7 +98,9 @@ int CmdDiff(const Context& ctx, const Args& args) {
   } else if (format == "jsonl") {
     std::string msg =
         "patch: diff " + std::to_string(*a) + " -> " + std::to_string(*b);
-    if (opts.scope_root) msg += " (scope " + *opts.scope_root + ")";
+    if (opts.scope_root) {
+      msg += (list ? " (list " : " (scope ") + *opts.scope_root + ")";
+    }
     std::cout << io::DiffPatchJsonl(*diff, msg);
   } else if (format == "dot") {
     std::cout << io::DiffDot(*diff);

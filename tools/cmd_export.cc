@@ -1,9 +1,11 @@
-// export [--at REV] [--format jsonl|csv|graphml|dot] [--out PATH]
+// export [--at REV] [--format jsonl|csv|graphml|dot] [--out PATH] [--list L]
 #include <iostream>
 
 #include "critgraph/io/export.h"
+#include "critgraph/lists.h"
 #include "tools/cli_common.h"
 #include "tools/commands.h"
+#include "tools/list_scope.h"
 #include "tools/progress.h"
 #include "tools/revisions.h"
 
@@ -31,8 +33,15 @@ int CmdExport(const Context& ctx, const Args& args) {
   auto snap = (*db)->GetSnapshot(*rev);
   if (!snap.ok()) return FailStatus(snap.status());
 
-  Progress progress("export", 0, "elements");
   io::ExportOptions options;
+  options.list = args.Value("list");
+  if (options.list) {  // checked before any file is written
+    if (auto st = CheckList(**snap, *options.list); !st.ok()) {
+      return FailStatus(st);
+    }
+    WarnIfOnlyRoot({snap->get()}, ListScopeSpec(*options.list), true);
+  }
+  Progress progress("export", 0, "elements");
   options.progress = progress.Callback();
   const bool to_stdout = !out_path || *out_path == "-";
   absl::Status st = to_stdout
@@ -45,7 +54,10 @@ int CmdExport(const Context& ctx, const Args& args) {
     }
     return FailStatus(st);
   }
-  if (!to_stdout) {
+  if (!to_stdout && options.list) {
+    std::cerr << "exported list " << *options.list << " of revision " << *rev
+              << " as " << format_name << " to " << *out_path << "\n";
+  } else if (!to_stdout) {
     std::cerr << "exported revision " << *rev << " (" << (*snap)->node_count()
               << " nodes, " << (*snap)->edge_count() << " edges) as "
               << format_name << " to " << *out_path << "\n";

@@ -1,10 +1,12 @@
-// log [--stat] [--json]
+// log [--stat] [--json] [--list KEY]
+#include <algorithm>
 #include <iostream>
 
 #include "critgraph/diff.h"
 #include "critgraph/io/change_stream.h"
 #include "critgraph/io/diff_format.h"
 #include "critgraph/io/json_out.h"
+#include "critgraph/lists.h"
 #include "tools/cli_common.h"
 #include "tools/commands.h"
 #include "tools/revisions.h"
@@ -18,12 +20,22 @@ int CmdLog(const Context& ctx, const Args& args) {
   }
   auto db = OpenDb(ctx.db_path, /*read_only=*/true);
   if (!db.ok()) return FailStatus(db.status());
+  // --list KEY: only the revisions that changed that list.
+  std::optional<std::vector<Revision>> only;
+  if (auto list = args.Value("list")) {
+    auto revs = RevisionsChangingList(**db, *list);
+    if (!revs.ok()) return FailStatus(revs.status());
+    only = *std::move(revs);
+  }
   const bool stat = args.Flag("stat");
   const bool json = args.Flag("json");
   std::string s;
   if (json) s = "[";
   bool first = true;
   for (const RevisionInfo& r : (*db)->Log()) {
+    if (only && !std::binary_search(only->begin(), only->end(), r.number)) {
+      continue;
+    }
     std::optional<DiffStat> rstat;
     if (stat) {
       auto st = RevisionStat(**db, r.number);

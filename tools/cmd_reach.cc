@@ -4,9 +4,11 @@
 
 #include "critgraph/io/change_stream.h"
 #include "critgraph/io/json_out.h"
+#include "critgraph/lists.h"
 #include "critgraph/traversal.h"
 #include "tools/cli_common.h"
 #include "tools/commands.h"
+#include "tools/list_scope.h"
 #include "tools/revisions.h"
 
 namespace critgraph::cli {
@@ -87,21 +89,40 @@ std::string FilterText(const ReachSpec& spec) {
 }  // namespace
 
 int CmdReach(const Context& ctx, const Args& args) {
-  if (args.positional.empty()) return UsageError("reach", "want KEY...");
+  const auto list = args.Value("list");
+  if (args.positional.empty() && !list) {
+    return UsageError("reach", "want KEY... (or --list L)");
+  }
   ReachSpec spec;
   if (auto st = SpecFromArgs(args, &spec); !st.ok()) {
     return UsageError("reach", StatusText(st));
   }
   spec.sources = args.positional;
+  if (list && args.positional.empty() &&
+      (args.Value("direction") || args.Value("edge-types"))) {
+    return UsageError("reach",
+                      "--list without KEY walks the list's entries: no "
+                      "--direction or --edge-types");
+  }
   auto db = OpenDb(ctx.db_path, /*read_only=*/true);
   if (!db.ok()) return FailStatus(db.status());
   auto rev = ResolveRevision(**db, args.ValueOr("at", "HEAD"));
   if (!rev.ok()) return FailStatus(rev.status());
   auto snap = (*db)->GetSnapshot(*rev);
   if (!snap.ok()) return FailStatus(snap.status());
+  if (list) {
+    if (auto st = CheckList(**snap, *list); !st.ok()) return FailStatus(st);
+    WarnIfOnlyRoot({snap->get()}, ListScopeSpec(*list), true);
+  }
   ReachReport report;
-  auto reached = Reach(**snap, spec, &report);
+  auto reached = list ? ReachInList(**snap, spec, *list, &report)
+                      : Reach(**snap, spec, &report);
   if (!reached.ok()) return FailStatus(reached.status());
+  if (list && spec.sources.empty()) {  // the header names the walk that ran
+    const ReachSpec own = ListScopeSpec(*list);
+    spec.direction = own.direction;
+    spec.edge_types = own.edge_types;
+  }
   if (args.Flag("json")) {
     std::string s = "{\"revision\":" + std::to_string(*rev) + ",\"nodes\":";
     AppendReached(&s, *reached);
@@ -114,7 +135,8 @@ int CmdReach(const Context& ctx, const Args& args) {
   }
   std::cout << reached->size() << (reached->size() == 1 ? " node" : " nodes")
             << " reached at revision " << RevisionLabel(**db, *rev) << "; "
-            << FilterText(spec) << "; " << PlanText(spec, report) << "\n";
+            << FilterText(spec) << (list ? "; list " + *list : "") << "; "
+            << PlanText(spec, report) << "\n";
   for (const auto& n : *reached) {
     std::cout << "  " << n.depth << "  " << n.key;
     std::string name = NameOf(**snap, n.key);

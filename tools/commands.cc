@@ -55,13 +55,15 @@ const std::vector<Command>& AllCommands() {
        CmdImport},
       {"log",
        "list the revisions, newest first",
-       "usage: critgraph log [--stat] [--json]\n"
+       "usage: critgraph log [--stat] [--json] [--list LIST]\n"
        "\n"
        "--stat  what each revision changed, by node kind and edge type\n"
        "--json  a JSON array of "
        "{\"revision\",\"parent\",\"tags\",\"effective\","
        "\"message\",\"digest\",...}\n",
-       {{"stat", false}, {"json", false}},
+       {{"stat", false},
+        {"json", false},
+        {"list", true, "only the revisions that changed this list", "LIST"}},
        CmdLog},
       {"tag",
        "name a revision",
@@ -79,20 +81,29 @@ const std::vector<Command>& AllCommands() {
        "export a revision as JSONL, CSV, GraphML or DOT",
        "usage: critgraph export [--at REV] [--format jsonl|csv|graphml|dot] "
        "[--out PATH]\n"
+       "                        [--list LIST]\n"
        "\n"
        "jsonl (default), graphml, dot: to PATH or stdout.\n"
        "csv: --out DIR is required; writes DIR/nodes.csv and DIR/edges.csv.\n",
-       {{"at", true}, {"format", true}, {"out", true}},
+       {{"at", true},
+        {"format", true},
+        {"out", true},
+        {"list", true,
+         "only this list's scope: the list, its entries, the "
+         "edges between them",
+         "LIST"}},
        CmdExport},
       {"diff",
        "what changed between two revisions",
-       "usage: critgraph diff A B [--scope KEY] [--edge-types T,..]\n"
+       "usage: critgraph diff A B [--scope KEY | --list LIST] [--edge-types "
+       "T,..]\n"
        "                      [--direction out|in|both] [--max-depth N] "
        "[--stat]\n"
        "                      [--format text|json|jsonl|dot]\n"
        "\n"
-       "--scope KEY  only the subgraph reachable from KEY (e.g. one list:\n"
-       "             --scope us-cet --direction in --edge-types part_of)\n"
+       "--scope KEY  only the subgraph reachable from KEY\n"
+       "--list LIST  only one list's entries (same as --scope LIST\n"
+       "             --direction in --edge-types part_of)\n"
        "--stat       counts only (text, or JSON with --format json)\n"
        "formats: text (coloured on a terminal), json, jsonl (an importable\n"
        "patch), dot (added green, removed red, modified orange)\n",
@@ -101,20 +112,31 @@ const std::vector<Command>& AllCommands() {
         {"direction", true},
         {"max-depth", true},
         {"stat", false},
-        {"format", true}},
+        {"format", true},
+        {"list", true,
+         "only this list's entries (= --scope LIST --direction "
+         "in --edge-types part_of)",
+         "LIST"}},
        CmdDiff},
       {"reach", "nodes reachable from KEY...",
        "usage: critgraph reach KEY... [--at REV] [--direction out|in|both]\n"
        "                       [--edge-types T,..] [--kinds K,..] "
        "[--max-depth N] [--json]\n"
        "                       [--plan auto|seek|scan|adjacency]\n"
+       "       critgraph reach [KEY...] --list LIST [...]\n"
        "\n"
        "--plan  how neighbours are found (same result): seek = one seek per\n"
        "        node, scan = one pass over the edges, adjacency = build an\n"
        "        in-memory snapshot first; auto (default) seeks, then switches\n"
        "        to a pass once seeking would cost more. The plan that ran is\n"
        "        printed (JSON: \"plan\").\n",
-       With(kFilterOptions, {{"at", true}, {"plan", true}}), CmdReach},
+       With(kFilterOptions, {{"at", true},
+                             {"plan", true},
+                             {"list", true,
+                              "show only this list's entries; without KEY, "
+                              "reach the list's entries",
+                              "LIST"}}),
+       CmdReach},
       {"path", "a shortest path between two nodes",
        "usage: critgraph path FROM TO [--at REV] [--direction out|in|both]\n"
        "                      [--edge-types T,..] [--kinds K,..] "
@@ -128,9 +150,61 @@ const std::vector<Command>& AllCommands() {
        With(kFilterOptions, {{"plan", true}}), CmdReachDiff},
       {"stats",
        "counts by node kind and edge type",
-       "usage: critgraph stats [--at REV] [--json]\n",
-       {{"at", true}, {"json", false}},
+       "usage: critgraph stats [--at REV] [--json] [--list LIST]\n",
+       {{"at", true},
+        {"json", false},
+        {"list", true,
+         "count only this list's scope (the list and its "
+         "entries)",
+         "LIST"}},
        CmdStats},
+      {"lists",
+       "each list with its entry count and last change",
+       "usage: critgraph lists [--at REV] [--json]\n"
+       "\n"
+       "Every node of kind list: its entries (the nodes that reach it over\n"
+       "part_of, transitively), and the newest revision that changed it\n"
+       "(an entry joined or left, or an entry or the list itself changed).\n",
+       {{"at", true, "the revision (default HEAD)", "REV"},
+        {"json", false, "JSON instead of text"},
+        {"format", true, "text (default) or json", "FORMAT"}},
+       CmdLists,
+       "critgraph lists --at us-cet-2022"},
+      {"crosswalk",
+       "the mapping table between two lists",
+       "usage: critgraph crosswalk LIST_A LIST_B [--at REV] [--edge-types "
+       "T,..]\n"
+       "                           [--format text|csv|json|markdown]\n"
+       "       critgraph crosswalk LIST_A --all [...]\n"
+       "\n"
+       "Each entry of LIST_A with the entries of LIST_B it is linked to "
+       "(edges\n"
+       "in either direction: -> from A to B, <- from B to A) and the links'\n"
+       "relation and confidence; the unmapped entries of both; counts.\n"
+       "--all: the counts of LIST_A against every other list.\n",
+       {{"at", true, "the revision (default HEAD)", "REV"},
+        {"edge-types", true, "the linking edge types (default maps_to)",
+         "T,.."},
+        {"format", true, "text (default), csv, json or markdown", "FORMAT"},
+        {"json", false, "same as --format json"},
+        {"all", false, "LIST_A against every other list (counts)"}},
+       CmdCrosswalk,
+       "critgraph crosswalk jp-20-areas us-cet"},
+      {"find",
+       "find nodes by key or name (any language)",
+       "usage: critgraph find [TEXT] [--kind K] [--list L] [--at REV] "
+       "[--json]\n"
+       "\n"
+       "Nodes whose key or any name contains TEXT, ignoring case (also\n"
+       "full-width letters; Japanese and Chinese text match as written).\n"
+       "Without TEXT, every node of --kind K and/or --list L.\n",
+       {{"kind", true, "only nodes of this kind", "K"},
+        {"list", true, "only this list's entries", "LIST"},
+        {"at", true, "the revision (default HEAD)", "REV"},
+        {"json", false, "JSON instead of text"},
+        {"format", true, "text (default) or json", "FORMAT"}},
+       CmdFind,
+       "critgraph find quantum --kind foreign_list_entry"},
       {"verify",
        "check every revision's digest and every record",
        "usage: critgraph verify\n"

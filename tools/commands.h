@@ -50,6 +50,9 @@ int CmdStats(const Context&, const Args&);
 int CmdVerify(const Context&, const Args&);
 int CmdHistory(const Context&, const Args&);
 int CmdDemo(const Context&, const Args&);
+int CmdLists(const Context&, const Args&);
+int CmdCrosswalk(const Context&, const Args&);
+int CmdFind(const Context&, const Args&);
 
 }  // namespace critgraph::cli
 

@@ -7,6 +7,8 @@
 #include "critgraph/db.h"
 #include "critgraph/diff.h"
 #include "critgraph/history.h"
+#include "critgraph/find.h"
+#include "critgraph/lists.h"
 #include "critgraph/options.h"
 #include "critgraph/snapshot.h"
 #include "critgraph/transaction.h"

@@ -19,6 +19,11 @@ struct ExportOptions {
   // Elements (nodes + edges) written so far, of snap.node_count() +
   // snap.edge_count().
   ProgressFn progress;
+  // Only this list's scope (critgraph/lists.h): the list node, its entries
+  // and the edges between two of them, in the same order and format. An
+  // export of a list that is not one at the revision fails with CheckList's
+  // NotFound / InvalidArgument. nullopt = the whole revision.
+  std::optional<std::string> list;
 };
 
 enum class ExportFormat { kJsonl, kCsv, kGraphml, kDot };
