@@ -2,12 +2,29 @@
 // directory).
 #include "critgraph/io/export.h"
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <utility>
 
 #include "util/status_macros.h"
 
 namespace critgraph::io {
+
+namespace {
+
+// "what path: <errno text>" with the errno's status code (PermissionDenied,
+// NotFound, ResourceExhausted for ENOSPC, ...); Internal if errno is unset.
+absl::Status IoError(const std::string& what, const std::string& path,
+                     int err) {
+  if (err == 0) return absl::InternalError(what + " " + path);
+  return absl::Status(absl::ErrnoToStatusCode(err),
+                      what + " " + path + ": " + std::strerror(err));
+}
+
+}  // namespace
 
 std::optional<ExportFormat> ParseExportFormat(std::string_view name) {
   if (name == "jsonl") return ExportFormat::kJsonl;
@@ -39,23 +56,32 @@ absl::Status ExportToPath(const Snapshot& snap, ExportFormat format,
   if (format == ExportFormat::kCsv) {
     std::error_code ec;
     std::filesystem::create_directories(path, ec);
-    if (ec) return absl::InvalidArgumentError("cannot create " + path);
-    std::ofstream nodes(path + "/nodes.csv", std::ios::binary);
-    std::ofstream edges(path + "/edges.csv", std::ios::binary);
-    if (!nodes || !edges) {
-      return absl::InvalidArgumentError("cannot write in " + path);
+    if (ec) {
+      return absl::Status(absl::ErrnoToStatusCode(ec.value()),
+                          "cannot create " + path + ": " + ec.message());
+    }
+    std::ofstream nodes;
+    std::ofstream edges;
+    for (auto [file, name] :
+         {std::pair{&nodes, "/nodes.csv"}, std::pair{&edges, "/edges.csv"}}) {
+      errno = 0;
+      file->open(path + name, std::ios::binary);
+      if (!*file) return IoError("cannot write", path + name, errno);
     }
     RETURN_IF_ERROR(ExportCsv(snap, nodes, edges, options));
+    errno = 0;
     nodes.close();
     edges.close();
-    if (!nodes || !edges) return absl::InternalError("write error in " + path);
+    if (!nodes || !edges) return IoError("write error in", path, errno);
     return absl::OkStatus();
   }
+  errno = 0;
   std::ofstream out(path, std::ios::binary);
-  if (!out) return absl::InvalidArgumentError("cannot write " + path);
+  if (!out) return IoError("cannot write", path, errno);
   RETURN_IF_ERROR(Export(snap, format, out, options));
+  errno = 0;
   out.close();
-  if (!out) return absl::InternalError("write error in " + path);
+  if (!out) return IoError("write error in", path, errno);
   return absl::OkStatus();
 }
 

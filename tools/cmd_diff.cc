@@ -69,7 +69,7 @@ int CmdDiff(const Context& ctx, const Args& args) {
     std::cout << io::DiffDot(*diff);
   } else {
     io::PrintDiffText(std::cout, *diff, RevisionLabel(**db, *a),
-                      RevisionLabel(**db, *b), StdoutIsTty());
+                      RevisionLabel(**db, *b), ctx.color);
   }
   return kExitOk;
 }

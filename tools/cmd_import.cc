@@ -1,5 +1,6 @@
 // import FILE|- [--format jsonl|csv --nodes F --edges F] [--message M]
-//        [--tag T] [--effective YYYY-MM-DD] [--author A]
+//        [--tag T] [--effective YYYY-MM-DD] [--author A] [--backdate]
+//        [--parents] [--merge-props]
 //
 // The import itself is io::ImportChangeStream / io::ImportCsv; this file
 // parses the command line, draws the progress bar and turns SIGINT/SIGTERM
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -68,6 +70,8 @@ int ImportError(const absl::Status& st) {
   switch (st.code()) {
     case absl::StatusCode::kInvalidArgument:
       return Fail(kExitBadInput, "import: " + StatusText(st));
+    case absl::StatusCode::kFailedPrecondition:  // CSV would drop props
+      return Fail(kExitUsage, "import: " + StatusText(st));
     case absl::StatusCode::kCancelled:
       return Fail(kExitInterrupted, "interrupted: nothing imported");
     case absl::StatusCode::kUnavailable:
@@ -104,6 +108,9 @@ io::ImportOptions CommonOptions(const Args& args) {
   opts.tag = args.Value("tag");
   opts.effective = args.Value("effective");
   opts.default_author = args.ValueOr("author", DefaultAuthor());
+  opts.backdate = args.Flag("backdate");
+  opts.merge_props = args.Flag("merge-props");
+  opts.replace_props = args.Flag("replace-props");
   opts.cancel = &g_interrupted;
   return opts;
 }
@@ -132,6 +139,10 @@ int ImportCsvCommand(const Context& ctx, const Args& args) {
     return UsageError("import",
                       "--format csv needs --nodes F and/or --edges F");
   }
+  if (auto st = CheckDbDirForWriting(ctx.db_path, args.Flag("parents"));
+      !st.ok()) {
+    return FailStatus(st);
+  }
   io::ImportOptions opts = CommonOptions(args);
   InterruptGuard guard;  // from before the open: a signal then cancels too
   auto db =
@@ -145,6 +156,13 @@ int ImportCsvCommand(const Context& ctx, const Args& args) {
   std::cout << "imported " << res->nodes << " nodes, " << res->edges
             << " edges\n";
   PrintSummary(**db, res->revisions);
+  if (res->dropped_props > 0) {
+    std::cerr << "critgraph: import: note: --replace-props dropped properties "
+                 "of "
+              << res->dropped_props
+              << (res->dropped_props == 1 ? " node" : " nodes")
+              << " (first: " << res->dropped_example << ")\n";
+  }
   return kExitOk;
 }
 
@@ -172,8 +190,12 @@ int CmdImport(const Context& ctx, const Args& args) {
                                      " is a directory (CSV? use --format csv)");
     }
     if (access(file.c_str(), R_OK) != 0) {
-      return Fail(kExitBadInput, "import: cannot open " + file);
+      return Fail(kExitBadInput, "import: " + ErrnoText("cannot open", file, errno));
     }
+  }
+  if (auto st = CheckDbDirForWriting(ctx.db_path, args.Flag("parents"));
+      !st.ok()) {
+    return FailStatus(st);
   }
   io::ImportOptions opts = CommonOptions(args);
   InterruptGuard guard;  // from before the open: a signal then cancels too
