@@ -412,8 +412,9 @@ DbClass RegisterDb(py::module_& m) {
       .def(
           "delete_tag",
           [](PyDB& d, const std::string& name, bool force) {
-            d.RunStatus(
-                [&](DB& db) -> absl::Status { return db.DeleteTag(name, force); });
+            d.RunStatus([&](DB& db) -> absl::Status {
+              return db.DeleteTag(name, force);
+            });
           },
           py::arg("name"), py::arg("force") = false,
           "Deletes a tag. A tag on a revision with an effective date, or on "

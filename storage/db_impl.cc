@@ -687,9 +687,9 @@ absl::StatusOr<Revision> DBImpl::ResolveLocked(std::string_view name) const {
         found = r;
       }
       if (found) return *found;
-      return absl::NotFoundError(StrCat(
-          "no revision has an effective date on or before ", parsed->text,
-          " (before the first revision dated after it)"));
+      return absl::NotFoundError(
+          StrCat("no revision has an effective date on or before ",
+                 parsed->text, " (before the first revision dated after it)"));
     }
     case RevisionName::Form::kTag: {
       auto it = tags_.find(parsed->text);
@@ -760,10 +760,9 @@ absl::Status DBImpl::DeleteTag(std::string_view name, bool force) {
   const Revision rev = it->second;
   if (!force) {
     if (revisions_[rev].effective_date) {
-      return absl::FailedPreconditionError(
-          StrCat("tag '", name, "' names revision ", rev, ", effective ",
-                 *revisions_[rev].effective_date,
-                 ": a list version others may cite"));
+      return absl::FailedPreconditionError(StrCat(
+          "tag '", name, "' names revision ", rev, ", effective ",
+          *revisions_[rev].effective_date, ": a list version others may cite"));
     }
     if (rev != head_.load()) {
       return absl::FailedPreconditionError(

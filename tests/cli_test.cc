@@ -1175,8 +1175,8 @@ TEST_F(CliTest, FormatJsonIsAnAliasOfJsonEverywhere) {
               ? std::vector<std::string>{"--format=json"}
               : std::vector<std::string>{"--format", "json"};
       auto alias = with(extra);
-      EXPECT_EQ(alias.code, 0) << base[0] << " " << spelled << ": "
-                               << alias.err;
+      EXPECT_EQ(alias.code, 0)
+          << base[0] << " " << spelled << ": " << alias.err;
       EXPECT_EQ(alias.out, json.out) << base[0] << " " << spelled;
     }
     auto text = with({});
@@ -1357,9 +1357,9 @@ TEST_F(CliTest, LogCountSinceUntil) {
   EXPECT_EQ(numbers({"--until", "2022-09-30"}), model(99, "", "2022-09-30"));
   EXPECT_EQ(numbers({"--since", "2022-01-01", "--until", "2023-12-31"}),
             model(99, "2022-01-01", "2023-12-31"));
-  EXPECT_EQ(numbers({"-n", "2", "--since", "2022-01-01", "--until",
-                     "2023-12-31"}),
-            model(2, "2022-01-01", "2023-12-31"));
+  EXPECT_EQ(
+      numbers({"-n", "2", "--since", "2022-01-01", "--until", "2023-12-31"}),
+      model(2, "2022-01-01", "2023-12-31"));
   EXPECT_TRUE(numbers({"--since", "2030-01-01"}).empty());
   auto text = Db({"log", "-n", "1"});
   EXPECT_EQ(Count(text.out, "revision "), 1u) << text.out;
@@ -1396,8 +1396,7 @@ TEST_F(CliTest, BackdatedImportIsRefusedUnlessAsked) {
   r = Db({"import", Path("late.jsonl"), "--backdate"});
   ASSERT_EQ(r.code, 0) << r.err;
   auto log = Db({"log", "-n", "1"});
-  EXPECT_NE(log.out.find("effective 2024-06-01 (backdated)"),
-            std::string::npos)
+  EXPECT_NE(log.out.find("effective 2024-06-01 (backdated)"), std::string::npos)
       << log.out;
   EXPECT_EQ(Count(Db({"log"}).out, "(backdated)"), 1u);
   auto json = Db({"log", "-n", "2", "--json"});
@@ -1417,8 +1416,8 @@ TEST_F(CliTest, BackdatedImportIsRefusedUnlessAsked) {
   EXPECT_EQ(Db({"show", "late/entry", "--at", "13"}).code, 0);
   // --backdate on the CSV path too.
   ASSERT_EQ(Db({"export", "--format", "csv", "--out", Path("csv")}).code, 0);
-  r = Db({"import", Path("csv"), "--format", "csv", "--effective",
-          "2023-01-01"});
+  r = Db(
+      {"import", Path("csv"), "--format", "csv", "--effective", "2023-01-01"});
   EXPECT_EQ(r.code, 3) << r.err;
   EXPECT_EQ(Db({"import", Path("csv"), "--format", "csv", "--effective",
                 "2023-01-01", "--backdate"})
@@ -1435,7 +1434,10 @@ TEST_F(CliTest, InitAndImportRefuseForeignFoldersAndMissingParents) {
        {std::vector<std::string>{"init"},
         {"import", kDataset},
         {"import", Path("x"), "--format", "csv"}}) {
-    if (args[0] == "import" && args.size() > 2) fs::create_directories(Path("x"));
+    if (args.size() > 2) {
+      fs::create_directories(Path("x"));
+      WriteFile(Path("x/nodes.csv"), "key,kind\nk,list\n");
+    }
     args.push_back("--db");
     args.push_back(Path("papers"));
     auto r = Run(args);
@@ -1589,9 +1591,9 @@ TEST_F(CliTest, ColourFollowsColorOptionAndNoColor) {
   ASSERT_EQ(always.code, 0);
   EXPECT_NE(always.out.find(esc), std::string::npos);
   // --color before the command, and overriding NO_COLOR.
-  auto before = Run({"--color=always", "--db", db_, "diff", "us-cet-2020",
-                     "us-cet-2022"},
-                    "/dev/null", "NO_COLOR=1");
+  auto before =
+      Run({"--color=always", "--db", db_, "diff", "us-cet-2020", "us-cet-2022"},
+          "/dev/null", "NO_COLOR=1");
   EXPECT_EQ(before.out, always.out);
   EXPECT_EQ(diff({"--color", "never"}, "").out, plain.out);
   EXPECT_EQ(diff({"--color", "auto"}, "NO_COLOR=1").out, plain.out);
@@ -1651,7 +1653,8 @@ TEST_F(CliTest, EveryCommandHelpListsItsOptionsAndARunnableExample) {
       const std::string opt = usage.substr(pos, end - pos);
       if (opt == "--" || opt == "--db" || opt == "--help") continue;
       EXPECT_NE(options.find("\n  " + opt + " "), std::string::npos)
-          << cmd << ": " << opt << " has no line in\n" << h.out;
+          << cmd << ": " << opt << " has no line in\n"
+          << h.out;
     }
     // Every listed option is real (the parser accepts it) and has a text.
     std::istringstream in(options);

@@ -95,8 +95,8 @@ absl::StatusOr<Args> ParseArgs(const std::vector<std::string>& argv,
       if (s.name == name) spec = &s;
     }
     if (spec == nullptr) {
-      return absl::InvalidArgumentError(
-          "unknown option '" + (a[1] == '-' ? "--" + name : a) + "'");
+      return absl::InvalidArgumentError("unknown option '" +
+                                        (a[1] == '-' ? "--" + name : a) + "'");
     }
     if (!spec->takes_value) {
       if (inline_value) {

@@ -47,7 +47,8 @@ int DeleteTag(const Context& ctx, const Args& args) {
   if (!db.ok()) return FailStatus(db.status());
   auto rev = (*db)->Resolve(name);
   auto st = (*db)->DeleteTag(name, args.Flag("force"));
-  if (st.code() == absl::StatusCode::kFailedPrecondition && !(*db)->read_only()) {
+  if (st.code() == absl::StatusCode::kFailedPrecondition &&
+      !(*db)->read_only()) {
     return Fail(kExitUsage,
                 "tag: " + StatusText(st) + "; pass --force to delete it");
   }

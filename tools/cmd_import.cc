@@ -190,7 +190,8 @@ int CmdImport(const Context& ctx, const Args& args) {
                                      " is a directory (CSV? use --format csv)");
     }
     if (access(file.c_str(), R_OK) != 0) {
-      return Fail(kExitBadInput, "import: " + ErrnoText("cannot open", file, errno));
+      return Fail(kExitBadInput,
+                  "import: " + ErrnoText("cannot open", file, errno));
     }
   }
   if (auto st = CheckDbDirForWriting(ctx.db_path, args.Flag("parents"));

@@ -7,7 +7,6 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
-
 #include "critgraph/diff.h"
 #include "critgraph/io/change_stream.h"
 #include "critgraph/io/diff_format.h"
@@ -41,8 +40,8 @@ absl::StatusOr<LogFilter> LogFilterFromArgs(const Args& args, const DB& db) {
     }
     f.max_count = count;
   }
-  for (auto [name, bound] : {std::pair{"since", &f.since},
-                             std::pair{"until", &f.until}}) {
+  for (auto [name, bound] :
+       {std::pair{"since", &f.since}, std::pair{"until", &f.until}}) {
     auto v = args.Value(name);
     if (!v) continue;
     if (auto rev = db.Resolve("@" + *v);

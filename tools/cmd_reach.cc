@@ -79,7 +79,6 @@ void AppendReached(std::string* s, const Snapshot& snap,
   *s += ']';
 }
 
-
 const char* DirectionName(Direction d) {
   return d == Direction::kOut ? "out" : d == Direction::kIn ? "in" : "both";
 }
