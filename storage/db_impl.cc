@@ -634,7 +634,7 @@ void DBImpl::TrackEffective(RevisionInfo* info) {
     return;
   }
   info->backdated = *info->effective_date < latest_effective_->first;
-  if (*info->effective_date > latest_effective_->first) {
+  if (*info->effective_date >= latest_effective_->first) {
     latest_effective_.emplace(*info->effective_date, info->number);
   }
 }

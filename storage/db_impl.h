@@ -64,7 +64,7 @@ class DBImpl : public DB {
 
   // ---- Internal interface for snapshots, transactions and the engine. ----
   // The latest effective date of the published revisions and the revision
-  // carrying it (the earliest such), or nullopt if none has a date. A new
+  // carrying it (the newest such), or nullopt if none has a date. A new
   // commit dated before it is backdated.
   std::optional<std::pair<std::string, Revision>> LatestEffective() const;
   rocksdb::DB* rdb() const { return db_.get(); }

@@ -657,7 +657,7 @@ absl::Status TransactionImpl::ValidateCommitInfo(const CommitInfo& info) const {
     auto latest = db_->LatestEffective();
     for (const RevisionInfo& sealed : sealed_) {
       if (sealed.effective_date &&
-          (!latest || *sealed.effective_date > latest->first)) {
+          (!latest || *sealed.effective_date >= latest->first)) {
         latest.emplace(*sealed.effective_date, sealed.number);
       }
     }

@@ -1006,11 +1006,19 @@ TEST_F(CliTest, ReachPathReachDiff) {
   auto r = Db({"reach", "jp-materials/critical-minerals/rare-earths",
                "--direction", "in", "--edge-types", "depends_on", "--json"});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.out,
-            "{\"revision\":12,\"nodes\":[{\"key\":\"jp-materials/"
-            "critical-minerals/rare-earths\",\"depth\":0},{\"key\":\"jp-"
-            "kprogram/cross-domain-cyber/heavy-rare-earth-free-magnets\","
-            "\"depth\":1}],\"plan\":\"seek\"}\n");
+  // The shape of issue 9 (key, depth) with issue 13's name and parent added.
+  EXPECT_EQ(r.out.rfind("{\"revision\":12,\"nodes\":[{\"key\":\"jp-materials/"
+                        "critical-minerals/rare-earths\",\"depth\":0,"
+                        "\"name\":\"Rare earths\",\"parent\":null},{\"key\":"
+                        "\"jp-kprogram/cross-domain-cyber/"
+                        "heavy-rare-earth-free-magnets\",\"depth\":1,\"name\":",
+                        0),
+            0u)
+      << r.out;
+  EXPECT_NE(r.out.find(",\"parent\":\"jp-materials/critical-minerals/"
+                       "rare-earths\"}],\"plan\":\"seek\"}\n"),
+            std::string::npos)
+      << r.out;
   // Every plan gives the same nodes and says which one ran.
   for (const char* plan : {"auto", "seek", "scan", "adjacency"}) {
     auto p =
@@ -1203,7 +1211,7 @@ TEST_F(CliTest, ReachJsonCarriesNameDepthAndParent) {
   std::map<std::string, std::string> parent;
   size_t named = 0;
   for (simdjson::dom::element n : simdjson::dom::array(doc["nodes"])) {
-    std::string key(std::string_view(n["key"]));
+    std::string key{std::string_view(n["key"])};
     depth[key] = uint64_t(n["depth"]);
     if (!n["parent"].is_null()) {
       parent[key] = std::string(std::string_view(n["parent"]));
@@ -1261,7 +1269,7 @@ TEST_F(CliTest, TagsListAndDelete) {
   std::map<std::string, uint64_t> got;
   std::string previous;
   for (simdjson::dom::element t : simdjson::dom::array(doc)) {
-    std::string name(std::string_view(t["name"]));
+    std::string name{std::string_view(t["name"])};
     EXPECT_LT(previous, name) << "sorted by name";
     previous = name;
     got[name] = uint64_t(t["revision"]);
@@ -1710,18 +1718,21 @@ TEST_F(CliTest, CliDocExamplesRun) {
   std::vector<Example> examples;
   std::string line;
   bool in_block = false;
+  bool attach = false;  // output lines belong to the last `$ critgraph`
   while (std::getline(doc, line)) {
     if (line.rfind("```", 0) == 0) {
       in_block = !in_block;
+      attach = false;
       continue;
     }
     if (!in_block) continue;
     if (line.rfind("$ critgraph ", 0) == 0) {
       examples.push_back({line.substr(2), {}, std::nullopt});
+      attach = true;
     } else if (line == "$ echo $?") {
       std::getline(doc, line);
-      if (!examples.empty()) examples.back().code = std::stoi(line);
-    } else if (!examples.empty() && !line.empty() && line != "...") {
+      if (attach) examples.back().code = std::stoi(line);
+    } else if (attach && !line.empty() && line != "...") {
       examples.back().shown.push_back(line);
     }
   }
