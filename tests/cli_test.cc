@@ -1165,7 +1165,8 @@ TEST_F(CliTest, FormatJsonIsAnAliasOfJsonEverywhere) {
       {"reach", "us-cet", "--direction", "in"},
       {"path", "us-cet/quantum", "us-cet"},
       {"reach-diff", "us-cet-2020", "us-cet-2024", "us-cet", "--direction",
-       "in"}};
+       "in"},
+      {"verify"}};
   for (const auto& base : commands) {
     auto with = [&](std::vector<std::string> extra) {
       std::vector<std::string> args = base;
@@ -1808,4 +1809,47 @@ TEST_F(CliTest, CliDocExamplesRun) {
     }
   }
   EXPECT_GE(ran, 7u);
+}
+
+TEST_F(CliTest, ImportAndVerifySummariesAsJson) {
+  auto r = Db({"import", kDataset, "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  ASSERT_TRUE(ParseJson(parser, r.out, &doc));
+  const auto [head, digest] = HeadAndDigest(db_);
+  EXPECT_EQ(uint64_t(doc["head"]), head);
+  EXPECT_EQ(std::string_view(doc["digest"]), digest);
+  EXPECT_EQ(simdjson::dom::array(doc["revisions"]).size(), head);
+  ASSERT_EQ(Db({"export", "--format", "csv", "--out", Path("csv")}).code, 0);
+  r = Run({"import", Path("csv"), "--format", "csv", "--json", "--db",
+           Path("copy")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  simdjson::dom::element csv;
+  ASSERT_TRUE(ParseJson(parser, r.out, &csv));
+  EXPECT_EQ(std::string_view(csv["digest"]), digest);
+  EXPECT_EQ(uint64_t(csv["csv_nodes"]), uint64_t(csv["nodes"]));
+  EXPECT_EQ(uint64_t(csv["csv_edges"]), uint64_t(csv["edges"]));
+  WriteFile(Path("empty.jsonl"), "\n");
+  r = Db({"import", Path("empty.jsonl"), "--json"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out.rfind(
+                "{\"revisions\":[],\"head\":" + std::to_string(head) + ",", 0),
+            0u)
+      << r.out;
+  r = Db({"verify", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  simdjson::dom::element v;
+  ASSERT_TRUE(ParseJson(parser, r.out, &v));
+  EXPECT_TRUE(bool(v["ok"]));
+  // The same counts as the text report.
+  EXPECT_NE(Db({"verify"})
+                .out.find("checked " +
+                          std::to_string(uint64_t(v["revisions_checked"])) +
+                          " revisions, " +
+                          std::to_string(uint64_t(v["records_checked"])) +
+                          " records"),
+            std::string::npos);
+  EXPECT_GE(uint64_t(v["revisions_checked"]), head);
+  EXPECT_EQ(simdjson::dom::array(v["problems"]).size(), 0u);
 }

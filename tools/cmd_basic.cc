@@ -273,10 +273,22 @@ int CmdVerify(const Context& ctx, const Args& args) {
     return UsageError("verify",
                       "unexpected argument '" + args.positional[0] + "'");
   }
+  auto json = args.Json();
+  if (!json.ok()) return UsageError("verify", StatusText(json.status()));
   auto db = OpenDb(ctx.db_path, /*read_only=*/true);
   if (!db.ok()) return FailStatus(db.status());
   VerifyReport report;
   if (auto st = (*db)->Verify(&report); !st.ok()) return FailStatus(st);
+  if (*json) {
+    std::string s =
+        std::string("{\"ok\":") + (report.ok() ? "true" : "false") +
+        ",\"revisions_checked\":" + std::to_string(report.revisions_checked) +
+        ",\"records_checked\":" + std::to_string(report.records_checked) +
+        ",\"problems\":";
+    io::AppendStringArray(&s, report.problems);
+    std::cout << s << "}\n";
+    return report.ok() ? kExitOk : kExitDbError;
+  }
   for (const auto& p : report.problems) std::cout << "problem: " << p << "\n";
   std::cout << "checked " << report.revisions_checked << " revisions, "
             << report.records_checked << " records: "

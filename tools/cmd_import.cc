@@ -83,15 +83,40 @@ int ImportError(const absl::Status& st) {
   }
 }
 
-void PrintSummary(const DB& db, const std::vector<Revision>& revs) {
+// The summary: text, or with `json` one object
+// {"revisions":[..],"head":N,"nodes":n,"edges":e,"digest":"hex"} plus, for a
+// CSV import, "csv_nodes"/"csv_edges" (the records read).
+void PrintSummary(const DB& db, const std::vector<Revision>& revs, bool json,
+                  const io::ImportResult* csv = nullptr) {
   auto snap = db.GetSnapshot(db.Head());
+  if (json) {
+    std::string s = "{\"revisions\":[";
+    for (size_t i = 0; i < revs.size(); ++i) {
+      s += (i ? "," : "") + std::to_string(revs[i]);
+    }
+    s += "],\"head\":" + std::to_string(db.Head());
+    if (snap.ok()) {
+      s += ",\"nodes\":" + std::to_string((*snap)->node_count()) +
+           ",\"edges\":" + std::to_string((*snap)->edge_count()) +
+           ",\"digest\":\"" + (*snap)->digest().ToHex() + "\"";
+    }
+    if (csv != nullptr) {
+      s += ",\"csv_nodes\":" + std::to_string(csv->nodes) +
+           ",\"csv_edges\":" + std::to_string(csv->edges);
+    }
+    std::cout << s << "}\n";
+    return;
+  }
+  if (csv != nullptr) {
+    std::cout << "imported " << csv->nodes << " nodes, " << csv->edges
+              << " edges\n";
+  }
+  if (revs.empty()) return;
   std::cout << "imported " << revs.size()
             << (revs.size() == 1 ? " revision" : " revisions");
-  if (!revs.empty()) {
-    std::cout << " (" << revs.front();
-    if (revs.size() > 1) std::cout << ".." << revs.back();
-    std::cout << ")";
-  }
+  std::cout << " (" << revs.front();
+  if (revs.size() > 1) std::cout << ".." << revs.back();
+  std::cout << ")";
   std::cout << "; head " << db.Head();
   if (snap.ok()) {
     std::cout << ", " << (*snap)->node_count() << " nodes, "
@@ -153,9 +178,7 @@ int ImportCsvCommand(const Context& ctx, const Args& args) {
   auto res = io::ImportCsv(**db, files, opts);
   progress.Finish();
   if (!res.ok()) return ImportError(res.status());
-  std::cout << "imported " << res->nodes << " nodes, " << res->edges
-            << " edges\n";
-  PrintSummary(**db, res->revisions);
+  PrintSummary(**db, res->revisions, args.Flag("json"), &*res);
   if (res->dropped_props > 0) {
     std::cerr << "critgraph: import: note: --replace-props dropped properties "
                  "of "
@@ -217,11 +240,11 @@ int CmdImport(const Context& ctx, const Args& args) {
   }
   progress.Finish();
   if (!res.ok()) return ImportError(res.status());
-  if (res->revisions.empty()) {
+  if (res->revisions.empty() && !args.Flag("json")) {
     std::cout << "nothing to import: " << name << " holds no ops\n";
     return kExitOk;
   }
-  PrintSummary(**db, res->revisions);
+  PrintSummary(**db, res->revisions, args.Flag("json"));
   if (!res->trailing_revision && (opts.message || opts.tag || opts.effective)) {
     std::cerr << "critgraph: import: note: --message, --tag and --effective "
                  "apply to ops after the last commit line; "

@@ -64,7 +64,9 @@ const std::vector<Command>& AllCommands() {
          "allow effective dates earlier than those committed"},
         {"merge-props", false, "CSV: keep properties a row has no value for"},
         {"replace-props", false, "CSV: drop properties a row has no value for"},
-        kParents},
+        kParents,
+        {"json", false,
+         "print the summary as JSON (--format names the input here)"}},
        CmdImport,
        "critgraph import data/critgraph-dataset.jsonl"},
       {"log", "list the revisions, newest first",
@@ -151,14 +153,11 @@ const std::vector<Command>& AllCommands() {
        "usage: critgraph stats [--at REV] [--json]\n",
        With({kAt}, JsonOptions()), CmdStats,
        "critgraph stats --at @2023-01-01"},
-      {"verify",
-       "check every revision's digest and every record",
-       "usage: critgraph verify\n"
+      {"verify", "check every revision's digest and every record",
+       "usage: critgraph verify [--json]\n"
        "\n"
        "Exit 0 if the database verifies, 4 if problems were found.\n",
-       {},
-       CmdVerify,
-       "critgraph verify --db /tmp/lists.db"},
+       JsonOptions(), CmdVerify, "critgraph verify --db /tmp/lists.db"},
       {"demo",
        "build the bundled dataset's database and print a report",
        "usage: critgraph demo [--db DIR]\n"
