@@ -15,13 +15,20 @@ namespace critgraph::io {
 
 namespace {
 
-// "what path: <errno text>" with the errno's status code (PermissionDenied,
-// NotFound, ResourceExhausted for ENOSPC, ...); Internal if errno is unset.
+// "what path: <errno text>". The code is the errno's (PermissionDenied,
+// ResourceExhausted for ENOSPC, ...), except that NotFound and
+// InvalidArgument, which callers read as "unknown key" and "bad argument",
+// become FailedPrecondition: the path's folder is not there. Internal if
+// errno is unset.
 absl::Status IoError(const std::string& what, const std::string& path,
                      int err) {
   if (err == 0) return absl::InternalError(what + " " + path);
-  return absl::Status(absl::ErrnoToStatusCode(err),
-                      what + " " + path + ": " + std::strerror(err));
+  absl::StatusCode code = absl::ErrnoToStatusCode(err);
+  if (code == absl::StatusCode::kNotFound ||
+      code == absl::StatusCode::kInvalidArgument) {
+    code = absl::StatusCode::kFailedPrecondition;
+  }
+  return absl::Status(code, what + " " + path + ": " + std::strerror(err));
 }
 
 }  // namespace
@@ -56,10 +63,7 @@ absl::Status ExportToPath(const Snapshot& snap, ExportFormat format,
   if (format == ExportFormat::kCsv) {
     std::error_code ec;
     std::filesystem::create_directories(path, ec);
-    if (ec) {
-      return absl::Status(absl::ErrnoToStatusCode(ec.value()),
-                          "cannot create " + path + ": " + ec.message());
-    }
+    if (ec) return IoError("cannot create", path, ec.value());
     std::ofstream nodes;
     std::ofstream edges;
     for (auto [file, name] :
