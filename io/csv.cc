@@ -20,6 +20,21 @@ absl::StatusOr<bool> CsvReader::Next(std::vector<CsvField>* record) {
   record_line_ = line_;
   size_t size = 0;
   CsvField field;
+  if (at_start_) {
+    at_start_ = false;
+    // EF BB BF: a byte order mark, which Excel writes first. Bytes that
+    // start like one but are not (EF BD B1 is a katakana) stay text.
+    static constexpr unsigned char kBom[] = {0xEF, 0xBB, 0xBF};
+    size_t matched = 0;
+    while (matched < 3 && buf_->sgetc() == kBom[matched]) {
+      field.text.push_back(static_cast<char>(buf_->sbumpc()));
+      ++matched;
+      ++bytes_;
+    }
+    if (matched == 3) field.text.clear();
+    size = field.text.size();
+    if (buf_->sgetc() == Traits::eof() && matched == 3) return false;
+  }
   auto too_long = [&] {
     return absl::InvalidArgumentError("line " + std::to_string(record_line_) +
                                       ": record is longer than " +

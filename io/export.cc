@@ -2,12 +2,36 @@
 // directory).
 #include "critgraph/io/export.h"
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <utility>
 
 #include "util/status_macros.h"
 
 namespace critgraph::io {
+
+namespace {
+
+// "what path: <errno text>". The code is the errno's (PermissionDenied,
+// ResourceExhausted for ENOSPC, ...), except that NotFound and
+// InvalidArgument, which callers read as "unknown key" and "bad argument",
+// become FailedPrecondition: the path's folder is not there. Internal if
+// errno is unset.
+absl::Status IoError(const std::string& what, const std::string& path,
+                     int err) {
+  if (err == 0) return absl::InternalError(what + " " + path);
+  absl::StatusCode code = absl::ErrnoToStatusCode(err);
+  if (code == absl::StatusCode::kNotFound ||
+      code == absl::StatusCode::kInvalidArgument) {
+    code = absl::StatusCode::kFailedPrecondition;
+  }
+  return absl::Status(code, what + " " + path + ": " + std::strerror(err));
+}
+
+}  // namespace
 
 std::optional<ExportFormat> ParseExportFormat(std::string_view name) {
   if (name == "jsonl") return ExportFormat::kJsonl;
@@ -39,23 +63,29 @@ absl::Status ExportToPath(const Snapshot& snap, ExportFormat format,
   if (format == ExportFormat::kCsv) {
     std::error_code ec;
     std::filesystem::create_directories(path, ec);
-    if (ec) return absl::InvalidArgumentError("cannot create " + path);
-    std::ofstream nodes(path + "/nodes.csv", std::ios::binary);
-    std::ofstream edges(path + "/edges.csv", std::ios::binary);
-    if (!nodes || !edges) {
-      return absl::InvalidArgumentError("cannot write in " + path);
+    if (ec) return IoError("cannot create", path, ec.value());
+    std::ofstream nodes;
+    std::ofstream edges;
+    for (auto [file, name] :
+         {std::pair{&nodes, "/nodes.csv"}, std::pair{&edges, "/edges.csv"}}) {
+      errno = 0;
+      file->open(path + name, std::ios::binary);
+      if (!*file) return IoError("cannot write", path + name, errno);
     }
     RETURN_IF_ERROR(ExportCsv(snap, nodes, edges, options));
+    errno = 0;
     nodes.close();
     edges.close();
-    if (!nodes || !edges) return absl::InternalError("write error in " + path);
+    if (!nodes || !edges) return IoError("write error in", path, errno);
     return absl::OkStatus();
   }
+  errno = 0;
   std::ofstream out(path, std::ios::binary);
-  if (!out) return absl::InvalidArgumentError("cannot write " + path);
+  if (!out) return IoError("cannot write", path, errno);
   RETURN_IF_ERROR(Export(snap, format, out, options));
+  errno = 0;
   out.close();
-  if (!out) return absl::InternalError("write error in " + path);
+  if (!out) return IoError("write error in", path, errno);
   return absl::OkStatus();
 }
 

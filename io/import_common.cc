@@ -49,6 +49,7 @@ absl::StatusOr<Revision> StagedImport::Seal(CommitInfo info) {
   if (!t.ok()) return t.status();
   if (info.author.empty()) info.author = options_.default_author;
   if (options_.force_author) info.author = *options_.force_author;
+  if (options_.backdate) info.backdate = true;
   auto rev = (*t)->Seal(info);
   if (!rev.ok()) return rev.status();
   revisions_.push_back(*rev);

@@ -1,5 +1,7 @@
 // ImportCsv: the nodes file, then the edges file, staged in one
 // transaction and published as one revision (include/critgraph/io/import.h).
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -97,6 +99,39 @@ bool IsBlankRecord(const std::vector<CsvField>& r) {
   return r.size() == 1 && r[0].text.empty() && !r[0].quoted;
 }
 
+// InvalidArgument "cannot open FILE: <errno text>" (exit 3 in the CLI).
+absl::Status CannotOpen(const std::string& file, int err) {
+  return absl::InvalidArgumentError(
+      "cannot open " + file +
+      (err != 0 ? ": " + std::string(std::strerror(err)) : std::string()));
+}
+
+// Before a CSV row replaces node `rec->key`: its current properties that
+// the row does not set are copied in (merge_props) or counted as dropped.
+absl::Status KeepOrCountProps(Transaction& t, const ImportOptions& options,
+                              Node* rec, ImportResult* result) {
+  auto old = t.GetNode(rec->key);
+  if (old.status().code() == absl::StatusCode::kNotFound) {
+    return absl::OkStatus();
+  }
+  if (!old.ok()) return old.status();
+  std::string dropped;
+  for (auto& [name, value] : old->props) {
+    if (rec->props.count(name) != 0) continue;
+    if (options.merge_props) {
+      rec->props.emplace(name, std::move(value));
+    } else {
+      dropped += (dropped.empty() ? "" : ", ") + name;
+    }
+  }
+  if (!dropped.empty()) {
+    if (result->dropped_props++ == 0) {
+      result->dropped_example = rec->key + ": " + dropped;
+    }
+  }
+  return absl::OkStatus();
+}
+
 // Reads `file` and calls fn(line, node_or_edge_fields) per data record;
 // checks for cancellation between records. `*done` counts the bytes read
 // of both files, for progress.
@@ -105,8 +140,9 @@ absl::Status ForEachRecord(const std::string& file, bool edges,
                            const internal::StagedImport& staged,
                            const ImportOptions& options, uint64_t total,
                            uint64_t* done, Fn fn) {
+  errno = 0;
   std::ifstream in(file, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError("cannot open " + file);
+  if (!in) return CannotOpen(file, errno);
   const uint64_t done_before = *done;
   CsvReader reader(in, kMaxChangeLineBytes);
   std::vector<CsvField> record;
@@ -216,9 +252,8 @@ absl::StatusOr<ImportResult> ImportCsv(DB& db, const CsvFiles& files,
     return absl::InvalidArgumentError("CSV import needs a nodes or edges file");
   }
   for (const auto* p : {&files.nodes, &files.edges}) {
-    if (*p && !std::ifstream(**p)) {
-      return absl::InvalidArgumentError("cannot open " + **p);
-    }
+    errno = 0;
+    if (*p && !std::ifstream(**p)) return CannotOpen(**p, errno);
   }
   std::string name = "CSV " + files.nodes.value_or("") +
                      (files.nodes && files.edges ? " + " : "") +
@@ -241,6 +276,7 @@ absl::StatusOr<ImportResult> ImportCsv(DB& db, const CsvFiles& files,
     absl::Status s;
     if constexpr (std::is_same_v<decltype(rec), Node*>) {
       if (kinds.insert(rec->kind).second) s = t.RegisterNodeKind(rec->kind);
+      if (s.ok()) s = KeepOrCountProps(t, options, rec, &result);
       if (s.ok()) s = t.PutNode(*rec);
       if (s.ok()) ++result.nodes;
     } else {
@@ -260,6 +296,16 @@ absl::StatusOr<ImportResult> ImportCsv(DB& db, const CsvFiles& files,
     if (!st.ok()) return staged.Fail(st);
   }
   result.ops = result.nodes + result.edges;
+  if (result.dropped_props > 0 && !options.merge_props &&
+      !options.replace_props) {
+    return staged.Fail(absl::FailedPreconditionError(
+        name + ": would drop properties of " +
+        std::to_string(result.dropped_props) +
+        (result.dropped_props == 1 ? " node" : " nodes") +
+        " that the CSV has no value for (first: " + result.dropped_example +
+        "); nothing imported. Keep them with merge_props (CLI: "
+        "--merge-props) or drop them with replace_props (--replace-props)"));
+  }
   CommitInfo info;
   info.message = options.message ? *options.message : "import " + name;
   info.effective_date = options.effective;

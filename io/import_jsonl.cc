@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <istream>
 
 #include "critgraph/io/change_stream.h"
@@ -119,7 +120,10 @@ absl::StatusOr<ImportResult> ImportChangeStreamFile(
   if (fd < 0 && errno == EINTR) {
     return absl::CancelledError(path + ": import interrupted");
   }
-  if (fd < 0) return absl::InvalidArgumentError("cannot open " + path);
+  if (fd < 0) {
+    return absl::InvalidArgumentError("cannot open " + path + ": " +
+                                      std::strerror(errno));
+  }
   struct stat st {};
   const bool have_stat = ::fstat(fd, &st) == 0;
   if (have_stat && S_ISDIR(st.st_mode)) {

@@ -73,6 +73,7 @@ class RevisionInfo:
     author: str
     message: str
     tags: list[str]
+    backdated: bool
     node_count: int
     edge_count: int
     change_count: int
@@ -294,6 +295,7 @@ class Transaction:
         tag: Optional[StrOrStrs] = None,
         effective: Optional[str] = None,
         author: Optional[str] = None,
+        backdate: Optional[bool] = None,
     ) -> int: ...
     def rollback(self) -> None: ...
     def __enter__(self) -> Transaction: ...
@@ -312,6 +314,7 @@ class DB:
     def log(self) -> list[RevisionInfo]: ...
     def revision(self, rev: RevisionSpec) -> RevisionInfo: ...
     def tag(self, name: str, rev: RevisionSpec = "HEAD", force: bool = False) -> None: ...
+    def delete_tag(self, name: str, force: bool = False) -> None: ...
     def snapshot(self, rev: RevisionSpec = "HEAD") -> Snapshot: ...
     def revision_stat(self, rev: RevisionSpec) -> dict[str, Any]: ...
     def history(
@@ -350,6 +353,7 @@ class DB:
         tag: Optional[StrOrStrs] = None,
         effective: Optional[str] = None,
         author: str = "",
+        backdate: bool = False,
     ) -> Transaction: ...
     def import_jsonl(
         self,
@@ -359,6 +363,7 @@ class DB:
         effective: Optional[str] = None,
         author: Optional[str] = None,
         atomic: bool = True,
+        backdate: bool = False,
     ) -> list[int]: ...
     def import_csv(
         self,
@@ -369,6 +374,9 @@ class DB:
         tag: Optional[str] = None,
         effective: Optional[str] = None,
         author: Optional[str] = None,
+        backdate: bool = False,
+        merge_props: bool = False,
+        replace_props: bool = False,
     ) -> int: ...
     def close(self) -> None: ...
     def __enter__(self) -> DB: ...

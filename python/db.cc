@@ -428,6 +428,18 @@ DbClass RegisterDb(py::module_& m) {
           py::arg("name"), py::arg("rev") = "HEAD", py::arg("force") = false,
           "Tags a revision. InvalidInputError if the tag names another "
           "revision and not force.")
+      .def(
+          "delete_tag",
+          [](PyDB& d, const std::string& name, bool force) {
+            d.RunStatus([&](DB& db) -> absl::Status {
+              return db.DeleteTag(name, force);
+            });
+          },
+          py::arg("name"), py::arg("force") = false,
+          "Deletes a tag. A tag on a revision with an effective date, or on "
+          "one other than HEAD, may be cited elsewhere: deleting it needs "
+          "force (else critgraph.Error, nothing changes). NotFoundError if "
+          "there is no such tag.")
       .def("snapshot", &PyDB::GetSnapshot, py::arg("rev") = "HEAD",
            "A snapshot of a revision (int or name). NotFoundError for an "
            "unknown revision.")

@@ -219,16 +219,18 @@ void RegisterTransaction(py::module_& m, DbClass& db) {
           "commit",
           [](PyTransaction& t, std::optional<std::string> message,
              py::object tag, std::optional<std::string> effective,
-             std::optional<std::string> author) {
+             std::optional<std::string> author, std::optional<bool> backdate) {
             CommitInfo info = t.info();
             if (message) info.message = *message;
             if (!tag.is_none()) info.tags = Tags(tag);
             if (effective) info.effective_date = effective;
             if (author) info.author = *author;
+            if (backdate) info.backdate = *backdate;
             return t.Commit(info);
           },
           py::arg("message") = py::none(), py::arg("tag") = py::none(),
           py::arg("effective") = py::none(), py::arg("author") = py::none(),
+          py::arg("backdate") = py::none(),
           "Commits (arguments override those given to DB.transaction) and "
           "returns the new revision. On InvalidInputError (bad date, existing "
           "tag) nothing is committed and the transaction stays open.")
@@ -262,8 +264,10 @@ void RegisterTransaction(py::module_& m, DbClass& db) {
   db.def(
       "transaction",
       [](PyDB& d, const std::string& message, py::object tag,
-         std::optional<std::string> effective, const std::string& author) {
+         std::optional<std::string> effective, const std::string& author,
+         bool backdate) {
         CommitInfo info = MakeInfo(message, tag, std::move(effective), author);
+        info.backdate = backdate;
         auto h = d.handle();
         return Unlocked(
             [&]() -> absl::StatusOr<std::shared_ptr<PyTransaction>> {
@@ -277,18 +281,21 @@ void RegisterTransaction(py::module_& m, DbClass& db) {
       },
       py::arg("message") = "", py::arg("tag") = py::none(),
       py::arg("effective") = py::none(), py::arg("author") = "",
+      py::arg("backdate") = false,
       "Begins the write transaction. tag: a str or a list of str; effective: "
-      "'YYYY-MM-DD'. Error if another transaction is open or the database is "
-      "read-only.");
+      "'YYYY-MM-DD'; backdate: allow an effective date earlier than one "
+      "committed below (else InvalidInputError naming both dates). Error if "
+      "another transaction is open or the database is read-only.");
 
   db.def(
       "import_jsonl",
       [](PyDB& d, const std::string& path, std::optional<std::string> message,
          py::object tag, std::optional<std::string> effective,
-         std::optional<std::string> author, bool atomic) {
+         std::optional<std::string> author, bool atomic, bool backdate) {
         io::ImportOptions opts = MakeImportOptions(
             std::move(message), tag, std::move(effective), std::move(author));
         opts.atomic = atomic;
+        opts.backdate = backdate;
         auto r = d.Run(
             [&](DB& db) { return io::ImportChangeStreamFile(db, path, opts); });
         return r.revisions;
@@ -296,6 +303,7 @@ void RegisterTransaction(py::module_& m, DbClass& db) {
       py::arg("path"), py::arg("message") = py::none(),
       py::arg("tag") = py::none(), py::arg("effective") = py::none(),
       py::arg("author") = py::none(), py::arg("atomic") = true,
+      py::arg("backdate") = false,
       "Imports a JSONL change stream: one revision per commit line (plus one "
       "for ops after the last commit line, with message/tag/effective/author). "
       "Returns the new revision numbers. One pass, one transaction, all "
@@ -310,7 +318,8 @@ void RegisterTransaction(py::module_& m, DbClass& db) {
          std::optional<std::string> nodes, std::optional<std::string> edges,
          std::optional<std::string> message, py::object tag,
          std::optional<std::string> effective,
-         std::optional<std::string> author) {
+         std::optional<std::string> author, bool backdate, bool merge_props,
+         bool replace_props) {
         if (dir && (nodes || edges)) {
           RaiseInvalid("give dir or nodes/edges, not both");
         }
@@ -325,18 +334,24 @@ void RegisterTransaction(py::module_& m, DbClass& db) {
         }
         io::ImportOptions opts = MakeImportOptions(
             std::move(message), tag, std::move(effective), std::move(author));
+        opts.backdate = backdate;
+        opts.merge_props = merge_props;
+        opts.replace_props = replace_props;
         auto r = d.Run([&](DB& db) { return io::ImportCsv(db, files, opts); });
         return r.revisions.front();
       },
       py::arg("dir") = py::none(), py::arg("nodes") = py::none(),
       py::arg("edges") = py::none(), py::arg("message") = py::none(),
       py::arg("tag") = py::none(), py::arg("effective") = py::none(),
-      py::arg("author") = py::none(),
+      py::arg("author") = py::none(), py::arg("backdate") = false,
+      py::arg("merge_props") = false, py::arg("replace_props") = false,
       "Imports CSV files (docs/FORMATS.md, \"CSV\") as one revision, as "
       "`critgraph import --format csv` does: `dir` holding nodes.csv and/or "
       "edges.csv, or the files as nodes=/edges=. Node kinds and edge types "
       "are registered if new. Returns the new revision. InvalidInputError "
-      "naming file:line on bad input; nothing is committed then.");
+      "naming file:line on bad input; nothing is committed then. A re-import "
+      "that would drop properties of existing nodes raises critgraph.Error "
+      "unless merge_props (keep them) or replace_props (drop them).");
 }
 
 }  // namespace critgraph::python

@@ -214,6 +214,8 @@ void RegisterValues(py::module_& m) {
           "effective_date",
           [](const RevisionInfo& r) { return OptStr(r.effective_date); })
       .def_readonly("tags", &RevisionInfo::tags)
+      .def_readonly("backdated", &RevisionInfo::backdated,
+                    "effective_date is earlier than that of a revision below")
       .def_property_readonly(
           "digest", [](const RevisionInfo& r) { return r.digest.ToHex(); })
       .def_readonly("node_count", &RevisionInfo::node_count)
@@ -237,6 +239,7 @@ void RegisterValues(py::module_& m) {
              d["message"] = r.message;
              d["effective_date"] = OptStr(r.effective_date);
              d["tags"] = r.tags;
+             d["backdated"] = r.backdated;
              d["digest"] = r.digest.ToHex();
              d["node_count"] = r.node_count;
              d["edge_count"] = r.edge_count;

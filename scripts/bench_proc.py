@@ -289,7 +289,10 @@ class KeySet:
         return f"{self.count:,} keys (hash sum {self.sum:016x})"
 
 
-REACH_NODE = re.compile(r'\{"key":("(?:[^"\\]|\\.)*"),"depth":\d+\}')
+# key and depth; name and parent (issue 13) follow and are skipped.
+REACH_NODE = re.compile(r'\{"key":("(?:[^"\\]|\\.)*"),"depth":\d+'
+                        r'(?:,"name":(?:null|"(?:[^"\\]|\\.)*"),'
+                        r'"parent":(?:null|"(?:[^"\\]|\\.)*"))?\}')
 
 
 def reach_json_keys(path):

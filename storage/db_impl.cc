@@ -354,6 +354,10 @@ absl::Status DBImpl::LoadState() {
     MutexLock lock(&mu_);
     revisions_ = std::move(revisions);
     tags_ = std::move(tags);
+    latest_effective_.reset();
+    for (size_t r = 1; r < revisions_.size(); ++r) {
+      TrackEffective(&revisions_[r]);
+    }
     registry_ = registry;
     next_node_id_ = std::max<uint64_t>(next_node, 1);
     next_type_id_ = std::max<TypeId>(static_cast<TypeId>(next_type),
@@ -619,6 +623,7 @@ absl::Status DBImpl::PublishCommits(
   Revision head = head_.load();
   for (RevisionInfo& info : revisions) {
     for (const auto& t : info.tags) tags_[t] = info.number;
+    TrackEffective(&info);
     head = info.number;
     revisions_.push_back(std::move(info));
   }
@@ -636,6 +641,24 @@ absl::StatusOr<std::unique_ptr<Snapshot>> DBImpl::GetSnapshot(
   }
   return std::unique_ptr<Snapshot>(
       new SnapshotImpl(this, WithTags(revisions_[rev]), registry_));
+}
+
+void DBImpl::TrackEffective(RevisionInfo* info) {
+  if (!info->effective_date) return;
+  if (!latest_effective_) {
+    latest_effective_.emplace(*info->effective_date, info->number);
+    return;
+  }
+  info->backdated = *info->effective_date < latest_effective_->first;
+  if (*info->effective_date >= latest_effective_->first) {
+    latest_effective_.emplace(*info->effective_date, info->number);
+  }
+}
+
+std::optional<std::pair<std::string, Revision>> DBImpl::LatestEffective()
+    const {
+  MutexLock lock(&mu_);
+  return latest_effective_;
 }
 
 RevisionInfo DBImpl::WithTags(RevisionInfo info) const {
@@ -669,13 +692,21 @@ absl::StatusOr<Revision> DBImpl::ResolveLocked(std::string_view name) const {
                                           ")"));
       }
       return parsed->number;
-    case RevisionName::Form::kDate:
-      for (Revision r = head; r >= 1; --r) {
+    case RevisionName::Form::kDate: {
+      // Oldest first: every revision from the first one dated after the day
+      // on holds that later data, whatever its own date (see DB::Resolve).
+      std::optional<Revision> found;
+      for (Revision r = 1; r <= head; ++r) {
         const auto& eff = revisions_[r].effective_date;
-        if (eff && *eff <= parsed->text) return r;
+        if (!eff) continue;
+        if (*eff > parsed->text) break;
+        found = r;
       }
-      return absl::NotFoundError(StrCat(
-          "no revision has an effective date on or before ", parsed->text));
+      if (found) return *found;
+      return absl::NotFoundError(
+          StrCat("no revision has an effective date on or before ",
+                 parsed->text, " (before the first revision dated after it)"));
+    }
     case RevisionName::Form::kTag: {
       auto it = tags_.find(parsed->text);
       if (it == tags_.end()) {
@@ -728,6 +759,39 @@ absl::Status DBImpl::Tag(std::string_view name, Revision rev, bool force) {
   auto s = db_->Put(wo, cf(Cf::kTags), std::string(name), RevKey(rev));
   if (!s.ok()) return FromRocks(s, StrCat("write tag '", name, "'"));
   tags_[std::string(name)] = rev;
+  return absl::OkStatus();
+}
+
+absl::Status DBImpl::DeleteTag(std::string_view name, bool force) {
+  if (read_only_) {
+    return absl::FailedPreconditionError(
+        StrCat("database '", path_, "' is open read-only"));
+  }
+  RETURN_IF_ERROR(ValidateTagName(name));
+  MutexLock lock(&mu_);
+  auto it = tags_.find(name);
+  if (it == tags_.end()) {
+    return absl::NotFoundError(StrCat("no tag '", name, "'"));
+  }
+  const Revision rev = it->second;
+  if (!force) {
+    if (revisions_[rev].effective_date) {
+      return absl::FailedPreconditionError(StrCat(
+          "tag '", name, "' names revision ", rev, ", effective ",
+          *revisions_[rev].effective_date, ": a list version others may cite"));
+    }
+    if (rev != head_.load()) {
+      return absl::FailedPreconditionError(
+          StrCat("tag '", name, "' names revision ", rev,
+                 ", not HEAD: others may cite it"));
+    }
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  // A single key: the write is atomic, so a crash leaves it or removes it.
+  auto s = db_->Delete(wo, cf(Cf::kTags), std::string(name));
+  if (!s.ok()) return FromRocks(s, StrCat("delete tag '", name, "'"));
+  tags_.erase(it);
   return absl::OkStatus();
 }
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -56,11 +57,16 @@ class DBImpl : public DB {
   absl::StatusOr<RevisionInfo> GetRevision(Revision rev) const override;
   std::vector<RevisionInfo> Log() const override;
   absl::Status Tag(std::string_view name, Revision rev, bool force) override;
+  absl::Status DeleteTag(std::string_view name, bool force) override;
   absl::Status Verify(VerifyReport* report) const override;
   const std::string& path() const override { return path_; }
   bool read_only() const override { return read_only_; }
 
   // ---- Internal interface for snapshots, transactions and the engine. ----
+  // The latest effective date of the published revisions and the revision
+  // carrying it (the newest such), or nullopt if none has a date. A new
+  // commit dated before it is backdated.
+  std::optional<std::pair<std::string, Revision>> LatestEffective() const;
   rocksdb::DB* rdb() const { return db_.get(); }
   rocksdb::ColumnFamilyHandle* cf(Cf c) const {
     return handles_[static_cast<size_t>(c)];
@@ -133,6 +139,8 @@ class DBImpl : public DB {
   absl::Status PublishCommits(std::vector<RevisionInfo> revisions,
                               const std::vector<RegistryEntry>& registrations,
                               uint64_t next_node_id);
+  // Sets info->backdated against latest_effective_, then advances it.
+  void TrackEffective(RevisionInfo* info) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   RevisionInfo WithTags(RevisionInfo info) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<Revision> ResolveLocked(std::string_view name) const
@@ -167,6 +175,9 @@ class DBImpl : public DB {
   // revisions_[r] describes revision r; revisions_[0] is the empty root.
   std::vector<RevisionInfo> revisions_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, Revision, std::less<>> tags_ ABSL_GUARDED_BY(mu_);
+  // LatestEffective(); kept up to date as revisions are loaded and published.
+  std::optional<std::pair<std::string, Revision>> latest_effective_
+      ABSL_GUARDED_BY(mu_);
   std::shared_ptr<const Registry> registry_ ABSL_GUARDED_BY(mu_);
   bool txn_open_ ABSL_GUARDED_BY(mu_) = false;
   // A rollback could not remove its chunks; the next Begin retries.

@@ -700,6 +700,28 @@ absl::Status TransactionImpl::ValidateCommitInfo(const CommitInfo& info) const {
           StrCat("effective date: ", st.message()));
     }
   }
+  if (info.effective_date && !info.backdate) {
+    // The latest date below this revision: published ones, then those
+    // sealed earlier in this transaction.
+    auto latest = db_->LatestEffective();
+    for (const RevisionInfo& sealed : sealed_) {
+      if (sealed.effective_date &&
+          (!latest || *sealed.effective_date >= latest->first)) {
+        latest.emplace(*sealed.effective_date, sealed.number);
+      }
+    }
+    if (latest && *info.effective_date < latest->first) {
+      const std::string whose =
+          latest->second == base_
+              ? StrCat("revision ", base_, ", its parent")
+              : StrCat("revision ", latest->second, " (below its parent, ",
+                       "revision ", base_, ")");
+      return absl::InvalidArgumentError(
+          StrCat("effective date ", *info.effective_date, " is earlier than ",
+                 latest->first, ", the effective date of ", whose,
+                 "; commit with backdate (CLI: --backdate) to allow it"));
+    }
+  }
   for (size_t i = 0; i < info.tags.size(); ++i) {
     RETURN_IF_ERROR(ValidateTagName(info.tags[i]));
     for (size_t j = 0; j < i; ++j) {

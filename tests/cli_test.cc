@@ -9,11 +9,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -1116,11 +1119,19 @@ TEST_F(CliTest, ReachPathReachDiff) {
   auto r = Db({"reach", "jp-materials/critical-minerals/rare-earths",
                "--direction", "in", "--edge-types", "depends_on", "--json"});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.out,
-            "{\"revision\":12,\"nodes\":[{\"key\":\"jp-materials/"
-            "critical-minerals/rare-earths\",\"depth\":0},{\"key\":\"jp-"
-            "kprogram/cross-domain-cyber/heavy-rare-earth-free-magnets\","
-            "\"depth\":1}],\"plan\":\"seek\"}\n");
+  // The shape of issue 9 (key, depth) with issue 13's name and parent added.
+  EXPECT_EQ(r.out.rfind("{\"revision\":12,\"nodes\":[{\"key\":\"jp-materials/"
+                        "critical-minerals/rare-earths\",\"depth\":0,"
+                        "\"name\":\"Rare earths\",\"parent\":null},{\"key\":"
+                        "\"jp-kprogram/cross-domain-cyber/"
+                        "heavy-rare-earth-free-magnets\",\"depth\":1,\"name\":",
+                        0),
+            0u)
+      << r.out;
+  EXPECT_NE(r.out.find(",\"parent\":\"jp-materials/critical-minerals/"
+                       "rare-earths\"}],\"plan\":\"seek\"}\n"),
+            std::string::npos)
+      << r.out;
   // Every plan gives the same nodes and says which one ran.
   for (const char* plan : {"auto", "seek", "scan", "adjacency"}) {
     auto p =
@@ -1433,4 +1444,728 @@ TEST_F(CliTest, HistoryFollowsSupersedes) {
   EXPECT_EQ(Count(e.out, "[\"new-b\",\"supersedes\",\"old\"]"), 2u) << e.out;
   // new-a's supersedes edge is an in-edge of old: reported under old.
   EXPECT_EQ(Count(e.out, "[\"new-a\",\"supersedes\",\"old\"]"), 2u) << e.out;
+// ------------------------------------------- issue 13: JSON, tags, log, dates
+
+namespace {
+
+// Parses `text` as one JSON document into `doc` (owned by `parser`).
+::testing::AssertionResult ParseJson(simdjson::dom::parser& parser,
+                                     const std::string& text,
+                                     simdjson::dom::element* doc) {
+  if (parser.parse(text).get(*doc) != simdjson::SUCCESS) {
+    return ::testing::AssertionFailure() << "not JSON: " << text;
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// Files directly in `dir` (names), sorted.
+std::vector<std::string> Listing(const std::string& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    out.push_back(e.path().filename().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+TEST_F(CliTest, FormatJsonIsAnAliasOfJsonEverywhere) {
+  ImportDataset(db_);
+  const std::vector<std::vector<std::string>> commands = {
+      {"log"},
+      {"tags"},
+      {"show", "us-cet/quantum"},
+      {"stats", "--at", "us-cet-2022"},
+      {"reach", "us-cet", "--direction", "in"},
+      {"path", "us-cet/quantum", "us-cet"},
+      {"reach-diff", "us-cet-2020", "us-cet-2024", "us-cet", "--direction",
+       "in"},
+      {"verify"}};
+  for (const auto& base : commands) {
+    auto with = [&](std::vector<std::string> extra) {
+      std::vector<std::string> args = base;
+      args.insert(args.end(), extra.begin(), extra.end());
+      return Db(args);
+    };
+    auto json = with({"--json"});
+    ASSERT_EQ(json.code, 0) << base[0] << ": " << json.err;
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    EXPECT_TRUE(ParseJson(parser, json.out, &doc)) << base[0];
+    for (const char* spelled : {"--format=json", "--format json"}) {
+      std::vector<std::string> extra =
+          std::string(spelled) == "--format=json"
+              ? std::vector<std::string>{"--format=json"}
+              : std::vector<std::string>{"--format", "json"};
+      auto alias = with(extra);
+      EXPECT_EQ(alias.code, 0)
+          << base[0] << " " << spelled << ": " << alias.err;
+      EXPECT_EQ(alias.out, json.out) << base[0] << " " << spelled;
+    }
+    auto text = with({});
+    ASSERT_EQ(text.code, 0) << base[0];
+    EXPECT_EQ(with({"--format", "text"}).out, text.out) << base[0];
+    EXPECT_NE(text.out, json.out) << base[0];
+    auto bad = with({"--format", "xml"});
+    EXPECT_EQ(bad.code, 2) << base[0];
+    EXPECT_NE(bad.err.find("--format wants text or json, got 'xml'"),
+              std::string::npos)
+        << bad.err;
+  }
+}
+
+TEST_F(CliTest, ReachJsonCarriesNameDepthAndParent) {
+  ImportDataset(db_);
+  auto r = Db({"reach", "jp-materials/critical-minerals", "--direction", "in",
+               "--edge-types", "depends_on,part_of", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  ASSERT_TRUE(ParseJson(parser, r.out, &doc));
+  std::map<std::string, uint64_t> depth;
+  std::map<std::string, std::string> parent;
+  size_t named = 0;
+  for (simdjson::dom::element n : simdjson::dom::array(doc["nodes"])) {
+    std::string key{std::string_view(n["key"])};
+    depth[key] = uint64_t(n["depth"]);
+    if (!n["parent"].is_null()) {
+      parent[key] = std::string(std::string_view(n["parent"]));
+    }
+    // The name is the node's English name, as `show` gives it.
+    auto show = Db({"show", key, "--json"});
+    ASSERT_EQ(show.code, 0) << key;
+    simdjson::dom::parser p2;
+    simdjson::dom::element node;
+    ASSERT_TRUE(ParseJson(p2, show.out, &node));
+    simdjson::dom::element en;
+    if (node["node"]["names"]["en"].get(en) == simdjson::SUCCESS) {
+      EXPECT_EQ(std::string_view(n["name"]), std::string_view(en)) << key;
+      ++named;
+    }
+  }
+  ASSERT_GT(depth.size(), 10u);
+  EXPECT_GT(named, 10u);
+  EXPECT_EQ(depth["jp-materials/critical-minerals"], 0u);
+  EXPECT_EQ(parent.count("jp-materials/critical-minerals"), 0u);
+  // Every non-source has a parent one level up, and an edge from it to the
+  // parent (direction in: the node points at its parent).
+  for (const auto& [key, d] : depth) {
+    if (d == 0) continue;
+    ASSERT_EQ(parent.count(key), 1u) << key;
+    EXPECT_EQ(depth[parent[key]] + 1, d) << key;
+    auto show = Db({"show", key, "--json"});
+    EXPECT_NE(show.out.find("\"to\":\"" + parent[key] + "\""),
+              std::string::npos)
+        << key << " -> " << parent[key];
+  }
+}
+
+TEST_F(CliTest, TagsListAndDelete) {
+  ImportDataset(db_);
+  // `tags --json` against the tags `log --json` reports per revision.
+  std::map<std::string, uint64_t> want;
+  {
+    auto log = Db({"log", "--json"});
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    ASSERT_TRUE(ParseJson(parser, log.out, &doc));
+    for (simdjson::dom::element r : simdjson::dom::array(doc)) {
+      for (simdjson::dom::element t : simdjson::dom::array(r["tags"])) {
+        want[std::string(std::string_view(t))] = uint64_t(r["revision"]);
+      }
+    }
+  }
+  ASSERT_EQ(want.size(), 12u);
+  auto tags = Db({"tags", "--json"});
+  ASSERT_EQ(tags.code, 0) << tags.err;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  ASSERT_TRUE(ParseJson(parser, tags.out, &doc));
+  std::map<std::string, uint64_t> got;
+  std::string previous;
+  for (simdjson::dom::element t : simdjson::dom::array(doc)) {
+    std::string name{std::string_view(t["name"])};
+    EXPECT_LT(previous, name) << "sorted by name";
+    previous = name;
+    got[name] = uint64_t(t["revision"]);
+    EXPECT_FALSE(t["effective"].is_null()) << name;
+  }
+  EXPECT_EQ(got, want);
+  auto text = Db({"tags"});
+  ASSERT_EQ(text.code, 0);
+  EXPECT_EQ(Count(text.out, "\n"), 12u);
+  EXPECT_NE(text.out.find("us-cet-2024"), std::string::npos);
+  EXPECT_NE(text.out.find("2024-02-12"), std::string::npos);
+
+  // A list-version tag (dated): --force needed, said once.
+  auto r = Db({"tag", "--delete", "us-cet-2024"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(Count(r.err, "--force"), 1u) << r.err;
+  EXPECT_NE(r.err.find("2024-02-12"), std::string::npos) << r.err;
+  EXPECT_EQ(Db({"show", "us-cet", "--at", "us-cet-2024"}).code, 0);
+  r = Db({"tag", "--delete", "us-cet-2024", "--force"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(Db({"show", "us-cet", "--at", "us-cet-2024"}).code, 1);
+  EXPECT_EQ(Db({"tags"}).out.find("us-cet-2024"), std::string::npos);
+  EXPECT_EQ(Db({"tag", "--delete", "us-cet-2024"}).code, 1);  // gone
+  EXPECT_EQ(Db({"tag", "--delete"}).code, 2);
+  EXPECT_EQ(Db({"tag", "--delete", "a", "b"}).code, 2);
+
+  // A working tag on an undated HEAD goes without --force; once HEAD moves
+  // on, it needs --force.
+  WriteFile(Path("more.jsonl"),
+            "{\"op\":\"node\",\"key\":\"x\",\"kind\":\"list\"}\n");
+  ASSERT_EQ(Db({"import", Path("more.jsonl")}).code, 0);
+  ASSERT_EQ(Db({"tag", "wip"}).code, 0);
+  r = Db({"tag", "--delete", "wip"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(Db({"tag", "wip"}).code, 0);
+  WriteFile(Path("more2.jsonl"),
+            "{\"op\":\"node\",\"key\":\"y\",\"kind\":\"list\"}\n");
+  ASSERT_EQ(Db({"import", Path("more2.jsonl")}).code, 0);
+  r = Db({"tag", "--delete", "wip"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("not HEAD"), std::string::npos) << r.err;
+  EXPECT_EQ(Db({"tag", "--delete", "wip", "--force"}).code, 0);
+  EXPECT_EQ(Db({"verify"}).code, 0);
+}
+
+TEST_F(CliTest, LogCountSinceUntil) {
+  ImportDataset(db_);
+  // The full log, as the reference the filters are checked against.
+  struct Rev {
+    uint64_t number;
+    std::string effective;
+  };
+  std::vector<Rev> all;
+  {
+    auto log = Db({"log", "--json"});
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    ASSERT_TRUE(ParseJson(parser, log.out, &doc));
+    for (simdjson::dom::element r : simdjson::dom::array(doc)) {
+      all.push_back({uint64_t(r["revision"]),
+                     std::string(std::string_view(r["effective"]))});
+    }
+  }
+  auto numbers = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), "log");
+    args.push_back("--json");
+    auto r = Db(args);
+    EXPECT_EQ(r.code, 0) << r.err;
+    std::vector<uint64_t> out;
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    if (!ParseJson(parser, r.out, &doc)) return out;
+    for (simdjson::dom::element e : simdjson::dom::array(doc)) {
+      out.push_back(uint64_t(e["revision"]));
+    }
+    return out;
+  };
+  auto model = [&](size_t n, std::string since, std::string until) {
+    std::vector<uint64_t> out;
+    for (const Rev& r : all) {
+      if (out.size() >= n) break;
+      if (!since.empty() && r.effective < since) continue;
+      if (!until.empty() && r.effective > until) continue;
+      out.push_back(r.number);
+    }
+    return out;
+  };
+  EXPECT_EQ(numbers({"-n", "3"}), model(3, "", ""));
+  EXPECT_EQ(numbers({"-n", "3"}), (std::vector<uint64_t>{12, 11, 10}));
+  EXPECT_EQ(numbers({"-n", "0"}), model(0, "", ""));
+  EXPECT_EQ(numbers({"-n", "99"}), model(99, "", ""));
+  EXPECT_EQ(numbers({"--since", "2022-09-30"}), model(99, "2022-09-30", ""));
+  EXPECT_EQ(numbers({"--until", "2022-09-30"}), model(99, "", "2022-09-30"));
+  EXPECT_EQ(numbers({"--since", "2022-01-01", "--until", "2023-12-31"}),
+            model(99, "2022-01-01", "2023-12-31"));
+  EXPECT_EQ(
+      numbers({"-n", "2", "--since", "2022-01-01", "--until", "2023-12-31"}),
+      model(2, "2022-01-01", "2023-12-31"));
+  EXPECT_TRUE(numbers({"--since", "2030-01-01"}).empty());
+  auto text = Db({"log", "-n", "1"});
+  EXPECT_EQ(Count(text.out, "revision "), 1u) << text.out;
+  for (std::vector<std::string> bad :
+       {std::vector<std::string>{"-n", "x"},
+        {"-n", "-1"},
+        {"-n"},
+        {"--since", "2024-13-01"},
+        {"--until", "yesterday"},
+        {"--since", "2024-01-01", "--until", "2023-01-01"},
+        {"-x"}}) {
+    bad.insert(bad.begin(), "log");
+    auto r = Db(bad);
+    EXPECT_EQ(r.code, 2) << bad[1] << ": " << r.err;
+  }
+}
+
+TEST_F(CliTest, BackdatedImportIsRefusedUnlessAsked) {
+  ImportDataset(db_);
+  const auto before = HeadAndDigest(db_);
+  // A list version found late: dated 2024-06-01, below HEAD's 2025-10-28.
+  WriteFile(Path("late.jsonl"),
+            "{\"op\":\"node\",\"key\":\"late/entry\",\"kind\":\"list\"}\n"
+            "{\"op\":\"commit\",\"message\":\"late\",\"effective\":"
+            "\"2024-06-01\"}\n");
+  auto r = Db({"import", Path("late.jsonl")});
+  EXPECT_EQ(r.code, 3);
+  for (const char* part : {"late.jsonl:2", "2024-06-01", "2025-10-28",
+                           "revision 12, its parent", "--backdate"}) {
+    EXPECT_NE(r.err.find(part), std::string::npos) << part << ": " << r.err;
+  }
+  EXPECT_EQ(HeadAndDigest(db_), before);
+
+  r = Db({"import", Path("late.jsonl"), "--backdate"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto log = Db({"log", "-n", "1"});
+  EXPECT_NE(log.out.find("effective 2024-06-01 (backdated)"), std::string::npos)
+      << log.out;
+  EXPECT_EQ(Count(Db({"log"}).out, "(backdated)"), 1u);
+  auto json = Db({"log", "-n", "2", "--json"});
+  EXPECT_NE(json.out.find("\"revision\":13,\"parent\":12,\"tags\":[],"
+                          "\"effective\":\"2024-06-01\",\"backdated\":true"),
+            std::string::npos)
+      << json.out;
+  EXPECT_NE(json.out.find("\"revision\":12,\"parent\":11,"), std::string::npos);
+  EXPECT_EQ(Count(json.out, "\"backdated\":false"), 1u);
+
+  // @DATE: the state on that day, never data from later.
+  auto stats = Db({"stats", "--at", "@2024-06-01", "--json"});
+  EXPECT_NE(stats.out.find("\"revision\":10,"), std::string::npos)
+      << stats.out;  // us-cet-2024 (2024-02-12); 11 is dated 2025
+  EXPECT_EQ(Db({"show", "late/entry", "--at", "@2024-06-01"}).code, 1);
+  EXPECT_EQ(Db({"show", "late/entry", "--at", "@2025-10-28"}).code, 0);
+  EXPECT_EQ(Db({"show", "late/entry", "--at", "13"}).code, 0);
+  // --backdate on the CSV path too.
+  ASSERT_EQ(Db({"export", "--format", "csv", "--out", Path("csv")}).code, 0);
+  r = Db(
+      {"import", Path("csv"), "--format", "csv", "--effective", "2023-01-01"});
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_EQ(Db({"import", Path("csv"), "--format", "csv", "--effective",
+                "2023-01-01", "--backdate"})
+                .code,
+            0);
+}
+
+TEST_F(CliTest, InitAndImportRefuseForeignFoldersAndMissingParents) {
+  // A folder with someone's files in it.
+  fs::create_directories(Path("papers"));
+  WriteFile(Path("papers/notes.txt"), "mine");
+  const auto listing = Listing(Path("papers"));
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"init"},
+        {"import", kDataset},
+        {"import", Path("x"), "--format", "csv"}}) {
+    if (args.size() > 2) {
+      fs::create_directories(Path("x"));
+      WriteFile(Path("x/nodes.csv"), "key,kind\nk,list\n");
+    }
+    args.push_back("--db");
+    args.push_back(Path("papers"));
+    auto r = Run(args);
+    EXPECT_EQ(r.code, 2) << args[0] << ": " << r.err;
+    EXPECT_NE(r.err.find("not a critgraph database"), std::string::npos)
+        << r.err;
+    EXPECT_EQ(Listing(Path("papers")), listing) << "nothing written";
+  }
+  // A file in the way.
+  auto r = Run({"init", "--db", Path("papers/notes.txt")});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_EQ(ReadFile(Path("papers/notes.txt")), "mine");
+
+  // A missing parent: refused, nothing created; --parents creates it.
+  for (const char* cmd : {"init", "import"}) {
+    std::vector<std::string> args = {cmd};
+    if (std::string(cmd) == "import") args.push_back(kDataset);
+    args.push_back("--db");
+    args.push_back(Path("a/b/db"));
+    r = Run(args);
+    EXPECT_EQ(r.code, 2) << cmd << ": " << r.err;
+    EXPECT_NE(r.err.find("--parents"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(Path("a"))) << cmd;
+  }
+  r = Run({"import", kDataset, "--parents", "--db", Path("a/b/db")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(Run({"verify", "--db", Path("a/b/db")}).code, 0);
+  // An existing database, and an empty folder, are fine.
+  EXPECT_EQ(Run({"init", "--db", Path("a/b/db")}).code, 0);
+  fs::create_directories(Path("empty"));
+  EXPECT_EQ(Run({"init", "--db", Path("empty")}).code, 0);
+  EXPECT_EQ(Run({"init", "--db", Path("empty/")}).code, 0);
+}
+
+TEST_F(CliTest, HelpForAnUnknownCommandIsAUsageError) {
+  auto r = Run({"help", "nosuch"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("unknown command 'nosuch'"), std::string::npos);
+  EXPECT_TRUE(r.out.empty());
+  EXPECT_EQ(Run({"help"}).code, 0);
+  EXPECT_EQ(Run({"help", "log"}).code, 0);
+}
+
+TEST_F(CliTest, FileErrorsNameTheReasonAndIoFailuresExit4) {
+  ImportDataset(db_);
+  auto r = Db({"import", Path("missing.jsonl")});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("missing.jsonl: No such file or directory"),
+            std::string::npos)
+      << r.err;
+  r = Db({"import", "--format", "csv", "--nodes", Path("missing.csv")});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("No such file or directory"), std::string::npos)
+      << r.err;
+  // Export under a regular file: the path cannot be written.
+  WriteFile(Path("plain"), "x");
+  r = Db({"export", "--out", Path("plain/out.jsonl")});
+  EXPECT_EQ(r.code, 4) << r.err;
+  EXPECT_NE(r.err.find("cannot write " + Path("plain/out.jsonl") +
+                       ": Not a directory"),
+            std::string::npos)
+      << r.err;
+  r = Db({"export", "--format", "csv", "--out", Path("plain/dir")});
+  EXPECT_EQ(r.code, 4) << r.err;
+  EXPECT_NE(r.err.find("Not a directory"), std::string::npos) << r.err;
+  r = Db({"export", "--out", Path("nodir/out.jsonl")});
+  EXPECT_EQ(r.code, 4) << r.err;
+  EXPECT_NE(r.err.find("No such file or directory"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(Db({"export", "--format", "csv", "--out", "-"}).code, 2);
+}
+
+TEST_F(CliTest, CsvWithByteOrderMarkImports) {
+  const std::string bom = "\xEF\xBB\xBF";
+  WriteFile(Path("nodes.csv"), bom +
+                                   "key,kind,name:en\n"
+                                   "l,list,The list\n"
+                                   "e,technology,Entry\n");
+  WriteFile(Path("edges.csv"), bom + "from,type,to\ne,part_of,l\n");
+  auto r = Db({"import", "--format", "csv", "--nodes", Path("nodes.csv"),
+               "--edges", Path("edges.csv")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto show = Db({"show", "e", "--json"});
+  ASSERT_EQ(show.code, 0);
+  EXPECT_NE(show.out.find("\"to\":\"l\""), std::string::npos) << show.out;
+  // Bytes that only start like a BOM stay text: EF BD B1 is "ｱ".
+  WriteFile(Path("kana.csv"), "\xEF\xBD\xB1,kind,key\nx,list,k\n");
+  r = Db({"import", "--format", "csv", "--nodes", Path("kana.csv")});
+  EXPECT_EQ(r.code, 0) << r.err;
+  show = Db({"show", "k", "--json"});
+  EXPECT_NE(show.out.find("\"\xEF\xBD\xB1\":\"x\""), std::string::npos)
+      << show.out;
+  WriteFile(Path("only-bom.csv"), bom);
+  r = Db({"import", "--format", "csv", "--nodes", Path("only-bom.csv")});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("empty file"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, CsvReimportThatWouldDropPropertiesAsks) {
+  WriteFile(Path("v1.csv"),
+            "key,kind,name:en,source,year:int64\n"
+            "a,technology,A,list 2020,2020\n"
+            "b,technology,B,list 2020,2020\n");
+  ASSERT_EQ(Db({"import", "--format", "csv", "--nodes", Path("v1.csv")}).code,
+            0);
+  const auto before = HeadAndDigest(db_);
+  // Edited in a spreadsheet: the year column deleted, a name changed.
+  WriteFile(Path("v2.csv"),
+            "key,kind,name:en,source\n"
+            "a,technology,A2,list 2020\n"
+            "b,technology,B,list 2020\n");
+  auto r = Db({"import", "--format", "csv", "--nodes", Path("v2.csv")});
+  EXPECT_EQ(r.code, 2) << r.err;
+  for (const char* part :
+       {"would drop properties of 2 nodes", "a: year", "--merge-props",
+        "--replace-props", "nothing imported"}) {
+    EXPECT_NE(r.err.find(part), std::string::npos) << part << ": " << r.err;
+  }
+  EXPECT_EQ(HeadAndDigest(db_), before);
+
+  r = Db({"import", "--format", "csv", "--nodes", Path("v2.csv"),
+          "--merge-props"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto show = Db({"show", "a", "--json"});
+  EXPECT_NE(show.out.find("\"year\":2020"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("\"en\":\"A2\""), std::string::npos) << show.out;
+
+  r = Db({"import", "--format", "csv", "--nodes", Path("v2.csv"),
+          "--replace-props"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("dropped properties of 2 nodes"), std::string::npos)
+      << r.err;
+  show = Db({"show", "a", "--json"});
+  EXPECT_EQ(show.out.find("\"year\""), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("\"source\":\"list 2020\""), std::string::npos);
+}
+
+TEST_F(CliTest, ColourFollowsColorOptionAndNoColor) {
+  ImportDataset(db_);
+  auto diff = [&](std::vector<std::string> extra, const std::string& env) {
+    std::vector<std::string> args = {"diff", "us-cet-2020", "us-cet-2022",
+                                     "--db", db_};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Run(args, "/dev/null", env);
+  };
+  const std::string esc = "\033[";
+  auto plain = diff({}, "");
+  ASSERT_EQ(plain.code, 0) << plain.err;
+  EXPECT_EQ(plain.out.find(esc), std::string::npos);
+  auto always = diff({"--color", "always"}, "");
+  ASSERT_EQ(always.code, 0);
+  EXPECT_NE(always.out.find(esc), std::string::npos);
+  // --color before the command, and overriding NO_COLOR.
+  auto before =
+      Run({"--color=always", "--db", db_, "diff", "us-cet-2020", "us-cet-2022"},
+          "/dev/null", "NO_COLOR=1");
+  EXPECT_EQ(before.out, always.out);
+  EXPECT_EQ(diff({"--color", "never"}, "").out, plain.out);
+  EXPECT_EQ(diff({"--color", "auto"}, "NO_COLOR=1").out, plain.out);
+  auto bad = diff({"--color", "sometimes"}, "");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("--color wants auto, always or never"),
+            std::string::npos)
+      << bad.err;
+}
+
+TEST_F(CliTest, MessagesSayEachThingOnce) {
+  ImportDataset(db_);
+  auto r = Db({"tag", "us-cet-2020", "2"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(Count(r.err, "force"), 1u) << r.err;
+  EXPECT_EQ(Count(r.err, "already names revision 1"), 1u) << r.err;
+  r = Db({"tag", "--delete", "us-cet-2020"});
+  EXPECT_EQ(Count(r.err, "force"), 1u) << r.err;
+}
+
+// Every command's --help: the usage, an options section with a line for
+// each option the usage mentions (and each listed option is accepted), and
+// an example that runs.
+TEST_F(CliTest, EveryCommandHelpListsItsOptionsAndARunnableExample) {
+  ImportDataset(db_);
+  auto global = Run({"--help"});
+  std::vector<std::string> commands;
+  {
+    std::istringstream in(global.out.substr(global.out.find("commands:\n")));
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line) && line.rfind("  ", 0) == 0) {
+      commands.push_back(line.substr(2, line.find(' ', 2) - 2));
+    }
+  }
+  ASSERT_GE(commands.size(), 14u) << global.out;
+  for (const std::string& cmd : commands) {
+    auto h = Run({cmd, "--help"});
+    ASSERT_EQ(h.code, 0) << cmd;
+    const size_t options_at = h.out.find("\noptions:\n");
+    const size_t example_at = h.out.find("\nexample:\n  critgraph " + cmd);
+    ASSERT_NE(example_at, std::string::npos) << cmd << ":\n" << h.out;
+    const std::string usage = h.out.substr(0, std::min(options_at, example_at));
+    const std::string options =
+        options_at == std::string::npos
+            ? ""
+            : h.out.substr(options_at, example_at - options_at);
+    // Every --option the usage names has its line.
+    for (size_t pos = usage.find("--"); pos != std::string::npos;
+         pos = usage.find("--", pos + 2)) {
+      size_t end = pos + 2;
+      while (end < usage.size() &&
+             (std::isalnum(static_cast<unsigned char>(usage[end])) ||
+              usage[end] == '-')) {
+        ++end;
+      }
+      const std::string opt = usage.substr(pos, end - pos);
+      if (opt == "--" || opt == "--db" || opt == "--help") continue;
+      EXPECT_NE(options.find("\n  " + opt + " "), std::string::npos)
+          << cmd << ": " << opt << " has no line in\n"
+          << h.out;
+    }
+    // Every listed option is real (the parser accepts it) and has a text.
+    std::istringstream in(options);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.rfind("  -", 0) != 0) continue;
+      std::string opt = line.substr(2, line.find(' ', 2) - 2);
+      EXPECT_GT(line.size(), opt.size() + 6) << cmd << ": " << line;
+      auto r = Run({cmd, opt, "--db", Path("none")});
+      EXPECT_EQ(r.err.find("unknown option"), std::string::npos)
+          << cmd << " " << opt << ": " << r.err;
+    }
+    // The example runs: against a copy of the dataset database (an empty
+    // one for import/init/demo), from the source tree, /tmp/ -> the test's
+    // folder.
+    std::string example = h.out.substr(example_at + 11);
+    example = example.substr(0, example.find('\n'));
+    std::vector<std::string> words;
+    std::istringstream ws(example);
+    for (std::string w; ws >> w;) {
+      if (w.rfind("/tmp/", 0) == 0) w = dir_ + "/" + w.substr(5);
+      words.push_back(w);
+    }
+    words.erase(words.begin());  // "critgraph"
+    const std::string db = Path("ex-" + cmd);
+    if (cmd != "import" && cmd != "init" && cmd != "demo") {
+      fs::copy(db_, db, fs::copy_options::recursive);
+    }
+    bool has_db = false;
+    for (const auto& w : words) has_db = has_db || w == "--db";
+    if (!has_db) {
+      words.push_back("--db");
+      words.push_back(db);
+    }
+    auto r = Run(words, "/dev/null", "", kSource);
+    EXPECT_EQ(r.code, 0) << cmd << ": " << example << "\n" << r.err;
+    EXPECT_FALSE(r.out.empty() && r.err.empty()) << cmd;
+  }
+}
+
+// docs/CLI.md's `$ critgraph ...` examples: each runs (against a copy of the
+// dataset database, an empty one for import and init) and prints what the
+// docs show: each shown line (`...` elides any text) appears in the output,
+// and an error line (critgraph: ...) means a failing exit code.
+TEST_F(CliTest, CliDocExamplesRun) {
+  ImportDataset(db_);
+  std::istringstream doc(ReadFile(kSource + "/docs/CLI.md"));
+  struct Example {
+    std::string command;
+    std::vector<std::string> shown;
+    std::optional<int> code;
+  };
+  std::vector<Example> examples;
+  std::string line;
+  bool in_block = false;
+  bool attach = false;  // output lines belong to the last `$ critgraph`
+  while (std::getline(doc, line)) {
+    if (line.rfind("```", 0) == 0) {
+      in_block = !in_block;
+      attach = false;
+      continue;
+    }
+    if (!in_block) continue;
+    if (line.rfind("$ critgraph ", 0) == 0) {
+      examples.push_back({line.substr(2), {}, std::nullopt});
+      attach = true;
+    } else if (line == "$ echo $?") {
+      std::getline(doc, line);
+      if (attach) examples.back().code = std::stoi(line);
+    } else if (attach && !line.empty() && line != "...") {
+      examples.back().shown.push_back(line);
+    }
+  }
+  ASSERT_GE(examples.size(), 8u);
+  size_t ran = 0;
+  for (size_t i = 0; i < examples.size(); ++i) {
+    const Example& ex = examples[i];
+    std::vector<std::string> words;
+    std::istringstream ws(ex.command);
+    for (std::string w; ws >> w;) {
+      if (w.rfind("/tmp/", 0) == 0) w = dir_ + "/" + w.substr(5);
+      words.push_back(w);
+    }
+    words.erase(words.begin());
+    // An input file the docs only imagine (bad.jsonl) cannot be run.
+    if (words[0] == "import" && !fs::exists(kSource + "/" + words[1])) {
+      continue;
+    }
+    const std::string db = Path("doc-" + std::to_string(i));
+    if (words[0] != "import" && words[0] != "init") {
+      fs::copy(db_, db, fs::copy_options::recursive);
+    }
+    bool has_db = false;
+    for (const auto& w : words) has_db = has_db || w == "--db";
+    if (!has_db) {
+      words.push_back("--db");
+      words.push_back(db);
+    }
+    auto r = Run(words, "/dev/null", "", kSource);
+    ++ran;
+    bool error_shown = false;
+    std::istringstream actual_lines(r.out + r.err);
+    std::vector<std::string> actual;
+    for (std::string l; std::getline(actual_lines, l);) actual.push_back(l);
+    for (const std::string& want : ex.shown) {
+      error_shown = error_shown || want.rfind("critgraph: ", 0) == 0;
+      // The pieces between "..." appear in order in one output line.
+      std::vector<std::string> pieces;
+      for (size_t from = 0;;) {
+        size_t dots = want.find("...", from);
+        pieces.push_back(want.substr(from, dots - from));
+        if (dots == std::string::npos) break;
+        from = dots + 3;
+      }
+      bool found = false;
+      for (const std::string& got : actual) {
+        size_t at = 0;
+        bool all = true;
+        for (const std::string& p : pieces) {
+          std::string piece = p;
+          for (size_t t = piece.find("/tmp/"); t != std::string::npos;
+               t = piece.find("/tmp/", t + 1)) {
+            piece.replace(t, 5, dir_ + "/");
+          }
+          at = got.find(piece, at);
+          if (at == std::string::npos) {
+            all = false;
+            break;
+          }
+          at += piece.size();
+        }
+        found = found || all;
+      }
+      EXPECT_TRUE(found) << ex.command << "\nshown: " << want << "\ngot:\n"
+                         << r.out << r.err;
+    }
+    if (ex.code) {
+      EXPECT_EQ(r.code, *ex.code) << ex.command;
+    } else if (error_shown) {
+      EXPECT_NE(r.code, 0) << ex.command;
+    } else {
+      EXPECT_EQ(r.code, 0) << ex.command << ": " << r.err;
+    }
+  }
+  EXPECT_GE(ran, 7u);
+}
+
+TEST_F(CliTest, ImportAndVerifySummariesAsJson) {
+  auto r = Db({"import", kDataset, "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  ASSERT_TRUE(ParseJson(parser, r.out, &doc));
+  const auto [head, digest] = HeadAndDigest(db_);
+  EXPECT_EQ(uint64_t(doc["head"]), head);
+  EXPECT_EQ(std::string_view(doc["digest"]), digest);
+  EXPECT_EQ(simdjson::dom::array(doc["revisions"]).size(), head);
+  ASSERT_EQ(Db({"export", "--format", "csv", "--out", Path("csv")}).code, 0);
+  r = Run({"import", Path("csv"), "--format", "csv", "--json", "--db",
+           Path("copy")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  simdjson::dom::element csv;
+  ASSERT_TRUE(ParseJson(parser, r.out, &csv));
+  EXPECT_EQ(std::string_view(csv["digest"]), digest);
+  EXPECT_EQ(uint64_t(csv["csv_nodes"]), uint64_t(csv["nodes"]));
+  EXPECT_EQ(uint64_t(csv["csv_edges"]), uint64_t(csv["edges"]));
+  WriteFile(Path("empty.jsonl"), "\n");
+  r = Db({"import", Path("empty.jsonl"), "--json"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out.rfind(
+                "{\"revisions\":[],\"head\":" + std::to_string(head) + ",", 0),
+            0u)
+      << r.out;
+  r = Db({"verify", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  simdjson::dom::element v;
+  ASSERT_TRUE(ParseJson(parser, r.out, &v));
+  EXPECT_TRUE(bool(v["ok"]));
+  // The same counts as the text report.
+  EXPECT_NE(Db({"verify"})
+                .out.find("checked " +
+                          std::to_string(uint64_t(v["revisions_checked"])) +
+                          " revisions, " +
+                          std::to_string(uint64_t(v["records_checked"])) +
+                          " records"),
+            std::string::npos);
+  EXPECT_GE(uint64_t(v["revisions_checked"]), head);
+  EXPECT_EQ(simdjson::dom::array(v["problems"]).size(), 0u);
 }

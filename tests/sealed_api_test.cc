@@ -102,6 +102,9 @@ class OutsideDB : public DB {
   absl::Status Tag(std::string_view, Revision, bool) override {
     return absl::OkStatus();
   }
+  absl::Status DeleteTag(std::string_view, bool) override {
+    return absl::OkStatus();
+  }
   absl::Status Verify(VerifyReport*) const override { return absl::OkStatus(); }
   const std::string& path() const override { return path_; }
   bool read_only() const override { return true; }

@@ -49,6 +49,20 @@ std::vector<std::string> Args::List(const std::string& name) const {
   return out;
 }
 
+absl::StatusOr<bool> Args::Json() const {
+  if (Flag("json")) return true;
+  std::string format = ValueOr("format", "text");
+  if (format == "json") return true;
+  if (format == "text") return false;
+  return absl::InvalidArgumentError("--format wants text or json, got '" +
+                                    format + "'");
+}
+
+std::vector<OptionSpec> JsonOptions() {
+  return {{"json", false, "JSON output (the shape is in docs/FORMATS.md)"},
+          {"format", true, "text (default) or json (= --json)", "FORMAT"}};
+}
+
 absl::StatusOr<Args> ParseArgs(const std::vector<std::string>& argv,
                                const std::vector<OptionSpec>& specs) {
   Args args;
@@ -63,10 +77,14 @@ absl::StatusOr<Args> ParseArgs(const std::vector<std::string>& argv,
       only_positional = true;
       continue;
     }
-    if (a.rfind("--", 0) != 0) {
+    std::string name;
+    if (a.rfind("--", 0) == 0) {
+      name = a.substr(2);
+    } else if (a.size() == 2) {
+      name = a.substr(1);  // "-n": one-letter options only
+    } else {
       return absl::InvalidArgumentError("unknown option '" + a + "'");
     }
-    std::string name = a.substr(2);
     std::optional<std::string> inline_value;
     if (auto eq = name.find('='); eq != std::string::npos) {
       inline_value = name.substr(eq + 1);
@@ -77,7 +95,8 @@ absl::StatusOr<Args> ParseArgs(const std::vector<std::string>& argv,
       if (s.name == name) spec = &s;
     }
     if (spec == nullptr) {
-      return absl::InvalidArgumentError("unknown option '--" + name + "'");
+      return absl::InvalidArgumentError("unknown option '" +
+                                        (a[1] == '-' ? "--" + name : a) + "'");
     }
     if (!spec->takes_value) {
       if (inline_value) {
@@ -126,6 +145,21 @@ absl::StatusOr<GlobalArgs> ParseGlobal(const std::vector<std::string>& argv) {
       g.db_given = true;
       continue;
     }
+    if (a == "--color" || a.rfind("--color=", 0) == 0) {
+      if (a == "--color") {
+        if (i + 1 >= argv.size()) {
+          return absl::InvalidArgumentError("option '--color' needs a value");
+        }
+        g.color = argv[++i];
+      } else {
+        g.color = a.substr(8);
+      }
+      if (g.color != "auto" && g.color != "always" && g.color != "never") {
+        return absl::InvalidArgumentError(
+            "--color wants auto, always or never, got '" + g.color + "'");
+      }
+      continue;
+    }
     if (a == "--help" || a == "-h") {
       g.help = true;
       continue;
@@ -152,6 +186,14 @@ absl::StatusOr<GlobalArgs> ParseGlobal(const std::vector<std::string>& argv) {
     g.db_path = (env != nullptr && *env != '\0') ? env : "critgraph.db";
   }
   return g;
+}
+
+bool ColorWanted(const std::string& color, bool stdout_is_tty) {
+  if (color == "always") return true;
+  if (color == "never") return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color != nullptr && *no_color != '\0') return false;
+  return stdout_is_tty;
 }
 
 }  // namespace critgraph::cli

@@ -39,6 +39,10 @@ class Args {
   absl::StatusOr<Direction> GetDirection() const;  // default out
   // Comma-separated list option ("a,b,c"); empty if absent.
   std::vector<std::string> List(const std::string& name) const;
+  // JSON output asked for: --json, or --format json (its alias). --format
+  // text is the default; any other --format is InvalidArgument. For commands
+  // whose options are JsonOptions().
+  absl::StatusOr<bool> Json() const;
 
  private:
   friend absl::StatusOr<Args> ParseArgs(const std::vector<std::string>&,
@@ -47,9 +51,14 @@ class Args {
   std::map<std::string, std::string> values_;
 };
 
+// --json and --format text|json, for every command whose output has a JSON
+// form (Args::Json reads them).
+std::vector<OptionSpec> JsonOptions();
+
 // Parses `argv` (the words after the command name) against `specs`.
-// Accepts "--name value", "--name=value"; "--" ends options; "-" is a
-// positional. Unknown options are InvalidArgument.
+// Accepts "--name value", "--name=value"; a one-letter option `n` is also
+// "-n value"; "--" ends options; "-" is a positional. Unknown options are
+// InvalidArgument.
 absl::StatusOr<Args> ParseArgs(const std::vector<std::string>& argv,
                                const std::vector<OptionSpec>& specs);
 
@@ -59,12 +68,20 @@ struct GlobalArgs {
   bool db_given = false;          // --db was on the command line
   bool help = false;              // --help / -h anywhere
   bool version = false;           // --version before the command
+  std::string color = "auto";     // --color auto|always|never, anywhere
   std::string command;            // first positional word ("" if none)
   std::vector<std::string> rest;  // everything else, in order
 };
 
-// Extracts --db DIR / --db=DIR and --help/-h from anywhere in the line.
+// Extracts --db DIR / --db=DIR, --color WHEN / --color=WHEN and --help/-h
+// from anywhere in the line. InvalidArgument for a --color other than auto,
+// always or never.
 absl::StatusOr<GlobalArgs> ParseGlobal(const std::vector<std::string>& argv);
+
+// Whether output may be coloured: --color always / never, else (auto) only
+// when stdout is a terminal and $NO_COLOR is unset or empty
+// (https://no-color.org).
+bool ColorWanted(const std::string& color, bool stdout_is_tty);
 
 }  // namespace critgraph::cli
 

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 
@@ -67,6 +68,51 @@ absl::StatusOr<std::unique_ptr<DB>> OpenDb(const std::string& path,
                                          StatusText(db.status()));
   }
   return db;
+}
+
+absl::Status CheckDbDirForWriting(const std::string& path, bool parents) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path p(path);
+  if (fs::exists(p, ec)) {
+    if (!fs::is_directory(p, ec)) {
+      return absl::InvalidArgumentError(
+          path + " exists and is not a directory (nor a critgraph database)");
+    }
+    if (fs::is_empty(p, ec)) return absl::OkStatus();
+    auto db = DB::OpenReadOnly(path);
+    if (db.ok()) return absl::OkStatus();
+    switch (db.status().code()) {
+      case absl::StatusCode::kDataLoss:     // damaged: the open reports it
+      case absl::StatusCode::kUnavailable:  // held by a writer: likewise
+        return absl::OkStatus();
+      default:
+        return absl::InvalidArgumentError(
+            path +
+            " is a folder that holds files and is not a critgraph database; "
+            "give --db a new or empty folder");
+    }
+  }
+  fs::path abs = fs::absolute(p, ec).lexically_normal();
+  if (!abs.has_filename()) abs = abs.parent_path();  // "dir/" -> "dir"
+  fs::path parent = abs.parent_path();
+  if (parent.empty() || fs::is_directory(parent, ec)) return absl::OkStatus();
+  if (!parents) {
+    return absl::InvalidArgumentError(
+        "the folder " + parent.string() + " (that would hold " + path +
+        ") does not exist; pass --parents to create it");
+  }
+  fs::create_directories(parent, ec);
+  if (ec) {
+    return absl::InternalError("cannot create " + parent.string() + ": " +
+                               ec.message());
+  }
+  return absl::OkStatus();
+}
+
+std::string ErrnoText(const std::string& what, const std::string& path,
+                      int err) {
+  return what + " " + path + ": " + std::strerror(err);
 }
 
 bool StdoutIsTty() { return isatty(STDOUT_FILENO) == 1; }

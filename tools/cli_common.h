@@ -40,6 +40,19 @@ absl::StatusOr<std::unique_ptr<DB>> OpenDb(const std::string& path,
                                            bool read_only,
                                            bool create_if_missing = false);
 
+// Before `init` or `import` creates or writes a database at `path`: OK if
+// `path` holds a critgraph database, is an empty directory, or does not
+// exist and its parent folder does (with `parents`, missing parents are
+// created, as `mkdir -p`). InvalidArgument (exit 2) for a file, a non-empty
+// folder that is not a critgraph database, or a missing parent without
+// `parents`; the message names the path. Internal if a parent cannot be
+// created (with the errno text).
+absl::Status CheckDbDirForWriting(const std::string& path, bool parents);
+
+// "what: path: <strerror(err)>", for file and I/O errors.
+std::string ErrnoText(const std::string& what, const std::string& path,
+                      int err);
+
 // True if stdout / stderr is a terminal.
 bool StdoutIsTty();
 bool StderrIsTty();

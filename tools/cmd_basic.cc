@@ -1,6 +1,9 @@
-// init, tag, show, stats, verify.
+// init, tag, tags, show, stats, verify.
+#include <algorithm>
 #include <iostream>
 #include <map>
+#include <string>
+#include <vector>
 
 #include "critgraph/io/change_stream.h"
 #include "critgraph/io/json_out.h"
@@ -17,6 +20,10 @@ int CmdInit(const Context& ctx, const Args& args) {
     return UsageError("init",
                       "unexpected argument '" + args.positional[0] + "'");
   }
+  if (auto st = CheckDbDirForWriting(ctx.db_path, args.Flag("parents"));
+      !st.ok()) {
+    return FailStatus(st);
+  }
   auto db =
       OpenDb(ctx.db_path, /*read_only=*/false, /*create_if_missing=*/true);
   if (!db.ok()) return FailStatus(db.status());
@@ -29,7 +36,36 @@ int CmdInit(const Context& ctx, const Args& args) {
   return kExitOk;
 }
 
+namespace {
+
+// tag --delete NAME [--force]: DB::DeleteTag, whose FailedPrecondition (a
+// tag others may cite) is a usage error here, like moving a tag.
+int DeleteTag(const Context& ctx, const Args& args) {
+  if (args.positional.size() != 1) {
+    return UsageError("tag", "--delete wants one NAME");
+  }
+  const std::string& name = args.positional[0];
+  auto db = OpenDb(ctx.db_path, /*read_only=*/false);
+  if (!db.ok()) return FailStatus(db.status());
+  auto rev = (*db)->Resolve(name);
+  auto st = (*db)->DeleteTag(name, args.Flag("force"));
+  if (st.code() == absl::StatusCode::kFailedPrecondition &&
+      !(*db)->read_only()) {
+    return Fail(kExitUsage,
+                "tag: " + StatusText(st) + "; pass --force to delete it");
+  }
+  if (st.code() == absl::StatusCode::kNotFound) {
+    return Fail(kExitNotFound, "tag: " + StatusText(st));
+  }
+  if (!st.ok()) return FailStatus(st);
+  std::cout << "deleted tag " << name << " (was revision " << *rev << ")\n";
+  return kExitOk;
+}
+
+}  // namespace
+
 int CmdTag(const Context& ctx, const Args& args) {
+  if (args.Flag("delete")) return DeleteTag(ctx, args);
   if (args.positional.empty() || args.positional.size() > 2) {
     return UsageError("tag", "want NAME [REV]");
   }
@@ -42,11 +78,71 @@ int CmdTag(const Context& ctx, const Args& args) {
   const std::string& name = args.positional[0];
   auto st = (*db)->Tag(name, *rev, args.Flag("force"));
   if (st.code() == absl::StatusCode::kAlreadyExists) {
-    return Fail(kExitUsage,
-                "tag: " + StatusText(st) + " (use --force to move it)");
+    // The database's message ends in its own hint (force); say it once,
+    // with the option's name.
+    return Fail(kExitUsage, "tag: '" + name + "' already names revision " +
+                                std::to_string(*(*db)->Resolve(name)) +
+                                " (tags are immutable; use --force to move "
+                                "it)");
   }
   if (!st.ok()) return FailStatus(st);
   std::cout << "tagged revision " << *rev << " as " << name << "\n";
+  return kExitOk;
+}
+
+int CmdTags(const Context& ctx, const Args& args) {
+  if (!args.positional.empty()) {
+    return UsageError("tags",
+                      "unexpected argument '" + args.positional[0] + "'");
+  }
+  auto json = args.Json();
+  if (!json.ok()) return UsageError("tags", StatusText(json.status()));
+  auto db = OpenDb(ctx.db_path, /*read_only=*/true);
+  if (!db.ok()) return FailStatus(db.status());
+  // Log() carries each revision's tags; a revision may have several.
+  struct Row {
+    std::string name;
+    const RevisionInfo* rev;
+  };
+  const std::vector<RevisionInfo> log = (*db)->Log();
+  std::vector<Row> rows;
+  for (const RevisionInfo& r : log) {
+    for (const std::string& t : r.tags) rows.push_back({t, &r});
+  }
+  std::sort(rows.begin(), rows.end(),
+            [](const Row& a, const Row& b) { return a.name < b.name; });
+  if (*json) {
+    std::string s = "[";
+    for (size_t i = 0; i < rows.size(); ++i) {
+      s += i ? ",\n" : "\n";
+      s += "{\"name\":";
+      io::AppendJsonString(&s, rows[i].name);
+      s += ",\"revision\":" + std::to_string(rows[i].rev->number) +
+           ",\"effective\":";
+      if (rows[i].rev->effective_date) {
+        io::AppendJsonString(&s, *rows[i].rev->effective_date);
+      } else {
+        s += "null";
+      }
+      s += ",\"message\":";
+      io::AppendJsonString(&s, rows[i].rev->message);
+      s += "}";
+    }
+    s += rows.empty() ? "]\n" : "\n]\n";
+    std::cout << s;
+    return kExitOk;
+  }
+  size_t width = 4;
+  for (const Row& r : rows) width = std::max(width, r.name.size());
+  for (const Row& r : rows) {
+    std::string name = r.name;
+    name.resize(width + 2, ' ');
+    std::string rev = std::to_string(r.rev->number);
+    rev.resize(5, ' ');
+    std::cout << name << rev << " "
+              << r.rev->effective_date.value_or("-         ") << "  "
+              << r.rev->message << "\n";
+  }
   return kExitOk;
 }
 
@@ -64,6 +160,8 @@ absl::StatusOr<std::unique_ptr<Snapshot>> SnapshotAt(const DB& db,
 int CmdShow(const Context& ctx, const Args& args) {
   if (args.positional.size() != 1) return UsageError("show", "want one KEY");
   const std::string& key = args.positional[0];
+  auto json = args.Json();
+  if (!json.ok()) return UsageError("show", StatusText(json.status()));
   auto db = OpenDb(ctx.db_path, /*read_only=*/true);
   if (!db.ok()) return FailStatus(db.status());
   auto snap = SnapshotAt(**db, args);
@@ -80,7 +178,7 @@ int CmdShow(const Context& ctx, const Args& args) {
   if (!out_edges.ok()) return FailStatus(out_edges.status());
   auto in_edges = (*snap)->InEdges(key);
   if (!in_edges.ok()) return FailStatus(in_edges.status());
-  if (args.Flag("json")) {
+  if (*json) {
     std::string s =
         "{\"revision\":" + std::to_string((*snap)->revision()) + ",\"node\":";
     io::AppendNode(&s, *node);
@@ -130,6 +228,8 @@ int CmdStats(const Context& ctx, const Args& args) {
     return UsageError("stats",
                       "unexpected argument '" + args.positional[0] + "'");
   }
+  auto json = args.Json();
+  if (!json.ok()) return UsageError("stats", StatusText(json.status()));
   auto db = OpenDb(ctx.db_path, /*read_only=*/true);
   if (!db.ok()) return FailStatus(db.status());
   auto snap = SnapshotAt(**db, args);
@@ -151,7 +251,7 @@ int CmdStats(const Context& ctx, const Args& args) {
     for (const auto& [k, n] : kinds) info.node_count += n;
     for (const auto& [t, n] : types) info.edge_count += n;
   }
-  if (args.Flag("json")) {
+  if (*json) {
     std::string s = "{\"revision\":" + std::to_string(info.number) +
                     ",\"digest\":\"" + info.digest.ToHex() +
                     "\",\"nodes\":" + std::to_string(info.node_count) +
@@ -195,10 +295,22 @@ int CmdVerify(const Context& ctx, const Args& args) {
     return UsageError("verify",
                       "unexpected argument '" + args.positional[0] + "'");
   }
+  auto json = args.Json();
+  if (!json.ok()) return UsageError("verify", StatusText(json.status()));
   auto db = OpenDb(ctx.db_path, /*read_only=*/true);
   if (!db.ok()) return FailStatus(db.status());
   VerifyReport report;
   if (auto st = (*db)->Verify(&report); !st.ok()) return FailStatus(st);
+  if (*json) {
+    std::string s =
+        std::string("{\"ok\":") + (report.ok() ? "true" : "false") +
+        ",\"revisions_checked\":" + std::to_string(report.revisions_checked) +
+        ",\"records_checked\":" + std::to_string(report.records_checked) +
+        ",\"problems\":";
+    io::AppendStringArray(&s, report.problems);
+    std::cout << s << "}\n";
+    return report.ok() ? kExitOk : kExitDbError;
+  }
   for (const auto& p : report.problems) std::cout << "problem: " << p << "\n";
   std::cout << "checked " << report.revisions_checked << " revisions, "
             << report.records_checked << " records: "

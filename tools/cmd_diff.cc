@@ -106,7 +106,7 @@ int CmdDiff(const Context& ctx, const Args& args) {
     std::cout << io::DiffDot(*diff);
   } else {
     io::PrintDiffText(std::cout, *diff, lineage, RevisionLabel(**db, *a),
-                      RevisionLabel(**db, *b), StdoutIsTty());
+                      RevisionLabel(**db, *b), ctx.color);
   }
   return kExitOk;
 }

@@ -23,7 +23,7 @@ int CmdExport(const Context& ctx, const Args& args) {
                                     "' (jsonl, csv, graphml or dot)");
   }
   auto out_path = args.Value("out");
-  if (*format == io::ExportFormat::kCsv && !out_path) {
+  if (*format == io::ExportFormat::kCsv && (!out_path || *out_path == "-")) {
     return UsageError("export", "--format csv needs --out DIR");
   }
   auto db = OpenDb(ctx.db_path, /*read_only=*/true);
@@ -49,10 +49,11 @@ int CmdExport(const Context& ctx, const Args& args) {
                         : io::ExportToPath(**snap, *format, *out_path, options);
   progress.Finish();
   if (!st.ok()) {
-    if (st.code() == absl::StatusCode::kInvalidArgument) {
-      return Fail(kExitUsage, "export: " + StatusText(st));
-    }
-    return FailStatus(st);
+    // The arguments were checked above: what is left is writing (a path
+    // that cannot be written, a full disk) or reading the database. Both
+    // are I/O failures: exit 4, whatever the code (NotFound, from ENOENT,
+    // would otherwise read as an unknown key).
+    return Fail(kExitDbError, "export: " + StatusText(st));
   }
   if (!to_stdout && options.list) {
     std::cerr << "exported list " << *options.list << " of revision " << *rev

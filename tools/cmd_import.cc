@@ -1,5 +1,6 @@
 // import FILE|- [--format jsonl|csv --nodes F --edges F] [--message M]
-//        [--tag T] [--effective YYYY-MM-DD] [--author A]
+//        [--tag T] [--effective YYYY-MM-DD] [--author A] [--backdate]
+//        [--parents] [--merge-props]
 //
 // The import itself is io::ImportChangeStream / io::ImportCsv; this file
 // parses the command line, draws the progress bar and turns SIGINT/SIGTERM
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -68,6 +70,8 @@ int ImportError(const absl::Status& st) {
   switch (st.code()) {
     case absl::StatusCode::kInvalidArgument:
       return Fail(kExitBadInput, "import: " + StatusText(st));
+    case absl::StatusCode::kFailedPrecondition:  // CSV would drop props
+      return Fail(kExitUsage, "import: " + StatusText(st));
     case absl::StatusCode::kCancelled:
       return Fail(kExitInterrupted, "interrupted: nothing imported");
     case absl::StatusCode::kUnavailable:
@@ -79,15 +83,40 @@ int ImportError(const absl::Status& st) {
   }
 }
 
-void PrintSummary(const DB& db, const std::vector<Revision>& revs) {
+// The summary: text, or with `json` one object
+// {"revisions":[..],"head":N,"nodes":n,"edges":e,"digest":"hex"} plus, for a
+// CSV import, "csv_nodes"/"csv_edges" (the records read).
+void PrintSummary(const DB& db, const std::vector<Revision>& revs, bool json,
+                  const io::ImportResult* csv = nullptr) {
   auto snap = db.GetSnapshot(db.Head());
+  if (json) {
+    std::string s = "{\"revisions\":[";
+    for (size_t i = 0; i < revs.size(); ++i) {
+      s += (i ? "," : "") + std::to_string(revs[i]);
+    }
+    s += "],\"head\":" + std::to_string(db.Head());
+    if (snap.ok()) {
+      s += ",\"nodes\":" + std::to_string((*snap)->node_count()) +
+           ",\"edges\":" + std::to_string((*snap)->edge_count()) +
+           ",\"digest\":\"" + (*snap)->digest().ToHex() + "\"";
+    }
+    if (csv != nullptr) {
+      s += ",\"csv_nodes\":" + std::to_string(csv->nodes) +
+           ",\"csv_edges\":" + std::to_string(csv->edges);
+    }
+    std::cout << s << "}\n";
+    return;
+  }
+  if (csv != nullptr) {
+    std::cout << "imported " << csv->nodes << " nodes, " << csv->edges
+              << " edges\n";
+  }
+  if (revs.empty()) return;
   std::cout << "imported " << revs.size()
             << (revs.size() == 1 ? " revision" : " revisions");
-  if (!revs.empty()) {
-    std::cout << " (" << revs.front();
-    if (revs.size() > 1) std::cout << ".." << revs.back();
-    std::cout << ")";
-  }
+  std::cout << " (" << revs.front();
+  if (revs.size() > 1) std::cout << ".." << revs.back();
+  std::cout << ")";
   std::cout << "; head " << db.Head();
   if (snap.ok()) {
     std::cout << ", " << (*snap)->node_count() << " nodes, "
@@ -104,6 +133,9 @@ io::ImportOptions CommonOptions(const Args& args) {
   opts.tag = args.Value("tag");
   opts.effective = args.Value("effective");
   opts.default_author = args.ValueOr("author", DefaultAuthor());
+  opts.backdate = args.Flag("backdate");
+  opts.merge_props = args.Flag("merge-props");
+  opts.replace_props = args.Flag("replace-props");
   opts.cancel = &g_interrupted;
   return opts;
 }
@@ -132,6 +164,10 @@ int ImportCsvCommand(const Context& ctx, const Args& args) {
     return UsageError("import",
                       "--format csv needs --nodes F and/or --edges F");
   }
+  if (auto st = CheckDbDirForWriting(ctx.db_path, args.Flag("parents"));
+      !st.ok()) {
+    return FailStatus(st);
+  }
   io::ImportOptions opts = CommonOptions(args);
   InterruptGuard guard;  // from before the open: a signal then cancels too
   auto db =
@@ -142,9 +178,14 @@ int ImportCsvCommand(const Context& ctx, const Args& args) {
   auto res = io::ImportCsv(**db, files, opts);
   progress.Finish();
   if (!res.ok()) return ImportError(res.status());
-  std::cout << "imported " << res->nodes << " nodes, " << res->edges
-            << " edges\n";
-  PrintSummary(**db, res->revisions);
+  PrintSummary(**db, res->revisions, args.Flag("json"), &*res);
+  if (res->dropped_props > 0) {
+    std::cerr << "critgraph: import: note: --replace-props dropped properties "
+                 "of "
+              << res->dropped_props
+              << (res->dropped_props == 1 ? " node" : " nodes")
+              << " (first: " << res->dropped_example << ")\n";
+  }
   return kExitOk;
 }
 
@@ -172,8 +213,13 @@ int CmdImport(const Context& ctx, const Args& args) {
                                      " is a directory (CSV? use --format csv)");
     }
     if (access(file.c_str(), R_OK) != 0) {
-      return Fail(kExitBadInput, "import: cannot open " + file);
+      return Fail(kExitBadInput,
+                  "import: " + ErrnoText("cannot open", file, errno));
     }
+  }
+  if (auto st = CheckDbDirForWriting(ctx.db_path, args.Flag("parents"));
+      !st.ok()) {
+    return FailStatus(st);
   }
   io::ImportOptions opts = CommonOptions(args);
   InterruptGuard guard;  // from before the open: a signal then cancels too
@@ -194,11 +240,11 @@ int CmdImport(const Context& ctx, const Args& args) {
   }
   progress.Finish();
   if (!res.ok()) return ImportError(res.status());
-  if (res->revisions.empty()) {
+  if (res->revisions.empty() && !args.Flag("json")) {
     std::cout << "nothing to import: " << name << " holds no ops\n";
     return kExitOk;
   }
-  PrintSummary(**db, res->revisions);
+  PrintSummary(**db, res->revisions, args.Flag("json"));
   if (!res->trailing_revision && (opts.message || opts.tag || opts.effective)) {
     std::cerr << "critgraph: import: note: --message, --tag and --effective "
                  "apply to ops after the last commit line; "

@@ -58,13 +58,25 @@ std::string NameOf(const Snapshot& snap, const std::string& key) {
   return q;
 }
 
-void AppendReached(std::string* s, const std::vector<ReachedNode>& nodes) {
+// [{"key","depth","name","parent"}...]: name is the display name at `snap`
+// (null if the node has none), parent the BFS parent (null for sources).
+void AppendReached(std::string* s, const Snapshot& snap,
+                   const std::vector<ReachedNode>& nodes) {
   *s += '[';
   for (size_t i = 0; i < nodes.size(); ++i) {
     if (i) *s += ',';
     *s += "{\"key\":";
     io::AppendJsonString(s, nodes[i].key);
-    *s += ",\"depth\":" + std::to_string(nodes[i].depth) + "}";
+    *s += ",\"depth\":" + std::to_string(nodes[i].depth) + ",\"name\":";
+    std::string name = NameOf(snap, nodes[i].key);
+    *s += name.empty() ? "null" : name;
+    *s += ",\"parent\":";
+    if (nodes[i].parent) {
+      io::AppendJsonString(s, *nodes[i].parent);
+    } else {
+      *s += "null";
+    }
+    *s += '}';
   }
   *s += ']';
 }
@@ -104,6 +116,8 @@ int CmdReach(const Context& ctx, const Args& args) {
                       "--list without KEY walks the list's entries: no "
                       "--direction or --edge-types");
   }
+  auto json = args.Json();
+  if (!json.ok()) return UsageError("reach", StatusText(json.status()));
   auto db = OpenDb(ctx.db_path, /*read_only=*/true);
   if (!db.ok()) return FailStatus(db.status());
   auto rev = ResolveRevision(**db, args.ValueOr("at", "HEAD"));
@@ -123,9 +137,9 @@ int CmdReach(const Context& ctx, const Args& args) {
     spec.direction = own.direction;
     spec.edge_types = own.edge_types;
   }
-  if (args.Flag("json")) {
+  if (*json) {
     std::string s = "{\"revision\":" + std::to_string(*rev) + ",\"nodes\":";
-    AppendReached(&s, *reached);
+    AppendReached(&s, **snap, *reached);
     s += ",\"plan\":\"" + std::string(ReachPlanName(report.plan)) + "\"";
     if (report.scan_from_depth) {
       s += ",\"scan_from_depth\":" + std::to_string(*report.scan_from_depth);
@@ -153,6 +167,8 @@ int CmdPath(const Context& ctx, const Args& args) {
   if (auto st = SpecFromArgs(args, &spec); !st.ok()) {
     return UsageError("path", StatusText(st));
   }
+  auto json = args.Json();
+  if (!json.ok()) return UsageError("path", StatusText(json.status()));
   auto db = OpenDb(ctx.db_path, /*read_only=*/true);
   if (!db.ok()) return FailStatus(db.status());
   auto rev = ResolveRevision(**db, args.ValueOr("at", "HEAD"));
@@ -162,7 +178,7 @@ int CmdPath(const Context& ctx, const Args& args) {
   auto path =
       ShortestPath(**snap, args.positional[0], args.positional[1], spec);
   if (!path.ok()) return FailStatus(path.status());
-  if (args.Flag("json")) {
+  if (*json) {
     std::string s = "{\"revision\":" + std::to_string(*rev) + ",\"path\":";
     if (*path) {
       io::AppendStringArray(&s, **path);
@@ -199,6 +215,8 @@ int CmdReachDiff(const Context& ctx, const Args& args) {
     return UsageError("reach-diff", StatusText(st));
   }
   spec.sources.assign(args.positional.begin() + 2, args.positional.end());
+  auto json = args.Json();
+  if (!json.ok()) return UsageError("reach-diff", StatusText(json.status()));
   auto db = OpenDb(ctx.db_path, /*read_only=*/true);
   if (!db.ok()) return FailStatus(db.status());
   auto a = ResolveRevision(**db, args.positional[0]);
@@ -211,12 +229,12 @@ int CmdReachDiff(const Context& ctx, const Args& args) {
   if (!sb.ok()) return FailStatus(sb.status());
   auto diff = DiffReach(**sa, **sb, spec);
   if (!diff.ok()) return FailStatus(diff.status());
-  if (args.Flag("json")) {
+  if (*json) {
     std::string s = "{\"from\":" + std::to_string(*a) +
                     ",\"to\":" + std::to_string(*b) + ",\"entered\":";
-    AppendReached(&s, diff->entered);
+    AppendReached(&s, **sb, diff->entered);
     s += ",\"left\":";
-    AppendReached(&s, diff->left);
+    AppendReached(&s, **sa, diff->left);
     s += ",\"depth_changed\":[";
     for (size_t i = 0; i < diff->depth_changed.size(); ++i) {
       const auto& d = diff->depth_changed[i];

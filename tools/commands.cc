@@ -7,11 +7,22 @@ namespace critgraph::cli {
 
 namespace {
 
-const std::vector<OptionSpec> kFilterOptions = {{"direction", true},
-                                                {"edge-types", true},
-                                                {"kinds", true},
-                                                {"max-depth", true},
-                                                {"json", false}};
+const std::vector<OptionSpec> kFilterOptions = {
+    {"direction", true, "follow edges out (default), in or both",
+     "out|in|both"},
+    {"edge-types", true, "follow only these edge types (default all)", "T,.."},
+    {"kinds", true, "reach and expand only nodes of these kinds", "K,.."},
+    {"max-depth", true, "stop N edges from the sources (default unlimited)",
+     "N"}};
+
+const OptionSpec kAt = {"at", true, "the revision to read (default HEAD)",
+                        "REV"};
+const OptionSpec kPlan = {"plan", true,
+                          "how neighbours are found; same answer (default "
+                          "auto)",
+                          "auto|seek|scan|adjacency"};
+const OptionSpec kParents = {"parents", false,
+                             "create missing parent folders of --db"};
 
 std::vector<OptionSpec> With(std::vector<OptionSpec> base,
                              std::vector<OptionSpec> more) {
@@ -25,139 +36,141 @@ const std::vector<Command>& AllCommands() {
   static const std::vector<Command> kCommands = {
       {"init",
        "create an empty database",
-       "usage: critgraph init [--db DIR]\n"
+       "usage: critgraph init [--db DIR] [--parents]\n"
        "\n"
-       "Creates an empty database in DIR (exit 0 if one is already there).\n",
-       {},
-       CmdInit},
+       "Creates an empty database in DIR (exit 0 if one is already there).\n"
+       "DIR must be new, empty or a database; its parent must exist.\n",
+       {kParents},
+       CmdInit,
+       "critgraph init --db /tmp/lists.db"},
       {"import",
        "import a JSONL change stream or CSV files",
-       "usage: critgraph import FILE|- [--format jsonl] [--message M] [--tag "
-       "T]\n"
-       "                        [--effective YYYY-MM-DD] [--author A]\n"
-       "       critgraph import --format csv --nodes F [--edges F] [...]\n"
-       "       critgraph import DIR --format csv [...]   (DIR/nodes.csv, "
-       "DIR/edges.csv)\n"
+       "usage: critgraph import FILE|- [options]\n"
+       "       critgraph import --format csv --nodes F [--edges F] [options]\n"
+       "       critgraph import DIR --format csv [options]\n"
        "\n"
        "Imports into the database (created if missing). A JSONL stream may\n"
-       "hold many commit lines; ops after the last one are committed as one\n"
-       "more revision with --message/--tag/--effective. CSV files make one\n"
-       "revision. All or nothing: on any error nothing is committed.\n"
-       "Exit 3 on bad input, naming file:line and the reason; exit 130 on\n"
-       "Ctrl-C (SIGINT) or SIGTERM, with nothing imported.\n",
-       {{"format", true},
-        {"nodes", true},
-        {"edges", true},
-        {"message", true},
-        {"tag", true},
-        {"effective", true},
-        {"author", true}},
-       CmdImport},
-      {"log",
-       "list the revisions, newest first",
-       "usage: critgraph log [--stat] [--json] [--list LIST]\n"
-       "\n"
-       "--stat  what each revision changed, by node kind and edge type\n"
-       "--json  a JSON array of "
-       "{\"revision\",\"parent\",\"tags\",\"effective\","
-       "\"message\",\"digest\",...}\n",
-       {{"stat", false},
-        {"json", false},
-        {"list", true, "only the revisions that changed this list", "LIST"}},
-       CmdLog},
+       "hold many commit lines; ops after the last one make one more\n"
+       "revision. CSV files make one revision. All or nothing. Exit 3 on bad\n"
+       "input (file:line and the reason), 130 on Ctrl-C.\n",
+       {{"format", true, "jsonl (default) or csv", "jsonl|csv"},
+        {"nodes", true, "CSV: the nodes file", "FILE"},
+        {"edges", true, "CSV: the edges file", "FILE"},
+        {"message", true, "message of the revision of trailing ops", "M"},
+        {"tag", true, "tag of that revision", "T"},
+        {"effective", true, "effective date of that revision", "YYYY-MM-DD"},
+        {"author", true, "author of commits that name none", "A"},
+        {"backdate", false,
+         "allow effective dates earlier than those committed"},
+        {"merge-props", false, "CSV: keep properties a row has no value for"},
+        {"replace-props", false, "CSV: drop properties a row has no value for"},
+        kParents,
+        {"json", false,
+         "print the summary as JSON (--format names the input here)"}},
+       CmdImport,
+       "critgraph import data/critgraph-dataset.jsonl"},
+      {"log", "list the revisions, newest first",
+       "usage: critgraph log [-n N] [--since DATE] [--until DATE] [--list LIST]\n"
+       "                     [--stat] [--json]\n",
+       With({{"n", true, "only the newest N revisions", "N"},
+             {"since", true, "only revisions effective on or after DATE",
+              "YYYY-MM-DD"},
+             {"until", true, "only revisions effective on or before DATE",
+              "YYYY-MM-DD"},
+             {"stat", false,
+              "what each revision changed, by node kind and edge type"},
+             {"list", true, "only the revisions that changed this list",
+              "LIST"}},
+            JsonOptions()),
+       CmdLog, "critgraph log -n 3 --since 2022-01-01"},
       {"tag",
-       "name a revision",
+       "name a revision, or delete a tag",
        "usage: critgraph tag NAME [REV] [--force]\n"
+       "       critgraph tag --delete NAME [--force]\n"
        "\n"
-       "Tags REV (default HEAD) as NAME. --force moves an existing tag.\n",
-       {{"force", false}},
-       CmdTag},
-      {"show",
-       "show one node and its edges",
+       "Tags REV (default HEAD) as NAME. Deleting a tag on a revision with\n"
+       "an effective date, or on one other than HEAD, needs --force.\n",
+       {{"force", false, "move an existing tag, or delete a cited one"},
+        {"delete", false, "delete the tag NAME"}},
+       CmdTag,
+       "critgraph tag reviewed HEAD"},
+      {"tags", "list the tags",
+       "usage: critgraph tags [--json]\n"
+       "\n"
+       "Each tag, by name: its revision, effective date and message.\n",
+       JsonOptions(), CmdTags, "critgraph tags --json"},
+      {"show", "show one node and its edges",
        "usage: critgraph show KEY [--at REV] [--json]\n",
-       {{"at", true}, {"json", false}},
-       CmdShow},
+       With({kAt}, JsonOptions()), CmdShow,
+       "critgraph show us-cet/quantum --at us-cet-2022"},
       {"export",
        "export a revision as JSONL, CSV, GraphML or DOT",
        "usage: critgraph export [--at REV] [--format jsonl|csv|graphml|dot] "
        "[--out PATH]\n"
-       "                        [--list LIST]\n"
-       "\n"
-       "jsonl (default), graphml, dot: to PATH or stdout.\n"
-       "csv: --out DIR is required; writes DIR/nodes.csv and DIR/edges.csv.\n",
-       {{"at", true},
-        {"format", true},
-        {"out", true},
+       "                        [--list LIST]\n",
+       {kAt,
+        {"format", true, "jsonl (default), csv, graphml or dot",
+         "jsonl|csv|graphml|dot"},
+        {"out", true, "write to PATH (default stdout); csv: a folder, required",
+         "PATH"},
         {"list", true,
-         "only this list's scope: the list, its entries, the "
-         "edges between them",
+         "only this list's scope: the list, its entries, the edges between "
+         "them",
          "LIST"}},
-       CmdExport},
+       CmdExport,
+       "critgraph export --at us-cet-2024 --format csv --out /tmp/us-cet"},
       {"diff",
        "what changed between two revisions",
-       "usage: critgraph diff A B [--scope KEY | --list LIST] [--edge-types "
-       "T,..]\n"
-       "                      [--direction out|in|both] [--max-depth N] "
-       "[--stat]\n"
-       "                      [--format text|json|jsonl|dot]\n"
-       "\n"
-       "--scope KEY  only the subgraph reachable from KEY\n"
-       "--list LIST  only one list's entries (same as --scope LIST\n"
-       "             --direction in --edge-types part_of)\n"
-       "--stat       counts only (text, or JSON with --format json)\n"
-       "formats: text (coloured on a terminal), json, jsonl (an importable\n"
-       "patch), dot (added green, removed red, modified orange)\n",
-       {{"scope", true},
-        {"edge-types", true},
-        {"direction", true},
-        {"max-depth", true},
-        {"stat", false},
-        {"format", true},
+       "usage: critgraph diff A B [--scope KEY | --list LIST] [filters] [--stat] "
+       "[--format F]\n",
+       {{"scope", true, "only the subgraph reachable from KEY", "KEY"},
+        {"edge-types", true, "with --scope: follow only these edge types",
+         "T,.."},
+        {"direction", true, "with --scope: follow edges out, in or both",
+         "out|in|both"},
+        {"max-depth", true, "with --scope: at most N edges from KEY", "N"},
+        {"stat", false, "counts only (text, or JSON with --format json)"},
+        {"format", true,
+         "text (default; coloured on a terminal), json, jsonl (an importable "
+         "patch), dot",
+         "text|json|jsonl|dot"},
         {"list", true,
-         "only this list's entries (= --scope LIST --direction "
-         "in --edge-types part_of)",
+         "only this list's entries (= --scope LIST --direction in "
+         "--edge-types part_of)",
          "LIST"}},
-       CmdDiff},
+       CmdDiff, "critgraph diff us-cet-2022 us-cet-2024 --list us-cet"},
       {"reach", "nodes reachable from KEY...",
-       "usage: critgraph reach KEY... [--at REV] [--direction out|in|both]\n"
-       "                       [--edge-types T,..] [--kinds K,..] "
-       "[--max-depth N] [--json]\n"
-       "                       [--plan auto|seek|scan|adjacency]\n"
+       "usage: critgraph reach KEY... [--at REV] [filters] [--plan P] "
+       "[--json]\n"
        "       critgraph reach [KEY...] --list LIST [...]\n"
        "\n"
-       "--plan  how neighbours are found (same result): seek = one seek per\n"
-       "        node, scan = one pass over the edges, adjacency = build an\n"
-       "        in-memory snapshot first; auto (default) seeks, then switches\n"
-       "        to a pass once seeking would cost more. The plan that ran is\n"
-       "        printed (JSON: \"plan\").\n",
-       With(kFilterOptions, {{"at", true},
-                             {"plan", true},
-                             {"list", true,
-                              "show only this list's entries; without KEY, "
-                              "reach the list's entries",
-                              "LIST"}}),
-       CmdReach},
+       "Nodes by depth, with name and BFS parent. The plan that ran is\n"
+       "printed (JSON: \"plan\").\n",
+       With(With(kFilterOptions, JsonOptions()),
+            {kAt, kPlan,
+             {"list", true,
+              "show only this list's entries; without KEY, reach the list's "
+              "entries",
+              "LIST"}}),
+       CmdReach,
+       "critgraph reach jp-materials/critical-minerals --direction in "
+       "--edge-types depends_on,part_of"},
       {"path", "a shortest path between two nodes",
-       "usage: critgraph path FROM TO [--at REV] [--direction out|in|both]\n"
-       "                      [--edge-types T,..] [--kinds K,..] "
-       "[--max-depth N] [--json]\n",
-       With(kFilterOptions, {{"at", true}}), CmdPath},
+       "usage: critgraph path FROM TO [--at REV] [filters] [--json]\n",
+       With(With(kFilterOptions, JsonOptions()), {kAt}), CmdPath,
+       "critgraph path jp-kprogram/bio/fertilizer-advanced-tech "
+       "jp-materials --direction out"},
       {"reach-diff", "how reachability from KEY... changed from A to B",
-       "usage: critgraph reach-diff A B KEY... [--direction out|in|both]\n"
-       "                            [--edge-types T,..] [--kinds K,..] "
-       "[--max-depth N] [--json]\n"
-       "                            [--plan auto|seek|scan|adjacency]\n",
-       With(kFilterOptions, {{"plan", true}}), CmdReachDiff},
-      {"stats",
-       "counts by node kind and edge type",
-       "usage: critgraph stats [--at REV] [--json] [--list LIST]\n",
-       {{"at", true},
-        {"json", false},
-        {"list", true,
-         "count only this list's scope (the list and its "
-         "entries)",
-         "LIST"}},
-       CmdStats},
+       "usage: critgraph reach-diff A B KEY... [filters] [--plan P] "
+       "[--json]\n",
+       With(With(kFilterOptions, JsonOptions()), {kPlan}), CmdReachDiff,
+       "critgraph reach-diff us-cet-2022 us-cet-2024 us-cet --direction in"},
+      {"stats", "counts by node kind and edge type",
+       "usage: critgraph stats [--at REV] [--list LIST] [--json]\n",
+       With({kAt, {"list", true, "count only this list's scope", "LIST"}},
+            JsonOptions()),
+       CmdStats,
+       "critgraph stats --at @2023-01-01"},
       {"lists",
        "each list with its entry count and last change",
        "usage: critgraph lists [--at REV] [--json]\n"
@@ -205,13 +218,11 @@ const std::vector<Command>& AllCommands() {
         {"format", true, "text (default) or json", "FORMAT"}},
        CmdFind,
        "critgraph find quantum --kind foreign_list_entry"},
-      {"verify",
-       "check every revision's digest and every record",
-       "usage: critgraph verify\n"
+      {"verify", "check every revision's digest and every record",
+       "usage: critgraph verify [--json]\n"
        "\n"
        "Exit 0 if the database verifies, 4 if problems were found.\n",
-       {},
-       CmdVerify},
+       JsonOptions(), CmdVerify, "critgraph verify --db /tmp/lists.db"},
       {"history",
        "every change of one node (and its edges, lineage)",
        "usage: critgraph history KEY [--edges] [--follow] [--at REV]\n"
@@ -244,7 +255,8 @@ const std::vector<Command>& AllCommands() {
        "DIR must not exist, be empty, or hold a database made by an earlier\n"
        "demo (it is then rebuilt); anything else is refused (exit 2).\n",
        {},
-       CmdDemo},
+       CmdDemo,
+       "critgraph demo --db /tmp/demo.db"},
   };
   return kCommands;
 }
@@ -262,7 +274,7 @@ std::string CommandHelp(const Command& command) {
   size_t width = 0;
   for (const OptionSpec& o : command.options) {
     if (o.help.empty()) continue;
-    std::string left = "--" + o.name;
+    std::string left = (o.name.size() == 1 ? "-" : "--") + o.name;
     if (o.takes_value) {
       left +=
           " " + (o.value_name.empty() ? std::string("VALUE") : o.value_name);
@@ -292,6 +304,8 @@ std::string GlobalHelp() {
       "immutable revisions.\n"
       "The database is --db DIR, else $CRITGRAPH_DB, else ./critgraph.db.\n"
       "REV is a number, a tag, HEAD, HEAD~N or @YYYY-MM-DD.\n"
+      "--color auto|always|never (anywhere; default auto: on a terminal\n"
+      "unless $NO_COLOR is set) colours diff output.\n"
       "\n"
       "commands:\n";
   for (const auto& c : AllCommands()) {

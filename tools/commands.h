@@ -13,6 +13,7 @@ namespace critgraph::cli {
 struct Context {
   std::string db_path;
   bool db_given = false;
+  bool color = false;  // colour the output (--color, NO_COLOR, a terminal)
 };
 
 using CommandFn = int (*)(const Context&, const Args&);
@@ -40,6 +41,7 @@ int CmdInit(const Context&, const Args&);
 int CmdImport(const Context&, const Args&);
 int CmdLog(const Context&, const Args&);
 int CmdTag(const Context&, const Args&);
+int CmdTags(const Context&, const Args&);
 int CmdShow(const Context&, const Args&);
 int CmdExport(const Context&, const Args&);
 int CmdDiff(const Context&, const Args&);

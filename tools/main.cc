@@ -30,14 +30,17 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   if (global->command == "help") {
-    if (!global->rest.empty()) {
-      if (const Command* c = FindCommand(global->rest[0])) {
-        std::cout << CommandHelp(*c);
-        return kExitOk;
-      }
+    if (global->rest.empty()) {
+      std::cout << GlobalHelp();
+      return kExitOk;
     }
-    std::cout << GlobalHelp();
-    return kExitOk;
+    if (const Command* c = FindCommand(global->rest[0])) {
+      std::cout << CommandHelp(*c);
+      return kExitOk;
+    }
+    Fail(kExitUsage, "help: unknown command '" + global->rest[0] + "'");
+    std::cerr << "run `critgraph --help` for the list of commands\n";
+    return kExitUsage;
   }
   const Command* cmd = FindCommand(global->command);
   if (cmd == nullptr) {
@@ -55,7 +58,8 @@ int main(int argc, char** argv) {
     std::cerr << CommandHelp(*cmd);
     return kExitUsage;
   }
-  Context ctx{global->db_path, global->db_given};
+  Context ctx{global->db_path, global->db_given,
+              ColorWanted(global->color, StdoutIsTty())};
   int code = cmd->run(ctx, *args);
   std::cout.flush();
   return code;

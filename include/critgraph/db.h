@@ -79,9 +79,14 @@ class DB {
   }
 
   // Resolves a revision name: a number ("3"), a tag, "HEAD", "HEAD~N", or
-  // "@YYYY-MM-DD" (the newest revision whose effective date is on or before
-  // that day). NotFound for a name that names no revision; InvalidArgument
-  // for a malformed one.
+  // "@YYYY-MM-DD": the newest revision with an effective date on or before
+  // that day that comes before the first revision dated after it. A revision
+  // holds everything below it, so once a revision dated after DATE is
+  // committed, no later revision answers for DATE, even one backdated to
+  // before DATE: @DATE never shows data that took effect after DATE. Without
+  // backdated revisions this is simply the newest revision dated on or before
+  // DATE. NotFound for a name that names no revision; InvalidArgument for a
+  // malformed one.
   virtual absl::StatusOr<Revision> Resolve(std::string_view name) const = 0;
 
   // Metadata of one revision (NotFound if it does not exist; 0 is the root).
@@ -93,6 +98,15 @@ class DB {
   // and !force; InvalidArgument for a bad name; NotFound for a bad rev.
   virtual absl::Status Tag(std::string_view name, Revision rev,
                            bool force = false) = 0;
+
+  // Deletes the tag `name`. A tag may be cited by other tooling (a report,
+  // a script's `--at us-cet-2024`), so deleting one that names a revision
+  // with an effective date, or any revision other than HEAD, needs `force`:
+  // without it that is FailedPrecondition and nothing changes. NotFound if
+  // there is no such tag; InvalidArgument for a malformed name;
+  // FailedPrecondition on a read-only database. One synced RocksDB delete:
+  // after a crash the tag is either still there or gone, never damaged.
+  virtual absl::Status DeleteTag(std::string_view name, bool force = false) = 0;
 
   // Recomputes every revision's digest from its stored records (incrementally
   // through the change log, and in full for HEAD), verifies every record and

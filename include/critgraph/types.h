@@ -87,6 +87,10 @@ struct CommitInfo {
   std::optional<std::string> effective_date;
   // Tags to create on the new revision (must not exist yet).
   std::vector<std::string> tags;
+  // Allows an effective date earlier than the latest effective date of the
+  // revisions below (a list version imported late). Without it such a commit
+  // is InvalidArgument. See RevisionInfo::backdated and "@DATE" in DB::Resolve.
+  bool backdate = false;
 
   friend bool operator==(const CommitInfo&, const CommitInfo&) = default;
 };
@@ -111,6 +115,10 @@ struct RevisionInfo {
   uint64_t node_count = 0;
   uint64_t edge_count = 0;
   uint64_t change_count = 0;  // nodes and edges changed by this revision
+  // True if effective_date is earlier than the effective date of some
+  // revision below it (committed with CommitInfo::backdate). Derived from
+  // the revisions' dates when the database is opened; not stored.
+  bool backdated = false;
   // Live nodes per node kind and edges per edge type, zero counts omitted.
   // Maintained at commit; absent (unknown) for revisions written before
   // critgraph stored them. See docs/FORMATS-ON-DISK.md.

@@ -143,7 +143,8 @@ def test_export_other_formats(dataset_db, tmp_path):
     snap.export(str(tmp_path / "g.graphml"), format="graphml")
     with pytest.raises(critgraph.InvalidInputError, match="format"):
         snap.export(str(tmp_path / "x"), format="xlsx")
-    with pytest.raises(critgraph.InvalidInputError):
+    # An I/O failure (critgraph.Error), naming the path and the reason.
+    with pytest.raises(critgraph.Error, match="No such file or directory"):
         snap.export(str(tmp_path / "no" / "such" / "dir" / "x.jsonl"))
     nx = pytest.importorskip("networkx")
     g = nx.read_graphml(str(tmp_path / "g.graphml"))

@@ -39,6 +39,7 @@ class CsvReader {
   uint64_t line_ = 1;
   uint64_t record_line_ = 0;
   uint64_t bytes_ = 0;
+  bool at_start_ = true;  // a UTF-8 BOM (Excel's "CSV UTF-8") is skipped
 };
 
 // Appends one field, quoted when needed (or when `force_quote`).

@@ -36,6 +36,18 @@ struct ImportOptions {
   std::string default_author;
   // If set, every revision gets this author whatever its line says.
   std::optional<std::string> force_author;
+  // Sets CommitInfo::backdate on every revision of the import: allows
+  // effective dates earlier than those already committed (else such a
+  // revision is refused, InvalidArgument naming both dates).
+  bool backdate = false;
+  // CSV: a node row replaces the node. When that would drop properties the
+  // node has and the row has no value for (a column deleted in a
+  // spreadsheet), the import is refused with FailedPrecondition ("would
+  // drop ...", naming the count and the first node) and nothing is imported,
+  // unless merge_props (keep those properties) or replace_props (drop them,
+  // the row is the whole node) says which. merge_props wins if both are set.
+  bool merge_props = false;
+  bool replace_props = false;
   // true (default): all or nothing, as above. false: each revision is
   // published as soon as its commit line is read, so an error keeps the
   // revisions before it (the message says which).
@@ -53,6 +65,10 @@ struct ImportResult {
   uint64_t ops = 0;                 // non-commit ops applied
   bool trailing_revision = false;   // JSONL: ops after the last commit line
   uint64_t nodes = 0, edges = 0;    // CSV: records imported
+  // CSV with replace_props: nodes whose properties the import dropped, and
+  // the first such as "key: prop, prop" (empty if none).
+  uint64_t dropped_props = 0;
+  std::string dropped_example;
 };
 
 // Imports the change stream `in`, named `name` in messages. A stream
