@@ -1210,6 +1210,17 @@ TEST_F(CliTest, DemoReportGoldenAndSafety) {
   ExpectGolden("demo_report.txt",
                out.substr(first_nl + 1, last_line - first_nl));
   EXPECT_EQ(Db({"verify"}).code, 0);
+  // The report's history and crosswalk sections are what the commands print.
+  auto history =
+      Db({"history", "us-cet/clean-energy-generation-storage", "--follow"});
+  ASSERT_EQ(history.code, 0) << history.err;
+  EXPECT_NE(out.find(history.out), std::string::npos) << history.out;
+  // The lineage reaches back through the 2022 entries to the 2020 one.
+  EXPECT_NE(history.out.find("us-cet/energy-technologies"), std::string::npos)
+      << history.out;
+  auto crosswalk = Db({"crosswalk", "jp-20-areas", "eu-cta"});
+  ASSERT_EQ(crosswalk.code, 0) << crosswalk.err;
+  EXPECT_NE(out.find(crosswalk.out), std::string::npos) << crosswalk.out;
 
   // A second run rebuilds the demo database.
   Db({"tag", "extra"});

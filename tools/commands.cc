@@ -250,8 +250,9 @@ const std::vector<Command>& AllCommands() {
        "Builds a fresh database from the bundled critical-technology dataset\n"
        "(compiled into this binary) in DIR (default ./critgraph.db) and\n"
        "prints the revision log, each list's changes between versions, the\n"
-       "foreign-list entries Japan's 20 areas map to, and the K Program\n"
-       "technologies that depend on critical minerals or magnets.\n"
+       "foreign-list entries Japan's 20 areas map to, the K Program\n"
+       "technologies that depend on critical minerals or magnets, one entry's\n"
+       "history with its lineage and one crosswalk table.\n"
        "DIR must not exist, be empty, or hold a database made by an earlier\n"
        "demo (it is then rebuilt); anything else is refused (exit 2).\n",
        {},

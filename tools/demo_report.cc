@@ -7,10 +7,14 @@
 #include <vector>
 
 #include "critgraph/diff.h"
+#include "critgraph/history.h"
 #include "critgraph/io/change_stream.h"
+#include "critgraph/io/crosswalk.h"
+#include "critgraph/io/history_format.h"
 #include "critgraph/io/json_out.h"
 #include "critgraph/traversal.h"
 #include "tools/cli_common.h"
+#include "tools/revisions.h"
 #include "util/status_macros.h"
 
 namespace critgraph::cli {
@@ -256,6 +260,37 @@ absl::Status PrintMineralsSection(const DB& db, std::ostream& out) {
   return absl::OkStatus();
 }
 
+// One entry's history through its lineage: the 2024 clean-energy entry
+// merged two 2022 entries, which split the 2020 energy entry
+// (`critgraph history KEY --follow`).
+absl::Status PrintHistorySection(const DB& db, std::ostream& out) {
+  const std::string key = "us-cet/clean-energy-generation-storage";
+  HistoryOptions options;
+  options.follow = true;
+  auto history = History(db, key, options);
+  if (!history.ok()) return history.status();
+  out << "== One entry's history with its lineage (history " << key
+      << " --follow) ==\n";
+  io::PrintHistoryText(out, key, RevisionLabel(db, db.Head()), *history,
+                       /*colour=*/false);
+  out << "\n";
+  return absl::OkStatus();
+}
+
+// One crosswalk table (`critgraph crosswalk jp-20-areas eu-cta`).
+absl::Status PrintCrosswalkSection(const DB& db, std::ostream& out) {
+  auto snap = db.GetSnapshot(db.Head());
+  if (!snap.ok()) return snap.status();
+  auto table = io::Crosswalk(**snap, "jp-20-areas", "eu-cta");
+  if (!table.ok()) return table.status();
+  out << "== Crosswalk: Japan's 20 areas x EU critical technology areas "
+         "(crosswalk jp-20-areas eu-cta) ==\n";
+  io::WriteCrosswalk(out, *table, io::CrosswalkFormat::kText,
+                     RevisionLabel(db, db.Head()));
+  out << "\n";
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status PrintDemoReport(const DB& db, std::ostream& out) {
@@ -276,6 +311,8 @@ absl::Status PrintDemoReport(const DB& db, std::ostream& out) {
   }
   RETURN_IF_ERROR(PrintMapsToSection(db, out));
   RETURN_IF_ERROR(PrintMineralsSection(db, out));
+  RETURN_IF_ERROR(PrintHistorySection(db, out));
+  RETURN_IF_ERROR(PrintCrosswalkSection(db, out));
   return absl::OkStatus();
 }
 
