@@ -1455,6 +1455,8 @@ TEST_F(CliTest, HistoryFollowsSupersedes) {
   EXPECT_EQ(Count(e.out, "[\"new-b\",\"supersedes\",\"old\"]"), 2u) << e.out;
   // new-a's supersedes edge is an in-edge of old: reported under old.
   EXPECT_EQ(Count(e.out, "[\"new-a\",\"supersedes\",\"old\"]"), 2u) << e.out;
+}
+
 // ------------------------------------------- issue 13: JSON, tags, log, dates
 
 namespace {

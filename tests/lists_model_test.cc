@@ -339,7 +339,7 @@ TEST(ListsModelTest, FindMatchesModel) {
   const ModelState& s = h.model.at(h.db->Head());
   for (const std::string text :
        {"quantum", "QUANTUM 1", "k/1", "量子", "bio", "list", "zzz"}) {
-    for (const std::optional<std::string> kind :
+    for (const std::optional<std::string>& kind :
          {std::optional<std::string>(), std::optional<std::string>("domain")}) {
       FindOptions options{text, kind, std::nullopt};
       auto got = Find(*snap, options);
