@@ -198,8 +198,8 @@ absl::Status DBImpl::Init() {
                                        &handles_, &raw);
       const bool vanished =
           s.IsPathNotFound() ||
-          (s.IsIOError() && s.ToString().find("No such file") !=
-                                std::string::npos);
+          (s.IsIOError() &&
+           s.ToString().find("No such file") != std::string::npos);
       if (s.ok() || !vanished || attempt == 4) break;
       handles_.clear();
       std::this_thread::sleep_for(std::chrono::milliseconds(10 << attempt));

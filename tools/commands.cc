@@ -70,7 +70,8 @@ const std::vector<Command>& AllCommands() {
        CmdImport,
        "critgraph import data/critgraph-dataset.jsonl"},
       {"log", "list the revisions, newest first",
-       "usage: critgraph log [-n N] [--since DATE] [--until DATE] [--list LIST]\n"
+       "usage: critgraph log [-n N] [--since DATE] [--until DATE] [--list "
+       "LIST]\n"
        "                     [--stat] [--json]\n",
        With({{"n", true, "only the newest N revisions", "N"},
              {"since", true, "only revisions effective on or after DATE",
@@ -121,7 +122,8 @@ const std::vector<Command>& AllCommands() {
        "critgraph export --at us-cet-2024 --format csv --out /tmp/us-cet"},
       {"diff",
        "what changed between two revisions",
-       "usage: critgraph diff A B [--scope KEY | --list LIST] [filters] [--stat] "
+       "usage: critgraph diff A B [--scope KEY | --list LIST] [filters] "
+       "[--stat] "
        "[--format F]\n",
        {{"scope", true, "only the subgraph reachable from KEY", "KEY"},
         {"edge-types", true, "with --scope: follow only these edge types",
@@ -138,7 +140,8 @@ const std::vector<Command>& AllCommands() {
          "only this list's entries (= --scope LIST --direction in "
          "--edge-types part_of)",
          "LIST"}},
-       CmdDiff, "critgraph diff us-cet-2022 us-cet-2024 --list us-cet"},
+       CmdDiff,
+       "critgraph diff us-cet-2022 us-cet-2024 --list us-cet"},
       {"reach", "nodes reachable from KEY...",
        "usage: critgraph reach KEY... [--at REV] [filters] [--plan P] "
        "[--json]\n"
@@ -147,7 +150,8 @@ const std::vector<Command>& AllCommands() {
        "Nodes by depth, with name and BFS parent. The plan that ran is\n"
        "printed (JSON: \"plan\").\n",
        With(With(kFilterOptions, JsonOptions()),
-            {kAt, kPlan,
+            {kAt,
+             kPlan,
              {"list", true,
               "show only this list's entries; without KEY, reach the list's "
               "entries",
@@ -169,8 +173,7 @@ const std::vector<Command>& AllCommands() {
        "usage: critgraph stats [--at REV] [--list LIST] [--json]\n",
        With({kAt, {"list", true, "count only this list's scope", "LIST"}},
             JsonOptions()),
-       CmdStats,
-       "critgraph stats --at @2023-01-01"},
+       CmdStats, "critgraph stats --at @2023-01-01"},
       {"lists",
        "each list with its entry count and last change",
        "usage: critgraph lists [--at REV] [--json]\n"
