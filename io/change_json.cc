@@ -110,4 +110,10 @@ void PrintPropChangeLines(std::ostream& out,
   }
 }
 
+void AppendStringOldNewJson(std::string* out,
+                            const std::optional<std::string>& before,
+                            const std::optional<std::string>& after) {
+  AppendOldNew(out, before, after, AppendStr);
+}
+
 }  // namespace critgraph::io

@@ -4,6 +4,7 @@
 #ifndef CRITGRAPH_IO_CHANGE_JSON_H_
 #define CRITGRAPH_IO_CHANGE_JSON_H_
 
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -19,6 +20,10 @@ void AppendNodeChangesJson(std::string* out, const NodeChange& change);
 // {"props":{...}}, or {} when no property changed.
 void AppendPropChangesJson(std::string* out,
                            const std::vector<PropertyChange>& props);
+// {"old":..,"new":..} of two optional strings (absent: null).
+void AppendStringOldNewJson(std::string* out,
+                            const std::optional<std::string>& before,
+                            const std::optional<std::string>& after);
 
 // One line per changed kind, name and property, each starting with
 // `indent`: `kind: a -> b`, `name en: "x" -> "y"`, `p: 1 -> 2` (absent:

@@ -47,28 +47,6 @@ struct Colours {
 
 // ---- JSON. ----
 
-template <typename T, typename AppendFn>
-void AppendOldNew(std::string* out, const std::optional<T>& before,
-                  const std::optional<T>& after, AppendFn append) {
-  out->append("{\"old\":");
-  if (before) {
-    append(out, *before);
-  } else {
-    out->append("null");
-  }
-  out->append(",\"new\":");
-  if (after) {
-    append(out, *after);
-  } else {
-    out->append("null");
-  }
-  out->push_back('}');
-}
-
-void AppendStr(std::string* out, const std::string& s) {
-  AppendJsonString(out, s);
-}
-
 // {"key":..,"kind":..,"names":{..}}: what an added or removed node is,
 // without its props (the patch format carries those).
 void AppendNodeSummary(std::string* out, const Node& n) {
@@ -200,7 +178,7 @@ std::string LineageJson(const std::vector<LineageEvent>& lineage) {
         if (j) out.push_back(',');
         AppendJsonString(&out, ev.names[j].lang);
         out.push_back(':');
-        AppendOldNew(&out, ev.names[j].before, ev.names[j].after, AppendStr);
+        AppendStringOldNewJson(&out, ev.names[j].before, ev.names[j].after);
       }
       out.push_back('}');
     }
