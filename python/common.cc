@@ -272,4 +272,18 @@ py::dict StatToPy(const DiffStat& stat) {
   return d;
 }
 
+py::list ReachedToPy(const std::vector<ReachedNode>& r, bool parents) {
+  py::list l;
+  for (const auto& n : r) {
+    if (parents) {
+      l.append(py::make_tuple(
+          n.key, n.depth,
+          n.parent ? py::object(py::str(*n.parent)) : py::object(py::none())));
+    } else {
+      l.append(py::make_tuple(n.key, n.depth));
+    }
+  }
+  return l;
+}
+
 }  // namespace critgraph::python

@@ -125,6 +125,8 @@ ReachSpec MakeReachSpec(py::handle sources, const std::string& direction,
                         std::optional<int64_t> max_depth);
 
 py::dict StatToPy(const DiffStat& stat);
+// Reach results as [(key, depth)], or [(key, depth, parent)] with parents.
+py::list ReachedToPy(const std::vector<ReachedNode>& r, bool parents);
 
 // Registration of the module's parts.
 void RegisterErrors(py::module_& m);

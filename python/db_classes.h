@@ -91,11 +91,14 @@ class PyDB {
 };
 
 using DbClass = py::class_<PyDB, std::shared_ptr<PyDB>>;
+using SnapshotClass = py::class_<PySnapshot, std::shared_ptr<PySnapshot>>;
 DbClass RegisterDb(py::module_& m);
 void RegisterDiff(py::module_& m, DbClass& db);
 void RegisterTransaction(py::module_& m, DbClass& db);
 void RegisterHistory(py::module_& m, DbClass& db);
 void RegisterLists(py::module_& m, DbClass& db);
+// Partitions, the AdjacencySnapshot and the critgraph.dask submodule.
+void RegisterScale(py::module_& m);
 
 }  // namespace critgraph::python
 

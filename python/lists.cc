@@ -14,8 +14,6 @@ namespace critgraph::python {
 
 namespace {
 
-using SnapshotClass = py::class_<PySnapshot, std::shared_ptr<PySnapshot>>;
-
 py::dict CountsToPy(const std::map<std::string, uint64_t>& counts) {
   py::dict d;
   for (const auto& [name, n] : counts) d[py::str(name)] = n;

@@ -10,6 +10,7 @@
 #include "critgraph/history.h"
 #include "critgraph/lists.h"
 #include "critgraph/options.h"
+#include "critgraph/partition.h"
 #include "critgraph/snapshot.h"
 #include "critgraph/transaction.h"
 #include "critgraph/traversal.h"

@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "critgraph/partition.h"
 #include "critgraph/types.h"
 
 namespace critgraph {
@@ -82,6 +83,10 @@ class Snapshot {
   // Node kinds and edge types registered at this revision, sorted.
   virtual std::vector<std::string> NodeKinds() const = 0;
   virtual std::vector<std::string> EdgeTypes() const = 0;
+
+  // Splits this revision into n key ranges of about equal stored size for
+  // separate readers: critgraph::Partitions (critgraph/partition.h).
+  absl::StatusOr<std::vector<Partition>> Partitions(int n) const;
 
  private:
   friend class storage::SnapshotImpl;
