@@ -1,9 +1,11 @@
 // Partitions of a revision by node id range (include/critgraph/partition.h).
 #include "critgraph/partition.h"
 
+#include <algorithm>
 #include <charconv>
 #include <limits>
 
+#include "storage/forward_cursor.h"
 #include "storage/record.h"
 #include "storage/snapshot_impl.h"
 #include "util/status_macros.h"
@@ -96,6 +98,53 @@ class RangeIterator {
   const std::string lower_, upper_;
   const rocksdb::Slice upper_slice_;
   std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+// The keys of a batch of node ids, read in one ascending sweep over `ids`.
+class KeyResolver {
+ public:
+  explicit KeyResolver(const DBImpl& db) : cursor_(db, Cf::kIds) {}
+
+  // Replaces the resolved set with the keys of `ids` (any order, repeats
+  // allowed). DataLoss for an id without a key.
+  absl::Status Resolve(std::vector<NodeId> ids) {
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    ids_ = std::move(ids);
+    offsets_.assign(1, 0);
+    arena_.clear();
+    cursor_.Reset();
+    char target[8];
+    for (NodeId id : ids_) {
+      EncodeBE64(id, target);
+      cursor_.SeekForward(std::string_view(target, 8), id);
+      rocksdb::Iterator* it = cursor_.it();
+      if (!it->Valid() || it->key().size() != 8 ||
+          GetBE64(it->key().data()) != id) {
+        RETURN_IF_ERROR(storage::FromRocks(it->status(), "scan ids"));
+        return absl::DataLossError(StrCat("node id ", id, " has no key"));
+      }
+      arena_.append(it->value().data(), it->value().size());
+      offsets_.push_back(arena_.size());
+    }
+    return absl::OkStatus();
+  }
+  // The key of `id`, which the last Resolve must have held.
+  absl::StatusOr<std::string_view> Key(NodeId id) const {
+    auto at = std::lower_bound(ids_.begin(), ids_.end(), id);
+    if (at == ids_.end() || *at != id) {
+      return absl::InternalError(StrCat("node id ", id, " was not resolved"));
+    }
+    const size_t i = at - ids_.begin();
+    return std::string_view(arena_).substr(offsets_[i],
+                                           offsets_[i + 1] - offsets_[i]);
+  }
+
+ private:
+  storage::ForwardCursor cursor_;
+  std::vector<NodeId> ids_;
+  std::vector<size_t> offsets_;
+  std::string arena_;
 };
 
 }  // namespace
@@ -239,11 +288,55 @@ absl::Status ScanPartitionEdges(
   const storage::SnapshotImpl& impl = storage::Impl(snap);
   const DBImpl& db = impl.db();
   const Revision rev = snap.revision();
+  // Edges are buffered in batches whose endpoint keys are then resolved in
+  // one ascending sweep over `ids` (targets are scattered over the whole id
+  // space: one Get each would cost a random read per edge).
+  constexpr size_t kBatchEdges = size_t{1} << 16;
+  struct Pending {
+    NodeId from, to;
+    storage::TypeId type;
+    size_t value_offset, value_size;
+  };
+  std::vector<Pending> batch;
+  std::string values;
+  KeyResolver keys(db);
+  Edge edge;
+  auto flush = [&]() -> absl::Status {
+    std::vector<NodeId> ids;
+    ids.reserve(batch.size() * 2);
+    for (const Pending& p : batch) {
+      ids.push_back(p.from);
+      ids.push_back(p.to);
+    }
+    RETURN_IF_ERROR(keys.Resolve(std::move(ids)));
+    for (const Pending& p : batch) {
+      const std::string* type_name = impl.registry().Name(p.type);
+      if (type_name == nullptr) {
+        return db.DataLoss(StrCat("unknown edge type id ", p.type), p.from,
+                           rev);
+      }
+      auto props = storage::DecodeEdgeRecord(
+          std::string_view(values).substr(p.value_offset, p.value_size));
+      if (!props.ok()) {
+        return db.DataLoss(StrCat("corrupted out-edge to node id ", p.to),
+                           p.from, rev);
+      }
+      ASSIGN_OR_RETURN(std::string_view from, keys.Key(p.from));
+      ASSIGN_OR_RETURN(std::string_view to, keys.Key(p.to));
+      edge.from.assign(from);
+      edge.to.assign(to);
+      edge.type.assign(*type_name);
+      edge.props = *std::move(props);
+      RETURN_IF_ERROR(fn(edge));
+    }
+    batch.clear();
+    values.clear();
+    return absl::OkStatus();
+  };
+
   RangeIterator it(db, Cf::kOutEdges, part.first_id, part.end_id);
   // (from, type, to) of the edge whose visible version was decided last.
   std::string decided;
-  NodeId from_of_key = 0;
-  Edge edge;
   for (; it->Valid(); it->Next()) {
     const rocksdb::Slice k = it->key();
     if (k.size() != storage::kEdgeKeySize) {
@@ -256,29 +349,16 @@ absl::Status ScanPartitionEdges(
     if (storage::GetInvRev(k.data() + 20) > rev) continue;
     decided.assign(identity);
     if (it->value().empty()) continue;  // deleted at or before rev
-    const NodeId from = GetBE64(k.data());
-    const storage::TypeId type = GetBE32(k.data() + 8);
-    const NodeId to = GetBE64(k.data() + 12);
-    const std::string* type_name = impl.registry().Name(type);
-    if (type_name == nullptr) {
-      return db.DataLoss(StrCat("unknown edge type id ", type), from, rev);
-    }
-    auto props = storage::DecodeEdgeRecord(it->value().ToStringView());
-    if (!props.ok()) {
-      return db.DataLoss(StrCat("corrupted out-edge to node id ", to), from,
-                         rev);
-    }
-    if (from != from_of_key) {
-      RETURN_IF_ERROR(db.KeyOfInto(from, &edge.from));
-      from_of_key = from;
-    }
-    RETURN_IF_ERROR(db.KeyOfInto(to, &edge.to));
-    edge.type.assign(*type_name);
-    edge.props = *std::move(props);
-    RETURN_IF_ERROR(fn(edge));
+    // 8-byte aligned, so decoding reads the record in place.
+    values.resize((values.size() + 7) & ~size_t{7});
+    batch.push_back({GetBE64(k.data()), GetBE64(k.data() + 12),
+                     GetBE32(k.data() + 8), values.size(), it->value().size()});
+    values.append(it->value().data(), it->value().size());
+    if (batch.size() == kBatchEdges) RETURN_IF_ERROR(flush());
   }
-  return storage::FromRocks(it->status(),
-                            StrCat("scan out-edges of partition ", part.index));
+  RETURN_IF_ERROR(storage::FromRocks(
+      it->status(), StrCat("scan out-edges of partition ", part.index)));
+  return flush();
 }
 
 absl::StatusOr<std::vector<Partition>> Snapshot::Partitions(int n) const {

@@ -70,9 +70,9 @@ absl::Status ScanPartitionNodes(
     const Snapshot& snap, const Partition& part,
     const std::function<absl::Status(const Node&)>& fn);
 // Visits the out-edges of `part`'s nodes alive at the revision, ordered by
-// (source id, type id, target id). As ScanPartitionNodes otherwise; the
-// target's key is resolved through the id cache (one `ids` lookup on a
-// miss).
+// (source id, type id, target id). As ScanPartitionNodes otherwise. The
+// endpoint keys are resolved per batch of 65,536 edges in one ascending
+// sweep over the `ids` family, not one lookup per edge.
 absl::Status ScanPartitionEdges(
     const Snapshot& snap, const Partition& part,
     const std::function<absl::Status(const Edge&)>& fn);
