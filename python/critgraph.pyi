@@ -258,9 +258,82 @@ class Snapshot:
     ) -> str: ...
     def to_networkx(self) -> Any:  # networkx.MultiDiGraph
         ...
+    def partitions(self, n: int) -> builtins.list[Partition]: ...
+    def partition_nodes(
+        self, part: Partition
+    ) -> builtins.list[tuple[str, str, dict[str, str], dict[str, PropertyValue]]]: ...
+    def partition_edges(
+        self, part: Partition
+    ) -> builtins.list[tuple[str, str, str, dict[str, PropertyValue]]]: ...
+    def adjacency(self) -> Adjacency: ...
     def close(self) -> None: ...
     def __enter__(self) -> Snapshot: ...
     def __exit__(self, *args: object) -> bool: ...
+
+class Partition:
+    """One node-id range of a revision (Snapshot.partitions); picklable."""
+    db_path: str
+    revision: int
+    first_id: int
+    end_id: int
+    index: int
+    count: int
+    def serialize(self) -> str: ...
+    @staticmethod
+    def parse(text: str) -> Partition: ...
+
+class Adjacency:
+    """An in-memory CSR of one revision (Snapshot.adjacency)."""
+    revision: int
+    node_count: int
+    edge_count: int
+    def reach(
+        self,
+        sources: StrOrStrs,
+        direction: Direction = "out",
+        edge_types: Optional[StrOrStrs] = None,
+        kinds: Optional[StrOrStrs] = None,
+        max_depth: Optional[int] = None,
+        parents: bool = False,
+    ) -> list[Any]: ...
+    def reach_many(
+        self,
+        sources_list: Iterable[StrOrStrs],
+        direction: Direction = "out",
+        edge_types: Optional[StrOrStrs] = None,
+        kinds: Optional[StrOrStrs] = None,
+        max_depth: Optional[int] = None,
+        threads: int = 0,
+    ) -> list[list[tuple[str, int]]]: ...
+
+class _DaskModule:
+    """critgraph.dask (docs/SCALE-OUT.md); needs dask, distributed, pandas."""
+    def partitions(
+        self, path: str, at: RevisionSpec = "HEAD", npartitions: int = 8
+    ) -> list[Partition]: ...
+    def read_nodes(
+        self, path: str, at: RevisionSpec = "HEAD", npartitions: int = 8
+    ) -> Any: ...  # dask.dataframe.DataFrame
+    def read_edges(
+        self, path: str, at: RevisionSpec = "HEAD", npartitions: int = 8
+    ) -> Any: ...  # dask.dataframe.DataFrame
+    def reach_many(
+        self,
+        path: str,
+        at: RevisionSpec,
+        sources: Iterable[StrOrStrs],
+        direction: Direction = "out",
+        edge_types: Optional[StrOrStrs] = None,
+        kinds: Optional[StrOrStrs] = None,
+        max_depth: Optional[int] = None,
+        client: Any = None,
+        ntasks: Optional[int] = None,
+    ) -> list[list[tuple[str, int]]]: ...
+    def map_revisions(
+        self, path: str, revs: Iterable[RevisionSpec], fn: Any, client: Any = None
+    ) -> list[Any]: ...
+
+dask: _DaskModule
 
 class Transaction:
     @property

@@ -42,6 +42,8 @@ def main():
     ap.add_argument("--parts", type=int, default=8)
     ap.add_argument("--sources", type=int, default=64)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--max-depth", type=int, default=None,
+                    help="reach depth limit (default: none, whole reaches)")
     ap.add_argument("--json")
     args = ap.parse_args()
 
@@ -52,8 +54,9 @@ def main():
         rng = random.Random(7)
         sources = rng.sample(keys, min(args.sources, len(keys)))
         t_local_reach, want = timed(lambda: snap.adjacency().reach_many(
-            sources, direction="out", max_depth=3))
-    print(f"revision {rev}: {edges} edges; {len(sources)} sources; "
+            sources, direction="out", max_depth=args.max_depth))
+    print(f"revision {rev}: {edges} edges; {len(sources)} sources, "
+          f"max depth {args.max_depth}; load {open('/proc/loadavg').read().split()[0]}; "
           f"in-process adjacency build + reach_many {t_local_reach:.2f} s",
           file=sys.stderr)
 
@@ -64,7 +67,8 @@ def main():
             dashboard_address=None, memory_limit=0)
         client = distributed.Client(cluster)
         try:
-            row = {"workers": workers, "parts": args.parts}
+            row = {"workers": workers, "parts": args.parts,
+                   "loadavg": open("/proc/loadavg").read().split()[0]}
             row["partitions_s"], parts = timed(
                 lambda: cdask.partitions(args.db, rev, args.parts))
             count = []
@@ -82,13 +86,13 @@ def main():
             del frame
             ntasks = 2 * workers
             row["reach_cold_s"], got = timed(lambda: cdask.reach_many(
-                args.db, rev, sources, direction="out", max_depth=3,
+                args.db, rev, sources, direction="out", max_depth=args.max_depth,
                 client=client, ntasks=ntasks))
             assert got == want
             warm = []
             for _ in range(args.runs):
                 t, got = timed(lambda: cdask.reach_many(
-                    args.db, rev, sources, direction="out", max_depth=3,
+                    args.db, rev, sources, direction="out", max_depth=args.max_depth,
                     client=client, ntasks=ntasks))
                 assert got == want
                 warm.append(t)
@@ -113,6 +117,7 @@ def main():
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump({"revision": rev, "edges": edges,
+                   "max_depth": args.max_depth,
                        "sources": len(sources),
                        "local_adjacency_reach_s": t_local_reach,
                        "rows": rows}, f, indent=1)
