@@ -77,7 +77,9 @@ def _read_part(part, what):
     with db.snapshot(part.revision) as snap:
         if what == "nodes":
             return _frame(snap.partition_nodes(part), _NODE_COLUMNS)
-        return _frame(snap.partition_edges(part), _EDGE_COLUMNS)
+        import pandas as pd
+        return pd.DataFrame(snap.partition_edges(part, columns=True),
+                            columns=_EDGE_COLUMNS)
 
 
 def _read(path, at, npartitions, what):
