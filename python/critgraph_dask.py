@@ -15,6 +15,7 @@ Dask is imported only when these functions run; `import critgraph` does
 not need it. Debian: python3-dask, python3-distributed, python3-pandas.
 """
 
+import os as _os
 import threading as _threading
 
 __all__ = ["read_nodes", "read_edges", "reach_many", "map_revisions",
@@ -53,9 +54,16 @@ def _resolve(path, at):
         return snap.revision
 
 
+def _absolute(path):
+    # Tasks may run in another working directory, or on another machine
+    # that mounts the database at the same absolute path.
+    return _os.path.abspath(_os.fspath(path))
+
+
 def partitions(path, at="HEAD", npartitions=8):
     """The critgraph.Partition list of revision `at` split in
     `npartitions` parts of about equal stored size."""
+    path = _absolute(path)
     rev = _resolve(path, at)
     with _open(path, rev).snapshot(rev) as snap:
         return snap.partitions(npartitions)
@@ -165,6 +173,7 @@ def reach_many(path, at, sources, direction="out", edge_types=None,
     sources = list(sources)
     if not sources:
         return []
+    path = _absolute(path)
     rev = _resolve(path, at)
     chunks = _chunks(sources, ntasks or _default_tasks(client))
     tasks = [dask.delayed(_reach_chunk)(path, rev, c, direction, edge_types,
@@ -186,6 +195,7 @@ def map_revisions(path, revs, fn, client=None):
     lambdas) and must not keep the snapshot: it is closed when fn returns.
     Revision names are resolved here, before any task runs."""
     import dask
+    path = _absolute(path)
     numbers = [_resolve(path, r) for r in revs]
     tasks = [dask.delayed(_map_revision)(path, r, fn) for r in numbers]
     return _compute(tasks, client)
