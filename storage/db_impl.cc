@@ -1,9 +1,12 @@
 #include "storage/db_impl.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdarg>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <thread>
 
@@ -107,7 +110,8 @@ absl::Status FromRocks(const rocksdb::Status& s, std::string_view context) {
 DBImpl::DBImpl(std::string path, const Options& options, bool read_only)
     : path_(std::move(path)),
       options_(options),
-      read_only_(read_only),
+      read_only_(read_only || options.follow),
+      follow_(options.follow),
       id_cache_(options.id_cache_bytes) {}
 
 DBImpl::~DBImpl() {
@@ -123,6 +127,11 @@ DBImpl::~DBImpl() {
     if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
   }
   if (db_) db_->Close();
+  db_.reset();
+  if (!secondary_dir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(secondary_dir_, ec);
+  }
 }
 
 absl::StatusOr<std::unique_ptr<DB>> DBImpl::OpenImpl(const std::string& path,
@@ -187,6 +196,22 @@ absl::Status DBImpl::Init() {
   }
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
+  if (follow_) {
+    // The secondary instance keeps its info log and state in a directory of
+    // its own; every table file stays open (max_open_files = -1, as RocksDB
+    // requires for secondaries) so that files the writer deletes after a
+    // compaction remain readable by snapshots taken before.
+    std::string tmpl =
+        (std::filesystem::temp_directory_path(ec) / "critgraph-follow-XXXXXX")
+            .string();
+    if (mkdtemp(tmpl.data()) == nullptr) {
+      return absl::InternalError(StrCat("open '", path_,
+                                        "' as a follower: cannot create ", tmpl,
+                                        ": ", std::strerror(errno)));
+    }
+    secondary_dir_ = tmpl;
+    dbo.max_open_files = -1;
+  }
   if (read_only_) {
     // A writer in the same directory may compact or ingest between the
     // read-only open's read of the MANIFEST and its opening of a table file
@@ -194,8 +219,11 @@ absl::Status DBImpl::Init() {
     // file"). Reading the newer MANIFEST again succeeds, so retry a few
     // times before reporting it.
     for (int attempt = 0;; ++attempt) {
-      s = rocksdb::DB::OpenForReadOnly(dbo, path_, Descriptors(options_),
-                                       &handles_, &raw);
+      s = follow_ ? rocksdb::DB::OpenAsSecondary(dbo, path_, secondary_dir_,
+                                                 Descriptors(options_),
+                                                 &handles_, &raw)
+                  : rocksdb::DB::OpenForReadOnly(
+                        dbo, path_, Descriptors(options_), &handles_, &raw);
       const bool vanished =
           s.IsPathNotFound() ||
           (s.IsIOError() &&
@@ -238,6 +266,7 @@ absl::Status DBImpl::Init() {
                                    : std::string("(unreadable)"),
                "; this build reads version ", kFormatVersion));
   }
+  if (follow_) return Refresh().status();
   return LoadState();
 }
 
@@ -268,7 +297,21 @@ absl::Status DBImpl::CreateNew() {
   return FromRocks(db_->Write(wo, &batch), "initialize database");
 }
 
-absl::Status DBImpl::LoadState() {
+absl::StatusOr<Revision> DBImpl::ReadHead() const {
+  std::string v;
+  auto s = db_->Get(rocksdb::ReadOptions(), cf(Cf::kDefault),
+                    std::string(kMetaHead), &v);
+  if (s.IsNotFound()) return Revision{0};
+  if (!s.ok()) return FromRocks(s, StrCat("read meta 'head' of '", path_, "'"));
+  if (v.size() != 8) {
+    return absl::DataLossError(
+        StrCat("meta record 'head' of '", path_, "' is damaged"));
+  }
+  return GetBE64(v.data());
+}
+
+absl::StatusOr<DBImpl::State> DBImpl::ReadState(
+    std::optional<Revision> max_head) const {
   rocksdb::ReadOptions ro;
   auto get_u64 = [&](std::string_view key, uint64_t* out) -> absl::Status {
     std::string v;
@@ -284,15 +327,19 @@ absl::Status DBImpl::LoadState() {
     *out = GetBE64(v.data());
     return absl::OkStatus();
   };
-  uint64_t head = 0, pending = 0, next_node = 0, next_type = 0;
+  State state;
+  uint64_t head = 0;
   for (auto [key, out] :
-       {std::pair{kMetaHead, &head}, std::pair{kMetaPending, &pending},
-        std::pair{kMetaNextNodeId, &next_node},
-        std::pair{kMetaNextTypeId, &next_type}}) {
+       {std::pair{kMetaHead, &head}, std::pair{kMetaPending, &state.pending},
+        std::pair{kMetaNextNodeId, &state.next_node_id},
+        std::pair{kMetaNextTypeId, &state.next_type_id}}) {
     RETURN_IF_ERROR(get_u64(key, out));
   }
+  if (max_head) head = std::min<uint64_t>(head, *max_head);
+  state.head = head;
 
-  auto registry = std::make_shared<Registry>();
+  state.registry = std::make_shared<Registry>();
+  Registry& registry = *state.registry;
   {
     std::unique_ptr<rocksdb::Iterator> it(
         db_->NewIterator(ro, cf(Cf::kRegistry)));
@@ -303,12 +350,12 @@ absl::Status DBImpl::LoadState() {
         return absl::DataLossError(StrCat(
             "registry record '", it->key().ToStringView(), "' is damaged"));
       }
-      if (e->rev <= head) registry->Add(*std::move(e));
+      if (e->rev <= head) registry.Add(*std::move(e));
     }
     RETURN_IF_ERROR(FromRocks(it->status(), "read registry"));
   }
 
-  std::vector<RevisionInfo> revisions;
+  std::vector<RevisionInfo>& revisions = state.revisions;
   {
     std::unique_ptr<rocksdb::Iterator> it(
         db_->NewIterator(ro, cf(Cf::kRevisions)));
@@ -317,7 +364,7 @@ absl::Status DBImpl::LoadState() {
         return absl::DataLossError("revision key is damaged");
       }
       Revision r = GetBE64(it->key().data());
-      if (r > head) break;  // never published
+      if (r > head) break;  // never published (or above the cap)
       std::optional<RevisionTypeCounts> counts;
       auto info = DecodeRevisionRecord(it->value().ToStringView(), &counts);
       if (!info.ok() || info->number != r || r != revisions.size()) {
@@ -325,7 +372,7 @@ absl::Status DBImpl::LoadState() {
             StrCat("revision record ", r, " is damaged or missing"));
       }
       if (counts) {
-        RETURN_IF_ERROR(ResolveTypeCounts(*counts, *registry, &*info));
+        RETURN_IF_ERROR(ResolveTypeCounts(*counts, registry, &*info));
       }
       revisions.push_back(*std::move(info));
     }
@@ -337,7 +384,6 @@ absl::Status DBImpl::LoadState() {
                                       " revision records exist"));
   }
 
-  std::map<std::string, Revision, std::less<>> tags;
   {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(Cf::kTags)));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -345,27 +391,37 @@ absl::Status DBImpl::LoadState() {
         return absl::DataLossError(
             StrCat("tag '", it->key().ToStringView(), "' is damaged"));
       }
-      tags[it->key().ToString()] = GetBE64(it->value().data());
+      const Revision r = GetBE64(it->value().data());
+      if (r <= head) state.tags[it->key().ToString()] = r;
     }
     RETURN_IF_ERROR(FromRocks(it->status(), "read tags"));
   }
+  return state;
+}
 
+void DBImpl::InstallState(State state) {
   {
     MutexLock lock(&mu_);
-    revisions_ = std::move(revisions);
-    tags_ = std::move(tags);
+    revisions_ = std::move(state.revisions);
+    tags_ = std::move(state.tags);
     latest_effective_.reset();
     for (size_t r = 1; r < revisions_.size(); ++r) {
       TrackEffective(&revisions_[r]);
     }
-    registry_ = registry;
-    next_node_id_ = std::max<uint64_t>(next_node, 1);
-    next_type_id_ = std::max<TypeId>(static_cast<TypeId>(next_type),
-                                     registry->max_id() + 1);
+    next_node_id_ = std::max<uint64_t>(state.next_node_id, 1);
+    next_type_id_ = std::max<TypeId>(static_cast<TypeId>(state.next_type_id),
+                                     state.registry->max_id() + 1);
+    registry_ = std::move(state.registry);
   }
-  head_.store(head, std::memory_order_release);
+  head_.store(state.head, std::memory_order_release);
+}
 
+absl::Status DBImpl::LoadState() {
+  ASSIGN_OR_RETURN(State state, ReadState(std::nullopt));
+  const Revision head = state.head, pending = state.pending;
+  InstallState(std::move(state));
   if (pending > head) {
+    had_pending_at_open_ = true;
     if (read_only_) {
       // Leftovers are invisible to readers (they sit above HEAD); the next
       // read-write open removes them.
@@ -374,6 +430,54 @@ absl::Status DBImpl::LoadState() {
     return RemovePending(pending);
   }
   return absl::OkStatus();
+}
+
+absl::Status DBImpl::CatchUp() {
+  for (int attempt = 0;; ++attempt) {
+    auto s = db_->TryCatchUpWithPrimary();
+    const bool vanished = s.IsPathNotFound() ||
+                          (s.IsIOError() && s.ToString().find("No such file") !=
+                                                std::string::npos);
+    if (s.ok() || !vanished || attempt == 6) {
+      if (vanished) {
+        return absl::UnavailableError(
+            StrCat("follow '", path_,
+                   "': the writer kept deleting files while catching up (",
+                   s.ToString(), "); retry"));
+      }
+      return FromRocks(s, StrCat("follow '", path_, "'"));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5 << attempt));
+  }
+}
+
+absl::StatusOr<Revision> DBImpl::Refresh() {
+  if (!follow_) {
+    if (!read_only_) return Head();
+    return absl::FailedPreconditionError(
+        StrCat("database '", path_,
+               "' is open read-only without Options::follow: reopen it to see "
+               "newer revisions"));
+  }
+  MutexLock refresh_lock(&refresh_mu_);
+  // A secondary catches up by reading the MANIFEST (flushed and ingested
+  // table files) and then the write-ahead logs. A commit's chunks may be in
+  // a table file the first read missed (ingested, or flushed just before
+  // the log holding them was deleted) while its HEAD update was in a log
+  // read after it. Everything a HEAD names was written before that HEAD, so
+  // a second catch-up, which reads the MANIFEST again after HEAD was seen,
+  // sees all of it; the state is then read capped at that HEAD.
+  RETURN_IF_ERROR(CatchUp());
+  ASSIGN_OR_RETURN(const Revision head, ReadHead());
+  RETURN_IF_ERROR(CatchUp());
+  ASSIGN_OR_RETURN(State state, ReadState(head));
+  if (state.head < Head()) {
+    return absl::DataLossError(StrCat("follow '", path_,
+                                      "': head went back from ", Head(), " to ",
+                                      state.head));
+  }
+  InstallState(std::move(state));
+  return head;
 }
 
 absl::Status DBImpl::RemovePending(Revision first) {

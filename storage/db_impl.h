@@ -59,8 +59,13 @@ class DBImpl : public DB {
   absl::Status Tag(std::string_view name, Revision rev, bool force) override;
   absl::Status DeleteTag(std::string_view name, bool force) override;
   absl::Status Verify(VerifyReport* report) const override;
+  absl::StatusOr<Revision> Refresh() override;
   const std::string& path() const override { return path_; }
   bool read_only() const override { return read_only_; }
+  bool follower() const override { return follow_; }
+  // Whether the open found an unfinished commit's leftovers above HEAD (a
+  // read-write open then removed them).
+  bool had_pending_at_open() const { return had_pending_at_open_; }
 
   // ---- Internal interface for snapshots, transactions and the engine. ----
   // The latest effective date of the published revisions and the revision
@@ -128,7 +133,32 @@ class DBImpl : public DB {
   DBImpl(std::string path, const Options& options, bool read_only);
   absl::Status Init();
   absl::Status CreateNew();
+  // What LoadState reads: the meta keys, the registry, the revision records
+  // and the tags, as of one HEAD.
+  struct State {
+    Revision head = 0;
+    Revision pending = 0;
+    uint64_t next_node_id = 0;
+    uint64_t next_type_id = 0;
+    std::shared_ptr<Registry> registry;
+    std::vector<RevisionInfo> revisions;                // 0 .. head
+    std::map<std::string, Revision, std::less<>> tags;  // those <= head
+  };
+  // Reads the state from RocksDB. With `max_head`, HEAD is capped there:
+  // revisions, registrations and tags above it are left out (a follower
+  // caps at the HEAD it knows to be fully caught up; see Refresh).
+  absl::StatusOr<State> ReadState(std::optional<Revision> max_head) const;
+  // Publishes `state` to readers: the revision list, tags and registry
+  // first, HEAD last.
+  void InstallState(State state);
+  // Reads and installs the state at open; a read-write open then removes
+  // leftovers above HEAD.
   absl::Status LoadState();
+  // The `head` meta key as stored now.
+  absl::StatusOr<Revision> ReadHead() const;
+  // Follower: TryCatchUpWithPrimary, retried while the writer deletes files
+  // the follower was about to open.
+  absl::Status CatchUp();
   // Removes every record written above HEAD (at `first` and later) by an
   // unfinished or rolled-back transaction, then clears the pending marker.
   // Revisions are removed newest first, in bounded batches, so a crash in
@@ -163,6 +193,12 @@ class DBImpl : public DB {
   const std::string path_;
   const Options options_;
   const bool read_only_;
+  const bool follow_;  // a RocksDB secondary instance (implies read_only_)
+  // Follower: the secondary instance's private directory, removed at close.
+  std::string secondary_dir_;
+  // Serializes Refresh (the catch-ups and the state it installs).
+  Mutex refresh_mu_;
+  bool had_pending_at_open_ = false;  // set once by LoadState
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
 

@@ -11,6 +11,15 @@ struct Options {
   // Create the database if the directory holds none. Ignored by OpenReadOnly.
   bool create_if_missing = true;
 
+  // Open as a follower: a read-only view of a database that a writer in
+  // another process (or this one) keeps committing to, on storage both can
+  // reach. DB::Refresh() then brings in the revisions committed since, without
+  // reopening; a refresh never exposes part of a revision. Implies read-only,
+  // also through DB::Open. Backed by a RocksDB secondary instance whose
+  // private directory (under the system temp directory) is removed at close.
+  // docs/RELIABILITY.md, "Backups and followers".
+  bool follow = false;
+
   // Sync the write-ahead log on every commit (durable against power loss).
   // Turning it off keeps commits atomic but may lose the last commits on an
   // OS crash; a process crash loses nothing.
