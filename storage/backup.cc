@@ -86,12 +86,14 @@ absl::Status CheckpointOnce(DBImpl& db, const fs::path& dest) {
 // the table files of one version and copies the MANIFEST and the logs up to
 // that moment.
 //
-// A follower is a secondary instance: the writer may delete files (after a
+// A follower is a secondary instance reading the writer's table files (no
+// log; see Options::follow): the copy is its version's table files and
+// MANIFEST, a state the writer had. The writer may delete files (after a
 // flush, compaction or ingestion) while they are being linked, and nothing
-// tells it not to. Any such change rewrites the MANIFEST first, so the copy
-// is kept only if the MANIFEST was the same before the catch-up and after
-// the copy: the files the follower's version names, and the logs above its
-// log number, all existed throughout. Otherwise it is made again.
+// tells it not to; any such change appends to the MANIFEST first, so the
+// copy is kept only if the MANIFEST was the same before the catch-up and
+// after the copy: every file the follower's version names existed
+// throughout. Otherwise it is made again.
 absl::Status MakeCheckpoint(DBImpl& db, const fs::path& dest) {
   if (!db.read_only()) return CheckpointOnce(db, dest);
   if (!db.follower()) {
@@ -221,6 +223,15 @@ absl::StatusOr<BackupResult> IncrementalBackup(DBImpl& db,
   return result;
 }
 
+absl::StatusOr<BackupResult> BackupThroughFollower(
+    const std::string& db_path, const std::string& dest,
+    const BackupOptions& options) {
+  Options follow;
+  follow.follow = true;
+  ASSIGN_OR_RETURN(std::unique_ptr<DB> db, DB::OpenReadOnly(db_path, follow));
+  return Backup(*db, dest, options);
+}
+
 }  // namespace
 
 absl::StatusOr<BackupResult> Backup(DB& db, const std::string& dest,
@@ -249,10 +260,15 @@ absl::StatusOr<BackupResult> Backup(DB& db, const std::string& dest,
 absl::StatusOr<BackupResult> BackupPath(const std::string& db_path,
                                         const std::string& dest,
                                         const BackupOptions& options) {
-  Options follow;
-  follow.follow = true;
-  ASSIGN_OR_RETURN(std::unique_ptr<DB> db, DB::OpenReadOnly(db_path, follow));
-  return Backup(*db, dest, options);
+  Options writer;
+  writer.create_if_missing = false;
+  auto db = DB::Open(db_path, writer);
+  if (db.ok()) return Backup(**db, dest, options);
+  if (db.status().code() != absl::StatusCode::kUnavailable) {
+    return db.status();
+  }
+  // Another process writes: copy what it has flushed, through a follower.
+  return BackupThroughFollower(db_path, dest, options);
 }
 
 absl::StatusOr<std::vector<BackupEntry>> ListBackups(const std::string& dir) {
@@ -291,7 +307,8 @@ absl::StatusOr<BackupResult> Restore(const std::string& src,
   std::error_code ec;
   if (!IsBackupEngineDir(src)) {
     if (fs::exists(fs::path(src) / "CURRENT", ec)) {
-      return BackupPath(src, dest, {});
+      // Through a follower: the source is read, never opened for writing.
+      return BackupThroughFollower(src, dest, {});
     }
     return absl::InvalidArgumentError(
         StrCat("'", src,

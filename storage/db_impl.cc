@@ -211,6 +211,21 @@ absl::Status DBImpl::Init() {
     }
     secondary_dir_ = tmpl;
     dbo.max_open_files = -1;
+    // The follower reads the writer's table files only, never its
+    // write-ahead log: its log directory is an empty one of its own. A
+    // secondary that replays the log keeps what it read in memtables, and
+    // RocksDB 7.8 drops such a memtable only when that column family gets
+    // writes in a newer log; meanwhile the writer may have deleted or
+    // rewritten those keys (a crashed commit's leftovers, removed and then
+    // written again at the same revision) and compacted or ingested the new
+    // versions with sequence number 0, below the stale entry, which then
+    // wins. follower_test reproduced it (nodes missing at a published
+    // revision). Table files alone are always a state the writer had: each
+    // flush (atomic over all column families) and each ingestion is one
+    // MANIFEST record.
+    const std::string wal_dir = secondary_dir_ + "/wal";
+    std::filesystem::create_directories(wal_dir, ec);
+    dbo.wal_dir = wal_dir;
   }
   if (read_only_) {
     // A writer in the same directory may compact or ingest between the
@@ -294,24 +309,15 @@ absl::Status DBImpl::CreateNew() {
   batch.Put(cf(Cf::kRevisions), RevKey(0), EncodeRevisionRecord(root, &none));
   rocksdb::WriteOptions wo;
   wo.sync = true;
-  return FromRocks(db_->Write(wo, &batch), "initialize database");
+  RETURN_IF_ERROR(FromRocks(db_->Write(wo, &batch), "initialize database"));
+  // Into a table file at once: followers read table files only, and must
+  // find a database here from the start.
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  return FromRocks(db_->Flush(fo, handles_), "initialize database");
 }
 
-absl::StatusOr<Revision> DBImpl::ReadHead() const {
-  std::string v;
-  auto s = db_->Get(rocksdb::ReadOptions(), cf(Cf::kDefault),
-                    std::string(kMetaHead), &v);
-  if (s.IsNotFound()) return Revision{0};
-  if (!s.ok()) return FromRocks(s, StrCat("read meta 'head' of '", path_, "'"));
-  if (v.size() != 8) {
-    return absl::DataLossError(
-        StrCat("meta record 'head' of '", path_, "' is damaged"));
-  }
-  return GetBE64(v.data());
-}
-
-absl::StatusOr<DBImpl::State> DBImpl::ReadState(
-    std::optional<Revision> max_head) const {
+absl::StatusOr<DBImpl::State> DBImpl::ReadState() const {
   rocksdb::ReadOptions ro;
   auto get_u64 = [&](std::string_view key, uint64_t* out) -> absl::Status {
     std::string v;
@@ -335,7 +341,6 @@ absl::StatusOr<DBImpl::State> DBImpl::ReadState(
         std::pair{kMetaNextTypeId, &state.next_type_id}}) {
     RETURN_IF_ERROR(get_u64(key, out));
   }
-  if (max_head) head = std::min<uint64_t>(head, *max_head);
   state.head = head;
 
   state.registry = std::make_shared<Registry>();
@@ -364,7 +369,7 @@ absl::StatusOr<DBImpl::State> DBImpl::ReadState(
         return absl::DataLossError("revision key is damaged");
       }
       Revision r = GetBE64(it->key().data());
-      if (r > head) break;  // never published (or above the cap)
+      if (r > head) break;  // never published
       std::optional<RevisionTypeCounts> counts;
       auto info = DecodeRevisionRecord(it->value().ToStringView(), &counts);
       if (!info.ok() || info->number != r || r != revisions.size()) {
@@ -417,27 +422,39 @@ void DBImpl::InstallState(State state) {
 }
 
 absl::Status DBImpl::LoadState() {
-  ASSIGN_OR_RETURN(State state, ReadState(std::nullopt));
+  ASSIGN_OR_RETURN(State state, ReadState());
   const Revision head = state.head, pending = state.pending;
   InstallState(std::move(state));
-  if (pending > head) {
-    had_pending_at_open_ = true;
-    if (read_only_) {
-      // Leftovers are invisible to readers (they sit above HEAD); the next
-      // read-write open removes them.
-      return absl::OkStatus();
-    }
-    return RemovePending(pending);
+  // Leftovers are invisible to readers (they sit above HEAD); a read-write
+  // open removes them. They are known by the pending marker, or by change-log
+  // entries above HEAD without it: a copy of the writer's table files alone
+  // (a follower's checkpoint, docs/RELIABILITY.md) may hold an ingested
+  // chunk but not the marker, which went through the log.
+  if (read_only_) return absl::OkStatus();
+  bool leftovers = pending > head;
+  if (!leftovers) {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kChangelog)));
+    it->SeekToLast();
+    RETURN_IF_ERROR(FromRocks(it->status(), "read change log"));
+    leftovers = it->Valid() && it->key().size() >= 8 &&
+                GetBE64(it->key().data()) > head;
   }
-  return absl::OkStatus();
+  if (!leftovers) return absl::OkStatus();
+  had_pending_at_open_ = true;
+  return RemovePending(head + 1);
 }
 
-absl::Status DBImpl::CatchUp() {
+bool FileVanished(const rocksdb::Status& s) {
+  return s.IsPathNotFound() ||
+         (s.IsIOError() &&
+          s.ToString().find("No such file") != std::string::npos);
+}
+
+absl::Status DBImpl::CatchUp() const {
   for (int attempt = 0;; ++attempt) {
     auto s = db_->TryCatchUpWithPrimary();
-    const bool vanished = s.IsPathNotFound() ||
-                          (s.IsIOError() && s.ToString().find("No such file") !=
-                                                std::string::npos);
+    const bool vanished = FileVanished(s);
     if (s.ok() || !vanished || attempt == 6) {
       if (vanished) {
         return absl::UnavailableError(
@@ -460,21 +477,15 @@ absl::StatusOr<Revision> DBImpl::Refresh() {
                "newer revisions"));
   }
   MutexLock refresh_lock(&refresh_mu_);
-  // A secondary catches up by reading the MANIFEST (flushed and ingested
-  // table files) and then the write-ahead logs. A commit's chunks may be in
-  // a table file the first read missed (ingested, or flushed just before
-  // the log holding them was deleted) while its HEAD update was in a log
-  // read after it. Everything a HEAD names was written before that HEAD, so
-  // a second catch-up, which reads the MANIFEST again after HEAD was seen,
-  // sees all of it; the state is then read capped at that HEAD.
+  // One catch-up applies whole MANIFEST records (the follower reads no
+  // log), so the version it installs is a state the writer had, and no
+  // other catch-up runs until the state below has been read from it.
   RETURN_IF_ERROR(CatchUp());
-  ASSIGN_OR_RETURN(const Revision head, ReadHead());
-  RETURN_IF_ERROR(CatchUp());
-  ASSIGN_OR_RETURN(State state, ReadState(head));
-  if (state.head < Head()) {
-    return absl::DataLossError(StrCat("follow '", path_,
-                                      "': head went back from ", Head(), " to ",
-                                      state.head));
+  ASSIGN_OR_RETURN(State state, ReadState());
+  const Revision head = state.head;
+  if (head < Head()) {
+    return absl::DataLossError(StrCat(
+        "follow '", path_, "': head went back from ", Head(), " to ", head));
   }
   InstallState(std::move(state));
   return head;
@@ -714,6 +725,7 @@ void DBImpl::EndTransaction(NodeId next_node_id, bool leftovers) {
 absl::Status DBImpl::PublishCommits(
     std::vector<RevisionInfo> revisions,
     const std::vector<RegistryEntry>& registrations, uint64_t next_node_id) {
+  FlushForFollowers();
   MutexLock lock(&mu_);
   if (!registrations.empty()) {
     auto reg = std::make_shared<Registry>(*registry_);
@@ -733,6 +745,15 @@ absl::Status DBImpl::PublishCommits(
   }
   head_.store(head, std::memory_order_release);
   return absl::OkStatus();
+}
+
+void DBImpl::FlushForFollowers() {
+  if (!options_.flush_on_commit) return;
+  // The write is durable in the log already; a failed flush only delays
+  // followers until the next one.
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  db_->Flush(fo, handles_).PermitUncheckedError();
 }
 
 absl::StatusOr<std::unique_ptr<Snapshot>> DBImpl::GetSnapshot(
@@ -863,6 +884,7 @@ absl::Status DBImpl::Tag(std::string_view name, Revision rev, bool force) {
   auto s = db_->Put(wo, cf(Cf::kTags), std::string(name), RevKey(rev));
   if (!s.ok()) return FromRocks(s, StrCat("write tag '", name, "'"));
   tags_[std::string(name)] = rev;
+  FlushForFollowers();
   return absl::OkStatus();
 }
 
@@ -896,6 +918,7 @@ absl::Status DBImpl::DeleteTag(std::string_view name, bool force) {
   auto s = db_->Delete(wo, cf(Cf::kTags), std::string(name));
   if (!s.ok()) return FromRocks(s, StrCat("delete tag '", name, "'"));
   tags_.erase(it);
+  FlushForFollowers();
   return absl::OkStatus();
 }
 

@@ -63,8 +63,8 @@ class DBImpl : public DB {
   const std::string& path() const override { return path_; }
   bool read_only() const override { return read_only_; }
   bool follower() const override { return follow_; }
-  // Whether the open found an unfinished commit's leftovers above HEAD (a
-  // read-write open then removed them).
+  // Whether a read-write open found an unfinished commit's leftovers above
+  // HEAD (and removed them).
   bool had_pending_at_open() const { return had_pending_at_open_; }
 
   // ---- Internal interface for snapshots, transactions and the engine. ----
@@ -144,27 +144,26 @@ class DBImpl : public DB {
     std::vector<RevisionInfo> revisions;                // 0 .. head
     std::map<std::string, Revision, std::less<>> tags;  // those <= head
   };
-  // Reads the state from RocksDB. With `max_head`, HEAD is capped there:
-  // revisions, registrations and tags above it are left out (a follower
-  // caps at the HEAD it knows to be fully caught up; see Refresh).
-  absl::StatusOr<State> ReadState(std::optional<Revision> max_head) const;
+  // Reads the state from RocksDB.
+  absl::StatusOr<State> ReadState() const;
   // Publishes `state` to readers: the revision list, tags and registry
   // first, HEAD last.
   void InstallState(State state);
   // Reads and installs the state at open; a read-write open then removes
   // leftovers above HEAD.
   absl::Status LoadState();
-  // The `head` meta key as stored now.
-  absl::StatusOr<Revision> ReadHead() const;
   // Follower: TryCatchUpWithPrimary, retried while the writer deletes files
-  // the follower was about to open.
-  absl::Status CatchUp();
+  // the follower was about to open. The caller holds refresh_mu_.
+  absl::Status CatchUp() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(refresh_mu_);
   // Removes every record written above HEAD (at `first` and later) by an
   // unfinished or rolled-back transaction, then clears the pending marker.
   // Revisions are removed newest first, in bounded batches, so a crash in
   // the middle leaves a state the next call completes.
   absl::Status RemovePending(Revision first);
   void EndTransaction(NodeId next_node_id, bool leftovers);
+  // With Options::flush_on_commit, flushes the memtables so that followers
+  // (which read table files only) see what was just written.
+  void FlushForFollowers();
   // Makes durably written revisions (oldest first) visible to readers.
   absl::Status PublishCommits(std::vector<RevisionInfo> revisions,
                               const std::vector<RegistryEntry>& registrations,
@@ -196,8 +195,9 @@ class DBImpl : public DB {
   const bool follow_;  // a RocksDB secondary instance (implies read_only_)
   // Follower: the secondary instance's private directory, removed at close.
   std::string secondary_dir_;
-  // Serializes Refresh (the catch-ups and the state it installs).
-  Mutex refresh_mu_;
+  // Serializes catch-ups with each other and with Refresh's reading of the
+  // state (which must see one version).
+  mutable Mutex refresh_mu_;
   bool had_pending_at_open_ = false;  // set once by LoadState
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
@@ -224,6 +224,9 @@ class DBImpl : public DB {
 
 // Maps a RocksDB status to absl, naming `context`.
 absl::Status FromRocks(const rocksdb::Status& s, std::string_view context);
+// Whether `s` says a file is gone (a writer deleted it after a compaction
+// while a read-only or follower instance was about to open it).
+bool FileVanished(const rocksdb::Status& s);
 
 }  // namespace critgraph::storage
 

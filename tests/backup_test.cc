@@ -30,10 +30,15 @@ using testing::ModelDigest;
 constexpr int kWidth = 120;
 constexpr int kGroup = 2;  // revisions per writer transaction
 
-Options WriterOptions() {
+// `flush`: Options::flush_on_commit, so that followers see every commit.
+// `ingest`: every chunk is ingested as SST files instead of going through
+// the log.
+Options WriterOptions(bool flush = false, bool ingest = false) {
   Options o;
   o.sync = false;
   o.txn_chunk_bytes = 4096;  // commits spill many invisible chunks
+  o.flush_on_commit = flush;
+  o.bulk_ingest_min_entries = ingest ? 1 : 0;
   return o;
 }
 
@@ -142,47 +147,71 @@ TEST(Backup, CheckpointsDuringCommitsOpenAtCompleteRevisions) {
       static_cast<unsigned long>(results.back().revision), caught_in_flight);
 }
 
+// Commits on top of a finished copy: nothing of a commit that was in flight
+// when the copy was taken may surface.
+void ExpectCopyTakesCommits(const std::string& path, Revision head) {
+  SCOPED_TRACE(path);
+  auto copy = DB::Open(path);
+  ASSERT_TRUE(copy.ok()) << copy.status();
+  ASSERT_EQ((*copy)->Head(), head);
+  auto next = CommitGenerations(**copy, kWidth, kGroup);
+  ASSERT_TRUE(next.ok()) << next.status();
+  for (Revision r = head + 1; r <= *next; ++r) {
+    EXPECT_EQ(
+        CompareSnapshot(**(*copy)->GetSnapshot(r), ExpectedState(r, kWidth)),
+        "");
+  }
+  VerifyReport report;
+  ASSERT_TRUE((*copy)->Verify(&report).ok());
+  EXPECT_TRUE(report.ok()) << report.problems[0];
+}
+
 TEST(Backup, InFlightCommitIsRemovedFromTheCopy) {
-  const std::string dir = testing::TempDir("db");
-  auto db = DB::Open(dir, WriterOptions());
-  ASSERT_TRUE(db.ok());
-  ASSERT_TRUE(CommitGenerations(**db, kWidth, kGroup).ok());
-  // Revisions 3 and 4 sealed: their chunks are on disk, invisible.
-  auto txn = (*db)->Begin();
-  ASSERT_TRUE(txn.ok());
-  for (int i = 0; i < kGroup; ++i) {
-    ASSERT_TRUE(testing::StageGeneration(**txn, kWidth).ok());
-    ASSERT_TRUE(
-        (*txn)->Seal(testing::GenerationInfo((*txn)->pending_revision())).ok());
+  for (bool ingest : {false, true}) {
+    SCOPED_TRACE(ingest ? "chunks ingested" : "chunks through the log");
+    const std::string dir = testing::TempDir(ingest ? "db-ingest" : "db");
+    auto db = DB::Open(dir, WriterOptions(/*flush=*/true, ingest));
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(CommitGenerations(**db, kWidth, kGroup).ok());
+    // Revisions 3 and 4 sealed: their chunks are on disk, invisible.
+    auto txn = (*db)->Begin();
+    ASSERT_TRUE(txn.ok());
+    for (int i = 0; i < kGroup; ++i) {
+      ASSERT_TRUE(testing::StageGeneration(**txn, kWidth).ok());
+      ASSERT_TRUE(
+          (*txn)
+              ->Seal(testing::GenerationInfo((*txn)->pending_revision()))
+              .ok());
+    }
+    // The writer holds the lock: BackupPath goes through a follower, which
+    // reads table files only. Ingested chunks are among them, without the
+    // pending marker (it went through the log); chunks written through the
+    // log are not (nothing flushed them yet).
+    auto from_follower = BackupPath(dir, testing::TempDir("follower-copy"));
+    ASSERT_TRUE(from_follower.ok()) << from_follower.status();
+    auto from_writer = Backup(**db, testing::TempDir("writer-copy"));
+    ASSERT_TRUE(from_writer.ok()) << from_writer.status();
+    EXPECT_TRUE(from_writer->removed_pending);
+    EXPECT_EQ(from_follower->removed_pending, ingest);
+    for (const BackupResult* r : {&*from_writer, &*from_follower}) {
+      EXPECT_EQ(r->revision, 2u);
+      ExpectCompleteCopy(r->path, *r, **db);
+      ExpectCopyTakesCommits(r->path, 2);
+    }
+    ASSERT_EQ(*(*txn)->Publish(), 4u);
+    auto after = Backup(**db, testing::TempDir("after"));
+    ASSERT_TRUE(after.ok());
+    EXPECT_EQ(after->revision, 4u);
+    EXPECT_FALSE(after->removed_pending);
+    ExpectCompleteCopy(after->path, *after, **db);
+    ExpectCopyTakesCommits(after->path, 4);
+    EXPECT_EQ((*db)->Head(), 4u);
   }
-  auto from_writer = Backup(**db, testing::TempDir("writer-copy"));
-  ASSERT_TRUE(from_writer.ok()) << from_writer.status();
-  auto from_follower = BackupPath(dir, testing::TempDir("follower-copy"));
-  ASSERT_TRUE(from_follower.ok()) << from_follower.status();
-  for (const BackupResult* r : {&*from_writer, &*from_follower}) {
-    EXPECT_EQ(r->revision, 2u);
-    EXPECT_TRUE(r->removed_pending);
-    ExpectCompleteCopy(r->path, *r, **db);
-  }
-  ASSERT_EQ(*(*txn)->Publish(), 4u);
-  auto after = Backup(**db, testing::TempDir("after"));
-  ASSERT_TRUE(after.ok());
-  EXPECT_EQ(after->revision, 4u);
-  EXPECT_FALSE(after->removed_pending);
-  ExpectCompleteCopy(after->path, *after, **db);
-  // The copy is a database of its own: it takes commits, the writer's
-  // history goes on unchanged.
-  {
-    auto copy = DB::Open(after->path);
-    ASSERT_TRUE(copy.ok());
-    ASSERT_EQ(*CommitGenerations(**copy, kWidth, kGroup), 6u);
-  }
-  EXPECT_EQ((*db)->Head(), 4u);
 }
 
 TEST(Backup, FollowerCopiesWhileWriterCommits) {
   const std::string dir = testing::TempDir("db");
-  auto db = DB::Open(dir, WriterOptions());
+  auto db = DB::Open(dir, WriterOptions(/*flush=*/true));
   ASSERT_TRUE(db.ok());
   ASSERT_TRUE(CommitGenerations(**db, kWidth, kGroup).ok());
   std::vector<BackupResult> results;
@@ -216,7 +245,7 @@ uint64_t DiskBytes(const fs::path& dir) {
 TEST(Backup, IncrementalBackupsRestoreToTheirRevisions) {
   const std::string dir = testing::TempDir("db");
   const std::string backups = testing::TempDir("backups");
-  auto db = DB::Open(dir, WriterOptions());
+  auto db = DB::Open(dir, WriterOptions(/*flush=*/true));
   ASSERT_TRUE(db.ok());
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(CommitGenerations(**db, kWidth, kGroup).ok());

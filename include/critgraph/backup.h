@@ -47,10 +47,12 @@ struct BackupResult {
 // copy; they are removed from it before this returns, so the copy opens
 // read-only with nothing to replay and `Verify` passes.
 //
-// `db` must be the writer's own handle (DB::Open) or a follower
-// (Options::follow; it is refreshed first, and its copy is retried while
-// the writer replaces files under it: Unavailable after many attempts). A
-// read-only DB opened without follow: FailedPrecondition.
+// `db` must be the writer's own handle (DB::Open: the copy holds every
+// commit published before the call) or a follower (Options::follow: it is
+// refreshed first and the copy is at its HEAD, the newest revision the
+// writer has flushed; the copy is retried while the writer replaces files
+// under it, Unavailable after many attempts). A read-only DB opened without
+// follow: FailedPrecondition.
 //
 // Checkpoint: `dest` must not exist or be an empty directory, else
 // AlreadyExists naming it; its parent folders are created. Incremental:
@@ -61,8 +63,10 @@ struct BackupResult {
 absl::StatusOr<BackupResult> Backup(DB& db, const std::string& dest,
                                     const BackupOptions& options = {});
 
-// As Backup, from the database at `db_path`, opened as a follower: works
-// whether or not a writer process holds it (never takes its lock).
+// As Backup, from the database at `db_path`: opened read-write if no other
+// process writes it (the copy then holds every commit), else as a follower
+// (the copy holds what that writer has flushed: every commit if it runs
+// with Options::flush_on_commit). NotFound if there is no database.
 absl::StatusOr<BackupResult> BackupPath(const std::string& db_path,
                                         const std::string& dest,
                                         const BackupOptions& options = {});

@@ -69,8 +69,9 @@ class DB {
   virtual Revision Head() const = 0;
 
   // Follower (opened with Options::follow): catches up with the writer and
-  // makes the revisions, tags and registrations it published since the open
-  // or the last Refresh visible; returns the new Head(). A revision becomes
+  // makes the revisions, tags and registrations it published and flushed
+  // since the open or the last Refresh visible (Options::follow says when a
+  // commit is flushed); returns the new Head(). A revision becomes
   // visible only once all of its data and metadata have been read in, so no
   // reader ever sees a partial one. May run while other threads read;
   // snapshots taken before stay valid and unchanged. Calls are serialized.
