@@ -36,12 +36,14 @@ bool IsEmptyDir(const fs::path& p) {
 // OK if `dest` does not exist or is an empty directory (which is removed,
 // since RocksDB creates the checkpoint directory itself); creates its
 // parent folders.
-absl::Status PrepareCheckpointDest(const fs::path& dest) {
+// `name`: `dest` as the caller spelled it, for messages.
+absl::Status PrepareCheckpointDest(const fs::path& dest,
+                                   const std::string& name) {
   std::error_code ec;
   if (fs::exists(dest, ec)) {
     if (!IsEmptyDir(dest)) {
       return absl::AlreadyExistsError(
-          StrCat("backup destination '", dest.string(),
+          StrCat("backup destination '", name,
                  "' exists and is not an empty directory"));
     }
     fs::remove(dest, ec);
@@ -174,12 +176,13 @@ bool IsBackupEngineDir(const fs::path& dir) {
   return fs::is_directory(dir / "meta", ec);
 }
 
-absl::StatusOr<BackupResult> IncrementalBackup(DBImpl& db,
-                                               const fs::path& dest) {
+// `name`: `dest` as the caller spelled it, for the result.
+absl::StatusOr<BackupResult> IncrementalBackup(DBImpl& db, const fs::path& dest,
+                                               const std::string& name) {
   std::error_code ec;
   if (fs::exists(dest, ec) && !IsEmptyDir(dest) && !IsBackupEngineDir(dest)) {
     return absl::AlreadyExistsError(
-        StrCat("backup destination '", dest.string(),
+        StrCat("backup destination '", name,
                "' exists and is neither empty nor an incremental backup "
                "directory"));
   }
@@ -202,7 +205,7 @@ absl::StatusOr<BackupResult> IncrementalBackup(DBImpl& db,
   } cleanup{staging};
   RETURN_IF_ERROR(MakeCheckpoint(db, staging));
   BackupResult result;
-  result.path = dest.string();
+  result.path = name;
   ASSIGN_OR_RETURN(std::unique_ptr<DB> copy, OpenCopy(staging, &result));
 
   rocksdb::BackupEngine* raw = nullptr;
@@ -244,8 +247,8 @@ absl::StatusOr<BackupResult> Backup(DB& db, const std::string& dest,
     return absl::InvalidArgumentError(
         StrCat("bad backup destination '", dest, "'"));
   }
-  if (options.incremental) return IncrementalBackup(impl, abs);
-  RETURN_IF_ERROR(PrepareCheckpointDest(abs));
+  if (options.incremental) return IncrementalBackup(impl, abs, dest);
+  RETURN_IF_ERROR(PrepareCheckpointDest(abs, dest));
   BackupResult result;
   result.path = dest;
   absl::Status st = MakeCheckpoint(impl, abs);
