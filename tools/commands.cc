@@ -261,7 +261,7 @@ const std::vector<Command>& AllCommands() {
         {"json", false, "JSON instead of text"},
         {"format", true, "text (default) or json", "FORMAT"}},
        CmdRestore,
-       "critgraph restore /tmp/lists-backups /tmp/lists-restored.db"},
+       "critgraph restore /tmp/lists-copy.db /tmp/lists-restored.db"},
       {"history",
        "every change of one node (and its edges, lineage)",
        "usage: critgraph history KEY [--edges] [--follow] [--at REV]\n"
