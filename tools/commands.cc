@@ -251,7 +251,7 @@ const std::vector<Command>& AllCommands() {
        "restore a backup into a new database directory",
        "usage: critgraph restore SRC DEST [--backup-id N] [--json]\n"
        "\n"
-       "SRC is a backup directory made by `critgraph backup --incremental`\n"
+       "SRC is a backup directory made by an incremental `critgraph backup`\n"
        "(its newest backup, or --backup-id N; exit 1 if it has no such\n"
        "backup) or a checkpoint made by `critgraph backup`. DEST must be new\n"
        "or empty. The restored database opens and verifies; an incremental\n"
