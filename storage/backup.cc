@@ -267,10 +267,13 @@ absl::StatusOr<BackupResult> BackupPath(const std::string& db_path,
   writer.create_if_missing = false;
   auto db = DB::Open(db_path, writer);
   if (db.ok()) return Backup(**db, dest, options);
-  if (db.status().code() != absl::StatusCode::kUnavailable) {
+  // Another process writes (Unavailable), or this one may not write here
+  // (Internal: a read-only filesystem, permissions): copy what is flushed,
+  // through a follower.
+  if (db.status().code() != absl::StatusCode::kUnavailable &&
+      db.status().code() != absl::StatusCode::kInternal) {
     return db.status();
   }
-  // Another process writes: copy what it has flushed, through a follower.
   return BackupThroughFollower(db_path, dest, options);
 }
 

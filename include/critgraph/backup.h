@@ -64,9 +64,10 @@ absl::StatusOr<BackupResult> Backup(DB& db, const std::string& dest,
                                     const BackupOptions& options = {});
 
 // As Backup, from the database at `db_path`: opened read-write if no other
-// process writes it (the copy then holds every commit), else as a follower
-// (the copy holds what that writer has flushed: every commit if it runs
-// with Options::flush_on_commit). NotFound if there is no database.
+// process writes it (the copy then holds every commit), else (or if this
+// process may not write there) as a follower: the copy holds what the writer
+// has flushed, every commit if it runs with Options::flush_on_commit.
+// NotFound if there is no database.
 absl::StatusOr<BackupResult> BackupPath(const std::string& db_path,
                                         const std::string& dest,
                                         const BackupOptions& options = {});
