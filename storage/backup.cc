@@ -133,11 +133,13 @@ absl::Status MakeCheckpoint(DBImpl& db, const fs::path& dest) {
 // in-flight commit left above HEAD and flushes at close, so that the copy
 // opens read-only with nothing to replay. Fills the result from its HEAD.
 absl::StatusOr<std::unique_ptr<DB>> OpenCopy(const fs::path& dir,
+                                             bool through_follower,
                                              BackupResult* result) {
   Options options;
   options.create_if_missing = false;
   ASSIGN_OR_RETURN(std::unique_ptr<DB> db, DB::Open(dir.string(), options));
   result->removed_pending = static_cast<DBImpl&>(*db).had_pending_at_open();
+  result->through_follower = through_follower;
   result->revision = db->Head();
   ASSIGN_OR_RETURN(RevisionInfo info, db->GetRevision(result->revision));
   result->digest = info.digest;
@@ -206,7 +208,8 @@ absl::StatusOr<BackupResult> IncrementalBackup(DBImpl& db, const fs::path& dest,
   RETURN_IF_ERROR(MakeCheckpoint(db, staging));
   BackupResult result;
   result.path = name;
-  ASSIGN_OR_RETURN(std::unique_ptr<DB> copy, OpenCopy(staging, &result));
+  ASSIGN_OR_RETURN(std::unique_ptr<DB> copy,
+                   OpenCopy(staging, db.follower(), &result));
 
   rocksdb::BackupEngine* raw = nullptr;
   RETURN_IF_ERROR(FromRocks(
@@ -252,7 +255,7 @@ absl::StatusOr<BackupResult> Backup(DB& db, const std::string& dest,
   BackupResult result;
   result.path = dest;
   absl::Status st = MakeCheckpoint(impl, abs);
-  if (st.ok()) st = OpenCopy(abs, &result).status();
+  if (st.ok()) st = OpenCopy(abs, impl.follower(), &result).status();
   if (!st.ok()) {
     fs::remove_all(abs, ec);
     return st;
@@ -378,7 +381,7 @@ absl::StatusOr<BackupResult> Restore(const std::string& src,
   BackupResult result;
   result.path = dest;
   result.backup_id = chosen->id;
-  auto db = OpenCopy(abs, &result);
+  auto db = OpenCopy(abs, /*through_follower=*/false, &result);
   if (!db.ok()) return fail(db.status());
   db->reset();  // closed (and flushed) before it is checked or removed
   if (result.revision != chosen->revision ||

@@ -193,6 +193,8 @@ TEST(Backup, InFlightCommitIsRemovedFromTheCopy) {
     ASSERT_TRUE(from_writer.ok()) << from_writer.status();
     EXPECT_TRUE(from_writer->removed_pending);
     EXPECT_EQ(from_follower->removed_pending, ingest);
+    EXPECT_FALSE(from_writer->through_follower);
+    EXPECT_TRUE(from_follower->through_follower);
     for (const BackupResult* r : {&*from_writer, &*from_follower}) {
       EXPECT_EQ(r->revision, 2u);
       ExpectCompleteCopy(r->path, *r, **db);

@@ -20,7 +20,9 @@ std::string ResultJson(const BackupResult& r, bool incremental) {
        "\",\"incremental\":" + (incremental ? "true" : "false") +
        ",\"backup_id\":" +
        (incremental ? std::to_string(r.backup_id) : std::string("null")) +
-       ",\"removed_pending\":" + (r.removed_pending ? "true" : "false") + "}\n";
+       ",\"removed_pending\":" + (r.removed_pending ? "true" : "false") +
+       ",\"through_follower\":" + (r.through_follower ? "true" : "false") +
+       "}\n";
   return s;
 }
 
@@ -99,6 +101,10 @@ int CmdBackup(const Context& ctx, const Args& args) {
             << r->digest.ToHex() << ") to " << r->path;
   if (incremental) std::cout << " as backup " << r->backup_id;
   std::cout << "\n";
+  if (r->through_follower) {
+    std::cout << "(another process writes the database: copied what it has "
+                 "flushed)\n";
+  }
   if (r->removed_pending) {
     std::cout << "(a commit in flight was left out of the copy)\n";
   }

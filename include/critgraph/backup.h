@@ -37,6 +37,9 @@ struct BackupResult {
   // Whether the copy held an in-flight commit's chunks above HEAD, removed
   // before it was finished (never visible either way).
   bool removed_pending = false;
+  // Whether the copy was made through a follower: it then holds what the
+  // writer had flushed (see Options::follow), not necessarily its HEAD.
+  bool through_follower = false;
 };
 
 // Copies `db` as it is at one moment: the copy's HEAD is the revision that
