@@ -481,6 +481,11 @@ absl::StatusOr<Revision> DBImpl::Refresh() {
   // log), so the version it installs is a state the writer had, and no
   // other catch-up runs until the state below has been read from it.
   RETURN_IF_ERROR(CatchUp());
+  // Every change a follower can see (a HEAD, a tag, a registration) comes
+  // with a flush, which advances the sequence number its reads use; an
+  // unchanged one means an unchanged state.
+  const rocksdb::SequenceNumber seq = db_->GetLatestSequenceNumber();
+  if (followed_seq_ == seq) return Head();
   ASSIGN_OR_RETURN(State state, ReadState());
   const Revision head = state.head;
   if (head < Head()) {
@@ -488,6 +493,7 @@ absl::StatusOr<Revision> DBImpl::Refresh() {
         "follow '", path_, "': head went back from ", Head(), " to ", head));
   }
   InstallState(std::move(state));
+  followed_seq_ = seq;
   return head;
 }
 

@@ -198,6 +198,8 @@ class DBImpl : public DB {
   // Serializes catch-ups with each other and with Refresh's reading of the
   // state (which must see one version).
   mutable Mutex refresh_mu_;
+  // Follower: the sequence number the installed state was read at.
+  std::optional<uint64_t> followed_seq_ ABSL_GUARDED_BY(refresh_mu_);
   bool had_pending_at_open_ = false;  // set once by LoadState
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
