@@ -58,7 +58,8 @@ sanitize() {
     -DCMAKE_CXX_FLAGS="$tsan" -DCMAKE_EXE_LINKER_FLAGS="$tsan" \
     -DCRITGRAPH_BUILD_BENCHMARKS=OFF -DCRITGRAPH_BUILD_PYTHON=OFF -DCRITGRAPH_BUILD_TOOLS=OFF >/dev/null
   cmake --build build-tsan -j "$JOBS" --target concurrency_test \
-    traversal_test adjacency_test import_test read_path_test bulk_ingest_test
+    traversal_test adjacency_test import_test read_path_test bulk_ingest_test \
+    follower_test backup_test
   export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/tests/tsan.supp"
   build-tsan/tests/concurrency_test
   build-tsan/tests/traversal_test --gtest_filter='*ReachMany*:*Snapshot*'
@@ -68,6 +69,10 @@ sanitize() {
   build-tsan/tests/import_test --gtest_filter='*ReadAhead*'
   build-tsan/tests/bulk_ingest_test --gtest_filter='BulkIngest.*'
   build-tsan/tests/read_path_test
+  # A follower refreshing while this process writes and reads it; backups
+  # taken while a writer thread commits.
+  build-tsan/tests/follower_test --gtest_filter='Follower.*:-*Killed*'
+  build-tsan/tests/backup_test
 }
 
 fuzz() {

@@ -1,9 +1,12 @@
 #include "storage/db_impl.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdarg>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <thread>
 
@@ -107,7 +110,8 @@ absl::Status FromRocks(const rocksdb::Status& s, std::string_view context) {
 DBImpl::DBImpl(std::string path, const Options& options, bool read_only)
     : path_(std::move(path)),
       options_(options),
-      read_only_(read_only),
+      read_only_(read_only || options.follow),
+      follow_(options.follow),
       id_cache_(options.id_cache_bytes) {}
 
 DBImpl::~DBImpl() {
@@ -123,6 +127,11 @@ DBImpl::~DBImpl() {
     if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
   }
   if (db_) db_->Close();
+  db_.reset();
+  if (!secondary_dir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(secondary_dir_, ec);
+  }
 }
 
 absl::StatusOr<std::unique_ptr<DB>> DBImpl::OpenImpl(const std::string& path,
@@ -187,6 +196,37 @@ absl::Status DBImpl::Init() {
   }
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
+  if (follow_) {
+    // The secondary instance keeps its info log and state in a directory of
+    // its own; every table file stays open (max_open_files = -1, as RocksDB
+    // requires for secondaries) so that files the writer deletes after a
+    // compaction remain readable by snapshots taken before.
+    std::string tmpl =
+        (std::filesystem::temp_directory_path(ec) / "critgraph-follow-XXXXXX")
+            .string();
+    if (mkdtemp(tmpl.data()) == nullptr) {
+      return absl::InternalError(StrCat("open '", path_,
+                                        "' as a follower: cannot create ", tmpl,
+                                        ": ", std::strerror(errno)));
+    }
+    secondary_dir_ = tmpl;
+    dbo.max_open_files = -1;
+    // The follower reads the writer's table files only, never its
+    // write-ahead log: its log directory is an empty one of its own. A
+    // secondary that replays the log keeps what it read in memtables, and
+    // RocksDB 7.8 drops such a memtable only when that column family gets
+    // writes in a newer log; meanwhile the writer may have deleted or
+    // rewritten those keys (a crashed commit's leftovers, removed and then
+    // written again at the same revision) and compacted or ingested the new
+    // versions with sequence number 0, below the stale entry, which then
+    // wins. follower_test reproduced it (nodes missing at a published
+    // revision). Table files alone are always a state the writer had: each
+    // flush (atomic over all column families) and each ingestion is one
+    // MANIFEST record.
+    const std::string wal_dir = secondary_dir_ + "/wal";
+    std::filesystem::create_directories(wal_dir, ec);
+    dbo.wal_dir = wal_dir;
+  }
   if (read_only_) {
     // A writer in the same directory may compact or ingest between the
     // read-only open's read of the MANIFEST and its opening of a table file
@@ -194,8 +234,11 @@ absl::Status DBImpl::Init() {
     // file"). Reading the newer MANIFEST again succeeds, so retry a few
     // times before reporting it.
     for (int attempt = 0;; ++attempt) {
-      s = rocksdb::DB::OpenForReadOnly(dbo, path_, Descriptors(options_),
-                                       &handles_, &raw);
+      s = follow_ ? rocksdb::DB::OpenAsSecondary(dbo, path_, secondary_dir_,
+                                                 Descriptors(options_),
+                                                 &handles_, &raw)
+                  : rocksdb::DB::OpenForReadOnly(
+                        dbo, path_, Descriptors(options_), &handles_, &raw);
       const bool vanished =
           s.IsPathNotFound() ||
           (s.IsIOError() &&
@@ -238,6 +281,7 @@ absl::Status DBImpl::Init() {
                                    : std::string("(unreadable)"),
                "; this build reads version ", kFormatVersion));
   }
+  if (follow_) return Refresh().status();
   return LoadState();
 }
 
@@ -265,10 +309,15 @@ absl::Status DBImpl::CreateNew() {
   batch.Put(cf(Cf::kRevisions), RevKey(0), EncodeRevisionRecord(root, &none));
   rocksdb::WriteOptions wo;
   wo.sync = true;
-  return FromRocks(db_->Write(wo, &batch), "initialize database");
+  RETURN_IF_ERROR(FromRocks(db_->Write(wo, &batch), "initialize database"));
+  // Into a table file at once: followers read table files only, and must
+  // find a database here from the start.
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  return FromRocks(db_->Flush(fo, handles_), "initialize database");
 }
 
-absl::Status DBImpl::LoadState() {
+absl::StatusOr<DBImpl::State> DBImpl::ReadState() const {
   rocksdb::ReadOptions ro;
   auto get_u64 = [&](std::string_view key, uint64_t* out) -> absl::Status {
     std::string v;
@@ -284,15 +333,18 @@ absl::Status DBImpl::LoadState() {
     *out = GetBE64(v.data());
     return absl::OkStatus();
   };
-  uint64_t head = 0, pending = 0, next_node = 0, next_type = 0;
+  State state;
+  uint64_t head = 0;
   for (auto [key, out] :
-       {std::pair{kMetaHead, &head}, std::pair{kMetaPending, &pending},
-        std::pair{kMetaNextNodeId, &next_node},
-        std::pair{kMetaNextTypeId, &next_type}}) {
+       {std::pair{kMetaHead, &head}, std::pair{kMetaPending, &state.pending},
+        std::pair{kMetaNextNodeId, &state.next_node_id},
+        std::pair{kMetaNextTypeId, &state.next_type_id}}) {
     RETURN_IF_ERROR(get_u64(key, out));
   }
+  state.head = head;
 
-  auto registry = std::make_shared<Registry>();
+  state.registry = std::make_shared<Registry>();
+  Registry& registry = *state.registry;
   {
     std::unique_ptr<rocksdb::Iterator> it(
         db_->NewIterator(ro, cf(Cf::kRegistry)));
@@ -303,12 +355,12 @@ absl::Status DBImpl::LoadState() {
         return absl::DataLossError(StrCat(
             "registry record '", it->key().ToStringView(), "' is damaged"));
       }
-      if (e->rev <= head) registry->Add(*std::move(e));
+      if (e->rev <= head) registry.Add(*std::move(e));
     }
     RETURN_IF_ERROR(FromRocks(it->status(), "read registry"));
   }
 
-  std::vector<RevisionInfo> revisions;
+  std::vector<RevisionInfo>& revisions = state.revisions;
   {
     std::unique_ptr<rocksdb::Iterator> it(
         db_->NewIterator(ro, cf(Cf::kRevisions)));
@@ -325,7 +377,7 @@ absl::Status DBImpl::LoadState() {
             StrCat("revision record ", r, " is damaged or missing"));
       }
       if (counts) {
-        RETURN_IF_ERROR(ResolveTypeCounts(*counts, *registry, &*info));
+        RETURN_IF_ERROR(ResolveTypeCounts(*counts, registry, &*info));
       }
       revisions.push_back(*std::move(info));
     }
@@ -337,7 +389,6 @@ absl::Status DBImpl::LoadState() {
                                       " revision records exist"));
   }
 
-  std::map<std::string, Revision, std::less<>> tags;
   {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(Cf::kTags)));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -345,35 +396,105 @@ absl::Status DBImpl::LoadState() {
         return absl::DataLossError(
             StrCat("tag '", it->key().ToStringView(), "' is damaged"));
       }
-      tags[it->key().ToString()] = GetBE64(it->value().data());
+      const Revision r = GetBE64(it->value().data());
+      if (r <= head) state.tags[it->key().ToString()] = r;
     }
     RETURN_IF_ERROR(FromRocks(it->status(), "read tags"));
   }
+  return state;
+}
 
+void DBImpl::InstallState(State state) {
   {
     MutexLock lock(&mu_);
-    revisions_ = std::move(revisions);
-    tags_ = std::move(tags);
+    revisions_ = std::move(state.revisions);
+    tags_ = std::move(state.tags);
     latest_effective_.reset();
     for (size_t r = 1; r < revisions_.size(); ++r) {
       TrackEffective(&revisions_[r]);
     }
-    registry_ = registry;
-    next_node_id_ = std::max<uint64_t>(next_node, 1);
-    next_type_id_ = std::max<TypeId>(static_cast<TypeId>(next_type),
-                                     registry->max_id() + 1);
+    next_node_id_ = std::max<uint64_t>(state.next_node_id, 1);
+    next_type_id_ = std::max<TypeId>(static_cast<TypeId>(state.next_type_id),
+                                     state.registry->max_id() + 1);
+    registry_ = std::move(state.registry);
   }
-  head_.store(head, std::memory_order_release);
+  head_.store(state.head, std::memory_order_release);
+}
 
-  if (pending > head) {
-    if (read_only_) {
-      // Leftovers are invisible to readers (they sit above HEAD); the next
-      // read-write open removes them.
-      return absl::OkStatus();
-    }
-    return RemovePending(pending);
+absl::Status DBImpl::LoadState() {
+  ASSIGN_OR_RETURN(State state, ReadState());
+  const Revision head = state.head, pending = state.pending;
+  InstallState(std::move(state));
+  // Leftovers are invisible to readers (they sit above HEAD); a read-write
+  // open removes them. They are known by the pending marker, or by change-log
+  // entries above HEAD without it: a copy of the writer's table files alone
+  // (a follower's checkpoint, docs/RELIABILITY.md) may hold an ingested
+  // chunk but not the marker, which went through the log.
+  if (read_only_) return absl::OkStatus();
+  bool leftovers = pending > head;
+  if (!leftovers) {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kChangelog)));
+    it->SeekToLast();
+    RETURN_IF_ERROR(FromRocks(it->status(), "read change log"));
+    leftovers = it->Valid() && it->key().size() >= 8 &&
+                GetBE64(it->key().data()) > head;
   }
-  return absl::OkStatus();
+  if (!leftovers) return absl::OkStatus();
+  had_pending_at_open_ = true;
+  return RemovePending(head + 1);
+}
+
+bool FileVanished(const rocksdb::Status& s) {
+  return s.IsPathNotFound() ||
+         (s.IsIOError() &&
+          s.ToString().find("No such file") != std::string::npos);
+}
+
+absl::Status DBImpl::CatchUp() const {
+  for (int attempt = 0;; ++attempt) {
+    auto s = db_->TryCatchUpWithPrimary();
+    const bool vanished = FileVanished(s);
+    if (s.ok() || !vanished || attempt == 6) {
+      if (vanished) {
+        return absl::UnavailableError(
+            StrCat("follow '", path_,
+                   "': the writer kept deleting files while catching up (",
+                   s.ToString(), "); retry"));
+      }
+      return FromRocks(s, StrCat("follow '", path_, "'"));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5 << attempt));
+  }
+}
+
+absl::StatusOr<Revision> DBImpl::Refresh() {
+  if (!follow_) {
+    if (!read_only_) return Head();
+    return absl::FailedPreconditionError(
+        StrCat("database '", path_,
+               "' is open read-only without Options::follow: reopen it to see "
+               "newer revisions"));
+  }
+  MutexLock refresh_lock(&refresh_mu_);
+  // One catch-up applies whole MANIFEST records (the follower reads no
+  // log), so the version it installs is a state the writer had, and no
+  // other catch-up runs until the state below has been read from it.
+  RETURN_IF_ERROR(CatchUp());
+  // Every change a follower can see (a HEAD, a tag, a registration) comes
+  // with a flush, which advances the sequence number its reads use; an
+  // unchanged one means an unchanged state.
+  const rocksdb::SequenceNumber seq = db_->GetLatestSequenceNumber();
+  if (followed_seq_ == seq) return Head();
+  ASSIGN_OR_RETURN(State state, ReadState());
+  const Revision head = state.head;
+  if (head < Head()) {
+    return absl::DataLossError(StrCat(
+        "follow '", path_, "': head went back from ", Head(), " to ", head));
+  }
+  InstallState(std::move(state));
+  followed_seq_ = seq;
+  return head;
 }
 
 absl::Status DBImpl::RemovePending(Revision first) {
@@ -610,6 +731,7 @@ void DBImpl::EndTransaction(NodeId next_node_id, bool leftovers) {
 absl::Status DBImpl::PublishCommits(
     std::vector<RevisionInfo> revisions,
     const std::vector<RegistryEntry>& registrations, uint64_t next_node_id) {
+  FlushForFollowers();
   MutexLock lock(&mu_);
   if (!registrations.empty()) {
     auto reg = std::make_shared<Registry>(*registry_);
@@ -629,6 +751,15 @@ absl::Status DBImpl::PublishCommits(
   }
   head_.store(head, std::memory_order_release);
   return absl::OkStatus();
+}
+
+void DBImpl::FlushForFollowers() {
+  if (!options_.flush_on_commit) return;
+  // The write is durable in the log already; a failed flush only delays
+  // followers until the next one.
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  db_->Flush(fo, handles_).PermitUncheckedError();
 }
 
 absl::StatusOr<std::unique_ptr<Snapshot>> DBImpl::GetSnapshot(
@@ -759,6 +890,7 @@ absl::Status DBImpl::Tag(std::string_view name, Revision rev, bool force) {
   auto s = db_->Put(wo, cf(Cf::kTags), std::string(name), RevKey(rev));
   if (!s.ok()) return FromRocks(s, StrCat("write tag '", name, "'"));
   tags_[std::string(name)] = rev;
+  FlushForFollowers();
   return absl::OkStatus();
 }
 
@@ -792,6 +924,7 @@ absl::Status DBImpl::DeleteTag(std::string_view name, bool force) {
   auto s = db_->Delete(wo, cf(Cf::kTags), std::string(name));
   if (!s.ok()) return FromRocks(s, StrCat("delete tag '", name, "'"));
   tags_.erase(it);
+  FlushForFollowers();
   return absl::OkStatus();
 }
 

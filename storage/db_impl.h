@@ -59,8 +59,13 @@ class DBImpl : public DB {
   absl::Status Tag(std::string_view name, Revision rev, bool force) override;
   absl::Status DeleteTag(std::string_view name, bool force) override;
   absl::Status Verify(VerifyReport* report) const override;
+  absl::StatusOr<Revision> Refresh() override;
   const std::string& path() const override { return path_; }
   bool read_only() const override { return read_only_; }
+  bool follower() const override { return follow_; }
+  // Whether a read-write open found an unfinished commit's leftovers above
+  // HEAD (and removed them).
+  bool had_pending_at_open() const { return had_pending_at_open_; }
 
   // ---- Internal interface for snapshots, transactions and the engine. ----
   // The latest effective date of the published revisions and the revision
@@ -128,13 +133,37 @@ class DBImpl : public DB {
   DBImpl(std::string path, const Options& options, bool read_only);
   absl::Status Init();
   absl::Status CreateNew();
+  // What LoadState reads: the meta keys, the registry, the revision records
+  // and the tags, as of one HEAD.
+  struct State {
+    Revision head = 0;
+    Revision pending = 0;
+    uint64_t next_node_id = 0;
+    uint64_t next_type_id = 0;
+    std::shared_ptr<Registry> registry;
+    std::vector<RevisionInfo> revisions;                // 0 .. head
+    std::map<std::string, Revision, std::less<>> tags;  // those <= head
+  };
+  // Reads the state from RocksDB.
+  absl::StatusOr<State> ReadState() const;
+  // Publishes `state` to readers: the revision list, tags and registry
+  // first, HEAD last.
+  void InstallState(State state);
+  // Reads and installs the state at open; a read-write open then removes
+  // leftovers above HEAD.
   absl::Status LoadState();
+  // Follower: TryCatchUpWithPrimary, retried while the writer deletes files
+  // the follower was about to open. The caller holds refresh_mu_.
+  absl::Status CatchUp() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(refresh_mu_);
   // Removes every record written above HEAD (at `first` and later) by an
   // unfinished or rolled-back transaction, then clears the pending marker.
   // Revisions are removed newest first, in bounded batches, so a crash in
   // the middle leaves a state the next call completes.
   absl::Status RemovePending(Revision first);
   void EndTransaction(NodeId next_node_id, bool leftovers);
+  // With Options::flush_on_commit, flushes the memtables so that followers
+  // (which read table files only) see what was just written.
+  void FlushForFollowers();
   // Makes durably written revisions (oldest first) visible to readers.
   absl::Status PublishCommits(std::vector<RevisionInfo> revisions,
                               const std::vector<RegistryEntry>& registrations,
@@ -163,6 +192,15 @@ class DBImpl : public DB {
   const std::string path_;
   const Options options_;
   const bool read_only_;
+  const bool follow_;  // a RocksDB secondary instance (implies read_only_)
+  // Follower: the secondary instance's private directory, removed at close.
+  std::string secondary_dir_;
+  // Serializes catch-ups with each other and with Refresh's reading of the
+  // state (which must see one version).
+  mutable Mutex refresh_mu_;
+  // Follower: the sequence number the installed state was read at.
+  std::optional<uint64_t> followed_seq_ ABSL_GUARDED_BY(refresh_mu_);
+  bool had_pending_at_open_ = false;  // set once by LoadState
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
 
@@ -188,6 +226,9 @@ class DBImpl : public DB {
 
 // Maps a RocksDB status to absl, naming `context`.
 absl::Status FromRocks(const rocksdb::Status& s, std::string_view context);
+// Whether `s` says a file is gone (a writer deleted it after a compaction
+// while a read-only or follower instance was about to open it).
+bool FileVanished(const rocksdb::Status& s);
 
 }  // namespace critgraph::storage
 

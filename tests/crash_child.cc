@@ -1,10 +1,13 @@
-// Child process for crash_test and concurrency_test.
-//   crash_child write DIR WIDTH CHUNK [GROUP [INGEST]]
+// Child process for crash_test, corruption_test, follower_test and
+// concurrency_test.
+//   crash_child write DIR WIDTH CHUNK [GROUP [INGEST [FLUSH]]]
 //                                       commit generations until killed,
 //                                       GROUP at a time (sealed, then
 //                                       published with one head move);
 //                                       chunks of INGEST entries or more
-//                                       are ingested as SST files
+//                                       are ingested as SST files (0: none);
+//                                       FLUSH 1: Options::flush_on_commit
+//                                       (for followers)
 //   crash_child crash-after DIR WIDTH N commit N generations, then exit
 //                                       without closing, as a crash would:
 //                                       the log keeps what was not flushed
@@ -25,13 +28,14 @@ using critgraph::DB;
 int main(int argc, char** argv) {
   if (argc < 3) return 2;
   std::string mode = argv[1], dir = argv[2];
-  if (mode == "write" && argc >= 5 && argc <= 7) {
+  if (mode == "write" && argc >= 5 && argc <= 8) {
     const int group = argc >= 6 ? std::atoi(argv[5]) : 1;
     critgraph::Options opts;
     opts.txn_chunk_bytes = std::strtoull(argv[4], nullptr, 10);
-    if (argc == 7) {
+    if (argc >= 7) {
       opts.bulk_ingest_min_entries = std::strtoull(argv[6], nullptr, 10);
     }
+    opts.flush_on_commit = argc == 8 && std::atoi(argv[7]) == 1;
     auto db = DB::Open(dir, opts);
     if (!db.ok()) {
       std::fprintf(stderr, "open: %s\n", db.status().ToString().c_str());

@@ -87,6 +87,7 @@ class OutsideDB : public DB {
     return absl::UnimplementedError("");
   }
   Revision Head() const override { return 0; }
+  absl::StatusOr<Revision> Refresh() override { return 0; }
   absl::StatusOr<std::unique_ptr<Snapshot>> GetSnapshot(
       Revision) const override {
     return absl::UnimplementedError("");
@@ -108,6 +109,7 @@ class OutsideDB : public DB {
   absl::Status Verify(VerifyReport*) const override { return absl::OkStatus(); }
   const std::string& path() const override { return path_; }
   bool read_only() const override { return true; }
+  bool follower() const override { return false; }
 
  private:
   std::string path_;

@@ -226,6 +226,42 @@ const std::vector<Command>& AllCommands() {
        "\n"
        "Exit 0 if the database verifies, 4 if problems were found.\n",
        JsonOptions(), CmdVerify, "critgraph verify --db /tmp/lists.db"},
+      {"backup",
+       "copy the database at one revision while a writer runs",
+       "usage: critgraph backup DEST [--incremental] [--json]\n"
+       "       critgraph backup --list DIR [--json]\n"
+       "\n"
+       "Copies the database (--db) to DEST at one complete revision without\n"
+       "stopping a writer: a checkpoint, itself a database directory (table\n"
+       "files hard-linked on the same filesystem, copied elsewhere), or with\n"
+       "--incremental one more backup in the backup directory DEST (files\n"
+       "shared with its earlier backups; `critgraph restore` it). A commit in\n"
+       "flight is left out. While another process writes the database, the\n"
+       "copy holds what that writer has flushed (every commit if it runs\n"
+       "with flush_on_commit). DEST must be new or empty (--incremental: or\n"
+       "a backup directory). Prints the revision and its digest.\n",
+       {{"incremental", false,
+         "add a backup to the backup directory DEST (RocksDB BackupEngine)"},
+        {"list", false, "list the backups in the backup directory DIR"},
+        {"json", false, "JSON instead of text"},
+        {"format", true, "text (default) or json", "FORMAT"}},
+       CmdBackup,
+       "critgraph backup /tmp/lists-copy.db"},
+      {"restore",
+       "restore a backup into a new database directory",
+       "usage: critgraph restore SRC DEST [--backup-id N] [--json]\n"
+       "\n"
+       "SRC is a backup directory made by an incremental `critgraph backup`\n"
+       "(its newest backup, or --backup-id N; exit 1 if it has no such\n"
+       "backup) or a checkpoint made by `critgraph backup`. DEST must be new\n"
+       "or empty. The restored database opens and verifies; an incremental\n"
+       "backup's HEAD and digest are checked against those recorded with it\n"
+       "(exit 4 if they differ). --db is not used.\n",
+       {{"backup-id", true, "the backup to restore (default the newest)", "N"},
+        {"json", false, "JSON instead of text"},
+        {"format", true, "text (default) or json", "FORMAT"}},
+       CmdRestore,
+       "critgraph restore /tmp/lists-copy.db /tmp/lists-restored.db"},
       {"history",
        "every change of one node (and its edges, lineage)",
        "usage: critgraph history KEY [--edges] [--follow] [--at REV]\n"

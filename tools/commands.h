@@ -55,6 +55,8 @@ int CmdDemo(const Context&, const Args&);
 int CmdLists(const Context&, const Args&);
 int CmdCrosswalk(const Context&, const Args&);
 int CmdFind(const Context&, const Args&);
+int CmdBackup(const Context&, const Args&);
+int CmdRestore(const Context&, const Args&);
 
 }  // namespace critgraph::cli
 

@@ -3,6 +3,7 @@
 #define CRITGRAPH_CRITGRAPH_H_
 
 #include "critgraph/adjacency.h"
+#include "critgraph/backup.h"
 #include "critgraph/change.h"
 #include "critgraph/db.h"
 #include "critgraph/diff.h"

@@ -31,7 +31,8 @@ struct VerifyReport {
 
 // A database directory. Open one with DB::Open (read-write, one writer
 // process at a time) or DB::OpenReadOnly (any number of processes; sees the
-// revisions committed before it opened).
+// revisions committed before it opened, or, with Options::follow, those
+// committed up to its last Refresh). Consistent copies: critgraph/backup.h.
 //
 // Thread-safety: every method may be called from many threads at once. One
 // write transaction may be open at a time; snapshots may be taken and read on
@@ -56,7 +57,7 @@ class DB {
   static absl::StatusOr<std::unique_ptr<DB>> Open(const std::string& path,
                                                   const Options& options = {});
   // Opens without writing anything. Begin() and Tag() return
-  // FailedPrecondition.
+  // FailedPrecondition. With options.follow, a follower (see Refresh).
   static absl::StatusOr<std::unique_ptr<DB>> OpenReadOnly(
       const std::string& path, const Options& options = {});
 
@@ -66,6 +67,18 @@ class DB {
 
   // The newest committed revision (0 for an empty database).
   virtual Revision Head() const = 0;
+
+  // Follower (opened with Options::follow): catches up with the writer and
+  // makes the revisions, tags and registrations it published and flushed
+  // since the open or the last Refresh visible (Options::follow says when a
+  // commit is flushed); returns the new Head(). A revision becomes
+  // visible only once all of its data and metadata have been read in, so no
+  // reader ever sees a partial one. May run while other threads read;
+  // snapshots taken before stay valid and unchanged. Calls are serialized.
+  // A read-write DB is always current: returns Head(). A read-only DB opened
+  // without follow: FailedPrecondition. Unavailable if the writer kept
+  // replacing files while catching up (retrying later succeeds).
+  virtual absl::StatusOr<Revision> Refresh() = 0;
 
   // A snapshot of `rev`; NotFound if rev > Head().
   virtual absl::StatusOr<std::unique_ptr<Snapshot>> GetSnapshot(
@@ -116,6 +129,8 @@ class DB {
 
   virtual const std::string& path() const = 0;
   virtual bool read_only() const = 0;
+  // Opened with Options::follow (then also read_only()).
+  virtual bool follower() const = 0;
 
  private:
   friend class storage::DBImpl;

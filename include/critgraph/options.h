@@ -11,6 +11,24 @@ struct Options {
   // Create the database if the directory holds none. Ignored by OpenReadOnly.
   bool create_if_missing = true;
 
+  // Open as a follower: a read-only view of a database that a writer in
+  // another process (or this one) keeps committing to, on storage both can
+  // reach. DB::Refresh() then brings in the revisions committed since, without
+  // reopening; a refresh never exposes part of a revision. A follower reads
+  // the writer's table files, not its write-ahead log: it sees a commit once
+  // the writer has flushed it (at once with flush_on_commit below; otherwise
+  // when RocksDB flushes, about every memtable_budget_bytes of writes, and
+  // when the writer closes). Implies read-only, also through DB::Open.
+  // Backed by a RocksDB secondary instance whose private directory (under
+  // the system temp directory) is removed at close. docs/RELIABILITY.md,
+  // "Backups and followers".
+  bool follow = false;
+
+  // Writer: flush the memtables after every commit and tag change, so that
+  // followers see each one at their next Refresh. Costs a flush (small table
+  // files, later compacted) per commit; off by default.
+  bool flush_on_commit = false;
+
   // Sync the write-ahead log on every commit (durable against power loss).
   // Turning it off keeps commits atomic but may lose the last commits on an
   // OS crash; a process crash loses nothing.

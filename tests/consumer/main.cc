@@ -60,6 +60,13 @@ int main(int argc, char** argv) {
       jsonl.str().find("rare-earths") == std::string::npos) {
     return 1;
   }
+  // The installed backup header: a checkpoint at HEAD, with HEAD's digest.
+  auto copy = critgraph::Backup(**db, std::string(argv[1]) + ".copy");
+  if (!copy.ok() || copy->revision != (*db)->Head() ||
+      !(copy->digest == (*head)->digest())) {
+    std::cerr << copy.status() << "\n";
+    return 1;
+  }
   std::cout << "consumer ok: revision " << *rev << " digest "
             << (*snap)->digest().ToHex() << "\n";
   return 0;
