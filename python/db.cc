@@ -476,10 +476,14 @@ DbClass RegisterDb(py::module_& m) {
 
   m.def(
       "open",
-      [](const std::string& path, bool read_only, bool create, bool sync) {
+      [](const std::string& path, bool read_only, bool create, bool sync,
+         bool follow, bool flush_on_commit) {
         Options options;
         options.create_if_missing = create;
         options.sync = sync;
+        options.follow = follow;
+        options.flush_on_commit = flush_on_commit;
+        read_only = read_only || follow;
         auto db = Unlocked([&]() -> absl::StatusOr<std::unique_ptr<DB>> {
           return read_only ? DB::OpenReadOnly(path, options)
                            : DB::Open(path, options);
@@ -489,9 +493,13 @@ DbClass RegisterDb(py::module_& m) {
         return std::make_shared<PyDB>(std::move(h), path, read_only);
       },
       py::arg("path"), py::arg("read_only") = false, py::arg("create") = true,
-      py::arg("sync") = true,
+      py::arg("sync") = true, py::arg("follow") = false,
+      py::arg("flush_on_commit") = false,
       "Opens (creating unless create=False or read_only) the database "
-      "directory. LockedError if another process has it open for writing.");
+      "directory. LockedError if another process has it open for writing. "
+      "follow=True opens a read-only follower of a live writer (see "
+      "DB.refresh); flush_on_commit=True makes a writer flush every commit "
+      "so that followers see it at once.");
   return dbcls;
 }
 

@@ -97,6 +97,8 @@ void RegisterDiff(py::module_& m, DbClass& db);
 void RegisterTransaction(py::module_& m, DbClass& db);
 void RegisterHistory(py::module_& m, DbClass& db);
 void RegisterLists(py::module_& m, DbClass& db);
+// Followers and backups (python/backup.cc).
+void RegisterBackup(py::module_& m, DbClass& db);
 // Partitions, the AdjacencySnapshot and the critgraph.dask submodule.
 void RegisterScale(py::module_& m);
 
