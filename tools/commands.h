@@ -55,6 +55,7 @@ int CmdDemo(const Context&, const Args&);
 int CmdLists(const Context&, const Args&);
 int CmdCrosswalk(const Context&, const Args&);
 int CmdFind(const Context&, const Args&);
+int CmdGc(const Context&, const Args&);
 
 }  // namespace critgraph::cli
 
