@@ -240,7 +240,7 @@ TEST(Crash, KilledGcLeavesOldOrNewRetentionState) {
       }
     }
     std::this_thread::sleep_for(std::chrono::microseconds(
-        (i % 4 == 0) ? rng() % 3000 : rng() % 250000));
+        (i % 4 == 0) ? rng() % 3000 : rng() % 700000));
     kill(pid, SIGKILL);
     int status = 0;
     waitpid(pid, &status, 0);
