@@ -64,20 +64,14 @@ struct Version {
 };
 
 // Every version under `prefix` (a key prefix followed by ~rev(8)), oldest
-// first.
-absl::Status ReadVersions(const DBImpl& db, Cf c, std::string_view prefix,
+// first, through `it` (a total-order iterator over the family, reused: the
+// entities gc rewrites are disjoint, so one created before the rewrite sees
+// each entity's versions as they are until its own batch).
+absl::Status ReadVersions(rocksdb::Iterator* it, std::string_view prefix,
                           std::vector<Version>* out) {
   out->clear();
-  rocksdb::ReadOptions ro;
-  std::string upper(prefix);
-  // The prefix is followed by 8 bytes of ~rev: prefix + 0xff... bounds it.
-  upper.append(8, '\xff');
-  upper.push_back('\xff');
-  rocksdb::Slice upper_slice(upper);
-  ro.iterate_upper_bound = &upper_slice;
-  ro.total_order_seek = true;
-  std::unique_ptr<rocksdb::Iterator> it(db.rdb()->NewIterator(ro, db.cf(c)));
-  for (it->Seek(std::string(prefix)); it->Valid(); it->Next()) {
+  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid();
+       it->Next()) {
     std::string_view k = it->key().ToStringView();
     if (k.size() != prefix.size() + 8 || !k.starts_with(prefix)) break;
     out->push_back(
@@ -175,6 +169,17 @@ absl::Status DBImpl::CompleteGc(const GcIntent& intent, bool dry_run,
   std::sort(edges.begin(), edges.end());
   edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
 
+  rocksdb::ReadOptions total;
+  total.total_order_seek = true;
+  std::unique_ptr<rocksdb::Iterator> node_it(
+      db_->NewIterator(total, cf(Cf::kNodes)));
+  std::unique_ptr<rocksdb::Iterator> out_it(
+      db_->NewIterator(total, cf(Cf::kOutEdges)));
+  std::unique_ptr<rocksdb::Iterator> in_it(
+      db_->NewIterator(total, cf(Cf::kInEdges)));
+  std::unique_ptr<rocksdb::Iterator> kind_it(
+      db_->NewIterator(total, cf(Cf::kKindIndex)));
+
   // Rewrites the versions under `prefix` in `c` from `current` to `want`;
   // `change_key(rev)` names the entity's change-log entry at rev (empty: the
   // family has none). Counts what it deletes.
@@ -186,11 +191,12 @@ absl::Status DBImpl::CompleteGc(const GcIntent& intent, bool dry_run,
     for (const auto& v : want) wanted[v.rev] = &v.value;
     std::map<Revision, const std::string*> have;
     for (const auto& v : current) have[v.rev] = &v.value;
+    uint64_t deleted = 0, moved = 0;
     for (const auto& v : current) {
       if (wanted.contains(v.rev)) continue;
       std::string k = VersionKey(prefix, v.rev);
       report->bytes_deleted += k.size() + v.value.size();
-      if (count_versions) ++report->versions_deleted;
+      ++deleted;
       batch.Delete(cf(c), k);
       if (change_key) {
         std::string ck = change_key(v.rev);
@@ -201,9 +207,22 @@ absl::Status DBImpl::CompleteGc(const GcIntent& intent, bool dry_run,
     for (const auto& v : want) {
       auto h = have.find(v.rev);
       if (h != have.end() && *h->second == v.value) continue;
-      if (count_versions && h == have.end()) ++report->versions_moved;
-      batch.Put(cf(c), VersionKey(prefix, v.rev), v.value);
-      if (change_key) batch.Put(cf(Cf::kChangelog), change_key(v.rev), "");
+      std::string k = VersionKey(prefix, v.rev);
+      if (h == have.end()) {
+        // Moved here: its old key was counted as deleted above.
+        ++moved;
+        report->bytes_deleted -= k.size() + v.value.size();
+      }
+      batch.Put(cf(c), k, v.value);
+      if (change_key) {
+        std::string ck = change_key(v.rev);
+        report->bytes_deleted -= ck.size();
+        batch.Put(cf(Cf::kChangelog), ck, "");
+      }
+    }
+    if (count_versions) {
+      report->versions_deleted += deleted - moved;
+      report->versions_moved += moved;
     }
   };
 
@@ -211,7 +230,7 @@ absl::Status DBImpl::CompleteGc(const GcIntent& intent, bool dry_run,
   for (NodeId id : nodes) {
     std::string prefix;
     PutBE64(&prefix, id);
-    RETURN_IF_ERROR(ReadVersions(*this, Cf::kNodes, prefix, &current));
+    RETURN_IF_ERROR(ReadVersions(node_it.get(), prefix, &current));
     std::set<TypeId> kinds;
     for (const auto& v : current) {
       if (v.value.empty()) continue;
@@ -225,8 +244,7 @@ absl::Status DBImpl::CompleteGc(const GcIntent& intent, bool dry_run,
       std::string kprefix;
       PutBE32(&kprefix, kind);
       PutBE64(&kprefix, id);
-      RETURN_IF_ERROR(
-          ReadVersions(*this, Cf::kKindIndex, kprefix, &current_kind));
+      RETURN_IF_ERROR(ReadVersions(kind_it.get(), kprefix, &current_kind));
       apply(Cf::kKindIndex, kprefix, current_kind,
             Retained(current_kind, kept, "D"), false, nullptr);
     }
@@ -237,8 +255,8 @@ absl::Status DBImpl::CompleteGc(const GcIntent& intent, bool dry_run,
     std::string prefix = EdgeKey(from, type, to, 0).substr(0, kEdgePrefixSize);
     std::string in_prefix =
         EdgeKey(to, type, from, 0).substr(0, kEdgePrefixSize);
-    RETURN_IF_ERROR(ReadVersions(*this, Cf::kOutEdges, prefix, &current));
-    RETURN_IF_ERROR(ReadVersions(*this, Cf::kInEdges, in_prefix, &current_in));
+    RETURN_IF_ERROR(ReadVersions(out_it.get(), prefix, &current));
+    RETURN_IF_ERROR(ReadVersions(in_it.get(), in_prefix, &current_in));
     std::vector<Version> want = Retained(current, kept, "");
     std::vector<Version> want_in;
     for (const auto& v : want) {

@@ -301,6 +301,9 @@ TEST(Crash, KilledGcLeavesOldOrNewRetentionState) {
       kills, completed, old_state, new_state, intents);
   EXPECT_GT(kills, 0);
   EXPECT_GT(new_state, 0);
+  // Some kills must land between the intent and the end, or this test proves
+  // little about recovery.
+  EXPECT_GT(intents, 0);
 }
 
 TEST(Concurrency, ReadOnlyProcessReadsWhileWriterCommits) {

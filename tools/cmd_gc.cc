@@ -93,9 +93,9 @@ int CmdGc(const Context& ctx, const Args& args) {
     std::cout << "\n";
   }
   std::cout << (r.dry_run ? "would delete " : "deleted ") << r.versions_deleted
-            << " node/edge versions, move " << r.versions_moved << "; "
-            << r.bytes_deleted
-            << " bytes of keys and values (before compression)\n";
+            << " node/edge versions and " << (r.dry_run ? "move " : "moved ")
+            << r.versions_moved << " to kept revisions: " << r.bytes_deleted
+            << " bytes of keys and values freed (before compression)\n";
   if (!r.dry_run) {
     std::cout << "table files: " << r.sst_bytes_before << " -> "
               << r.sst_bytes_after << " bytes after compaction\n";
