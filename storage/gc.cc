@@ -8,9 +8,9 @@
 //    until the gc is complete, and a read-write open completes it.
 // 2. CompleteGc rewrites, entity by entity, every node and edge named by the
 //    change log of a removed revision: the versions visible at no kept
-//    revision are deleted, a version written by a removed revision and still
-//    visible at a kept one moves to the first kept revision that sees it, and
-//    the change-log entries follow the versions. One entity's writes are in
+//    revision are deleted (the others stay where they are, also at a removed
+//    revision), and the entity's change-log entry moves to the first kept
+//    revision that sees each remaining version. One entity's writes are in
 //    one batch, and every batch leaves the value visible at every kept
 //    revision unchanged, so a crash between batches loses nothing and the
 //    next run (at open) redoes the rest idempotently.
@@ -82,23 +82,41 @@ absl::Status ReadVersions(rocksdb::Iterator* it, std::string_view prefix,
   return absl::OkStatus();
 }
 
-// The versions that stay: for each kept revision, the value visible there,
-// written at the first kept revision that sees it, dropping a value equal to
-// the one before (a deletion with nothing alive before it included).
-std::vector<Version> Retained(const std::vector<Version>& versions,
-                              const std::vector<Revision>& kept,
-                              std::string_view dead) {
-  std::vector<Version> out;
+// A version that stays, and the kept revision whose change log names it:
+// the first kept revision that sees it.
+struct Retain {
+  Revision rev;  // where it is written (kept, or removed)
+  Revision at;   // first kept revision >= rev
+};
+
+// The versions that stay: each version visible at some kept revision
+// (written at w, next version at w2: visible at kept k iff w <= k < w2),
+// except one whose value equals the retained version before it, and a
+// deletion with nothing alive before it. They stay where they are written,
+// also at a removed revision: moving them would rewrite most of the
+// database when its first (bulk) revision is removed, and every reader
+// already finds the newest version at or below its revision.
+std::vector<Retain> Retained(const std::vector<Version>& versions,
+                             const std::vector<Revision>& kept,
+                             std::string_view dead) {
+  std::vector<Retain> out;
+  const std::string* last = nullptr;
   for (size_t i = 0; i < versions.size(); ++i) {
     auto k = std::lower_bound(kept.begin(), kept.end(), versions[i].rev);
     if (k == kept.end()) continue;  // above HEAD: cannot happen
     if (i + 1 < versions.size() && versions[i + 1].rev <= *k) continue;
     const std::string& v = versions[i].value;
-    const bool is_dead = v == dead;
-    if (out.empty() ? is_dead : out.back().value == v) continue;
-    out.push_back(Version{*k, v});
+    if (last == nullptr ? v == dead : *last == v) continue;
+    out.push_back(Retain{versions[i].rev, *k});
+    last = &v;
   }
   return out;
+}
+
+// The first kept revision >= rev.
+Revision KeptAtOrAbove(const std::vector<Revision>& kept, Revision rev) {
+  auto k = std::lower_bound(kept.begin(), kept.end(), rev);
+  return k == kept.end() ? kept.back() : *k;
 }
 
 std::string VersionKey(std::string_view prefix, Revision rev) {
@@ -148,26 +166,27 @@ absl::Status DBImpl::CompleteGc(const GcIntent& intent, bool dry_run,
   };
 
   // The entities named by the change logs of the removed revisions (those
-  // not yet rewritten by an interrupted run).
-  std::vector<NodeId> nodes;
-  std::vector<std::tuple<NodeId, TypeId, NodeId>> edges;
+  // not yet rewritten by an interrupted run), with the removed revisions
+  // naming them.
+  std::vector<std::pair<NodeId, Revision>> nodes;
+  std::vector<std::pair<std::tuple<NodeId, TypeId, NodeId>, Revision>> edges;
   for (size_t i = 1; i < kept.size(); ++i) {
     if (kept[i] == kept[i - 1] + 1) continue;
     RETURN_IF_ERROR(
         ForEachChangeIn(kept[i - 1] + 1, kept[i] - 1, [&](std::string_view k) {
+          const Revision r = GetBE64(k.data());
           const char* p = k.data() + 9;
           if (k[8] == kChangeNode) {
-            nodes.push_back(GetBE64(p));
+            nodes.emplace_back(GetBE64(p), r);
           } else {
-            edges.emplace_back(GetBE64(p), GetBE32(p + 8), GetBE64(p + 12));
+            edges.emplace_back(
+                std::tuple{GetBE64(p), GetBE32(p + 8), GetBE64(p + 12)}, r);
           }
           return absl::OkStatus();
         }));
   }
   std::sort(nodes.begin(), nodes.end());
-  nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
   std::sort(edges.begin(), edges.end());
-  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
 
   rocksdb::ReadOptions total;
   total.total_order_seek = true;
@@ -180,54 +199,69 @@ absl::Status DBImpl::CompleteGc(const GcIntent& intent, bool dry_run,
   std::unique_ptr<rocksdb::Iterator> kind_it(
       db_->NewIterator(total, cf(Cf::kKindIndex)));
 
-  // Rewrites the versions under `prefix` in `c` from `current` to `want`;
-  // `change_key(rev)` names the entity's change-log entry at rev (empty: the
-  // family has none). Counts what it deletes.
-  auto apply = [&](Cf c, std::string_view prefix,
-                   const std::vector<Version>& current,
-                   const std::vector<Version>& want, bool count_versions,
-                   const std::function<std::string(Revision)>& change_key) {
-    std::map<Revision, const std::string*> wanted;
-    for (const auto& v : want) wanted[v.rev] = &v.value;
-    std::map<Revision, const std::string*> have;
-    for (const auto& v : current) have[v.rev] = &v.value;
-    uint64_t deleted = 0, moved = 0;
+  // Deletes the versions under `prefix` in `c` not in `keep` (by revision);
+  // counts them when `count_versions`.
+  auto drop = [&](Cf c, std::string_view prefix,
+                  const std::vector<Version>& current,
+                  const std::set<Revision>& keep, bool count_versions) {
     for (const auto& v : current) {
-      if (wanted.contains(v.rev)) continue;
+      if (keep.contains(v.rev)) continue;
       std::string k = VersionKey(prefix, v.rev);
       report->bytes_deleted += k.size() + v.value.size();
-      ++deleted;
+      if (count_versions) ++report->versions_deleted;
       batch.Delete(cf(c), k);
-      if (change_key) {
-        std::string ck = change_key(v.rev);
-        report->bytes_deleted += ck.size();
-        batch.Delete(cf(Cf::kChangelog), ck);
-      }
-    }
-    for (const auto& v : want) {
-      auto h = have.find(v.rev);
-      if (h != have.end() && *h->second == v.value) continue;
-      std::string k = VersionKey(prefix, v.rev);
-      if (h == have.end()) {
-        // Moved here: its old key was counted as deleted above.
-        ++moved;
-        report->bytes_deleted -= k.size() + v.value.size();
-      }
-      batch.Put(cf(c), k, v.value);
-      if (change_key) {
-        std::string ck = change_key(v.rev);
-        report->bytes_deleted -= ck.size();
-        batch.Put(cf(Cf::kChangelog), ck, "");
-      }
-    }
-    if (count_versions) {
-      report->versions_deleted += deleted - moved;
-      report->versions_moved += moved;
     }
   };
+  // Rewrites one entity's change-log entries: none at the removed revisions
+  // `named_at` (its entries there), one at each kept revision where a
+  // retained version becomes visible, none at other kept revisions that may
+  // hold one (a version's own revision, or where an earlier gc folded it).
+  auto relog = [&](const std::vector<Version>& current,
+                   const std::vector<Retain>& retained,
+                   const std::vector<Revision>& named_at,
+                   const std::function<std::string(Revision)>& change_key) {
+    std::set<Revision> want;
+    for (const auto& r : retained) want.insert(r.at);
+    std::set<Revision> stale;
+    for (const auto& v : current) {
+      stale.insert(KeptAtOrAbove(kept, v.rev));
+      if (std::binary_search(kept.begin(), kept.end(), v.rev)) {
+        stale.insert(v.rev);
+      }
+    }
+    for (Revision r : named_at) {
+      std::string ck = change_key(r);
+      report->bytes_deleted += ck.size();
+      batch.Delete(cf(Cf::kChangelog), ck);
+    }
+    for (Revision r : stale) {
+      if (!want.contains(r)) batch.Delete(cf(Cf::kChangelog), change_key(r));
+    }
+    for (Revision r : want) {
+      std::string ck = change_key(r);
+      // Logs are exact before a gc: the entry exists where a version is
+      // written at a kept revision; elsewhere it is new.
+      if (std::none_of(current.begin(), current.end(),
+                       [r](const Version& v) { return v.rev == r; })) {
+        report->bytes_deleted -= ck.size();
+      }
+      batch.Put(cf(Cf::kChangelog), ck, "");
+    }
+  };
+  auto revs_of = [](const std::vector<Retain>& retained) {
+    std::set<Revision> out;
+    for (const auto& r : retained) out.insert(r.rev);
+    return out;
+  };
 
-  std::vector<Version> current, current_kind;
-  for (NodeId id : nodes) {
+  std::vector<Version> current, current_kind, current_in;
+  std::vector<Revision> named_at;
+  for (size_t i = 0; i < nodes.size();) {
+    const NodeId id = nodes[i].first;
+    named_at.clear();
+    for (; i < nodes.size() && nodes[i].first == id; ++i) {
+      named_at.push_back(nodes[i].second);
+    }
     std::string prefix;
     PutBE64(&prefix, id);
     RETURN_IF_ERROR(ReadVersions(node_it.get(), prefix, &current));
@@ -238,35 +272,40 @@ absl::Status DBImpl::CompleteGc(const GcIntent& intent, bool dry_run,
       if (!kind.ok()) return DataLoss("corrupted record", id, v.rev);
       kinds.insert(*kind);
     }
-    apply(Cf::kNodes, prefix, current, Retained(current, kept, ""), true,
+    const std::vector<Retain> retained = Retained(current, kept, "");
+    drop(Cf::kNodes, prefix, current, revs_of(retained), true);
+    relog(current, retained, named_at,
           [id](Revision r) { return ChangeNodeKey(r, id); });
     for (TypeId kind : kinds) {
       std::string kprefix;
       PutBE32(&kprefix, kind);
       PutBE64(&kprefix, id);
       RETURN_IF_ERROR(ReadVersions(kind_it.get(), kprefix, &current_kind));
-      apply(Cf::kKindIndex, kprefix, current_kind,
-            Retained(current_kind, kept, "D"), false, nullptr);
+      drop(Cf::kKindIndex, kprefix, current_kind,
+           revs_of(Retained(current_kind, kept, "D")), false);
     }
     RETURN_IF_ERROR(flush(false));
   }
-  std::vector<Version> current_in;
-  for (const auto& [from, type, to] : edges) {
+  for (size_t i = 0; i < edges.size();) {
+    const auto [from, type, to] = edges[i].first;
+    named_at.clear();
+    for (; i < edges.size() && edges[i].first == std::tuple{from, type, to};
+         ++i) {
+      named_at.push_back(edges[i].second);
+    }
     std::string prefix = EdgeKey(from, type, to, 0).substr(0, kEdgePrefixSize);
     std::string in_prefix =
         EdgeKey(to, type, from, 0).substr(0, kEdgePrefixSize);
     RETURN_IF_ERROR(ReadVersions(out_it.get(), prefix, &current));
     RETURN_IF_ERROR(ReadVersions(in_it.get(), in_prefix, &current_in));
-    std::vector<Version> want = Retained(current, kept, "");
-    std::vector<Version> want_in;
-    for (const auto& v : want) {
-      want_in.push_back(Version{v.rev, v.value.empty() ? "D" : "A"});
-    }
-    apply(Cf::kOutEdges, prefix, current, want, true,
+    const std::vector<Retain> retained = Retained(current, kept, "");
+    const std::set<Revision> keep = revs_of(retained);
+    drop(Cf::kOutEdges, prefix, current, keep, true);
+    drop(Cf::kInEdges, in_prefix, current_in, keep, false);  // the mirror
+    relog(current, retained, named_at,
           [f = from, t = type, o = to](Revision r) {
             return ChangeEdgeKey(r, f, t, o);
           });
-    apply(Cf::kInEdges, in_prefix, current_in, want_in, false, nullptr);
     RETURN_IF_ERROR(flush(false));
   }
   RETURN_IF_ERROR(flush(true));
@@ -525,7 +564,6 @@ absl::StatusOr<GcReport> DBImpl::RunGc(const GcRules& rules) {
   GcReport work;
   absl::Status st = CompleteGc(intent, rules.dry_run, &work);
   report.versions_deleted = work.versions_deleted;
-  report.versions_moved = work.versions_moved;
   report.bytes_deleted = work.bytes_deleted;
   if (!rules.dry_run) {
     if (st.ok()) st = LoadState();

@@ -19,6 +19,7 @@
 
 #include "critgraph/db.h"
 #include "critgraph/diff.h"
+#include "critgraph/history.h"
 #include "critgraph/io/diff_format.h"
 #include "critgraph/io/export.h"
 #include "gtest/gtest.h"
@@ -277,6 +278,35 @@ TEST(Gc, ModelBasedRandomHistoriesAndRules) {
               << tag;
         }
       }
+      // History: a node's changes are at the kept revisions where its state
+      // differs from the kept revision below (from the model).
+      std::set<std::string> keys;
+      for (Revision k : want_kept) {
+        for (const auto& [key, n] : model.at(k).nodes) keys.insert(key);
+      }
+      for (const auto& key : keys) {
+        std::vector<Revision> want_changes;
+        Revision prev_k = 0;
+        for (Revision k : want_kept) {
+          if (k == 0) continue;
+          auto a = model.at(prev_k).nodes.find(key);
+          auto b = model.at(k).nodes.find(key);
+          const bool in_a = a != model.at(prev_k).nodes.end();
+          const bool in_b = b != model.at(k).nodes.end();
+          if (in_a != in_b || (in_a && !(a->second == b->second))) {
+            want_changes.push_back(k);
+          }
+          prev_k = k;
+        }
+        HistoryOptions ho;
+        ho.at = head;
+        auto h = History(d, key, ho);
+        ASSERT_TRUE(h.ok()) << key << ": " << h.status();
+        std::vector<Revision> got_changes;
+        for (const auto& e : *h) got_changes.push_back(e.revision);
+        std::reverse(got_changes.begin(), got_changes.end());  // newest first
+        EXPECT_EQ(got_changes, want_changes) << key;
+      }
       // "@DATE" never names a removed revision.
       for (int day = 1; day <= 28; ++day) {
         auto at = d.Resolve(StrCat("@2020-01-", day < 10 ? "0" : "", day));
@@ -322,6 +352,40 @@ TEST(Gc, ModelBasedRandomHistoriesAndRules) {
     VerifyReport v;
     ASSERT_TRUE((*db)->Verify(&v).ok());
     EXPECT_TRUE(v.ok()) << v.problems[0];
+
+    // A second gc over the first one's result (folded logs, versions left at
+    // removed revisions): keep the two newest and one of the kept ones.
+    GcRules second;
+    second.keep_last = 2;
+    std::vector<Revision> old_kept(want_kept.begin(), want_kept.end());
+    const Revision pick = old_kept[rng() % old_kept.size()];
+    second.keep = {std::to_string(pick)};
+    auto report2 = Gc(**db, second);
+    ASSERT_TRUE(report2.ok()) << report2.status();
+    const Revision head2 = (*db)->Head();
+    std::set<Revision> kept2 = {0, pick, head2 - 1, head2};
+    EXPECT_EQ(std::set<Revision>(report2->kept.begin(), report2->kept.end()),
+              kept2);
+    for (Revision r = 0; r <= head2; ++r) {
+      if (!kept2.contains(r)) {
+        EXPECT_EQ((*db)->GetSnapshot(r).status().code(),
+                  absl::StatusCode::kNotFound);
+        continue;
+      }
+      auto snap = (*db)->GetSnapshot(r);
+      ASSERT_TRUE(snap.ok()) << snap.status();
+      EXPECT_EQ(CompareSnapshot(**snap, model.at(r)), "") << r;
+      for (Revision b : kept2) {
+        if (b <= r) continue;
+        auto diff = Diff(**db, r, b);
+        ASSERT_TRUE(diff.ok());
+        EXPECT_TRUE(*diff == ExpectedDiff(model.at(r), model.at(b), r, b))
+            << "second gc: " << r << ".." << b;
+        ++pairs_checked;
+      }
+    }
+    ASSERT_TRUE((*db)->Verify(&v).ok());
+    EXPECT_TRUE(v.ok()) << "second gc: " << v.problems[0];
   }
   std::printf("gc model: %d kept and %d removed revision checks, %d diffs\n",
               kept_checked, removed_checked, pairs_checked);

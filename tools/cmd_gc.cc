@@ -74,7 +74,6 @@ int CmdGc(const Context& ctx, const Args& args) {
         ",\"removed\":" + RevArray(r.removed) + ",\"tags_removed\":";
     io::AppendStringArray(&s, r.tags_removed);
     s += ",\"versions_deleted\":" + std::to_string(r.versions_deleted) +
-         ",\"versions_moved\":" + std::to_string(r.versions_moved) +
          ",\"bytes_deleted\":" + std::to_string(r.bytes_deleted) +
          ",\"sst_bytes_before\":" + std::to_string(r.sst_bytes_before) +
          ",\"sst_bytes_after\":" + std::to_string(r.sst_bytes_after) + "}\n";
@@ -93,8 +92,7 @@ int CmdGc(const Context& ctx, const Args& args) {
     std::cout << "\n";
   }
   std::cout << (r.dry_run ? "would delete " : "deleted ") << r.versions_deleted
-            << " node/edge versions and " << (r.dry_run ? "move " : "moved ")
-            << r.versions_moved << " to kept revisions: " << r.bytes_deleted
+            << " node/edge versions: " << r.bytes_deleted
             << " bytes of keys and values freed (before compression)\n";
   if (!r.dry_run) {
     std::cout << "table files: " << r.sst_bytes_before << " -> "

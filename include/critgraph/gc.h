@@ -45,12 +45,10 @@ struct GcReport {
   // Node and edge versions visible at no kept revision, deleted (dry run:
   // to delete).
   uint64_t versions_deleted = 0;
-  // Versions still visible at a kept revision but written by a removed one,
-  // moved to the first kept revision that sees them.
-  uint64_t versions_moved = 0;
-  // Sum of key + value sizes of every deleted entry (versions, in-edge
-  // mirrors, kind-index and change-log entries): an estimate of the bytes
-  // freed before compression.
+  // Key + value sizes of every entry deleted (versions, in-edge mirrors,
+  // kind-index and change-log entries) minus the change-log entries the
+  // folding writes at kept revisions: the bytes freed before compression,
+  // an estimate of the space returned.
   uint64_t bytes_deleted = 0;
   // Total SST bytes of the database before gc and after its compaction
   // (the dry run reports the current size in both).
