@@ -398,6 +398,14 @@ class DB:
         at: RevisionSpec = "HEAD",
     ) -> list[dict[str, Any]]: ...
     def verify(self) -> dict[str, Any]: ...
+    def gc(
+        self,
+        keep_tags: bool = False,
+        keep_last: Optional[int] = None,
+        keep_since: Optional[str] = None,
+        keep: Optional[list[RevisionSpec]] = None,
+        dry_run: bool = False,
+    ) -> dict[str, Any]: ...
     def diff(
         self,
         a: RevisionSpec,

@@ -422,8 +422,8 @@ absl::Status DBImpl::CompleteGc(const GcIntent& intent, bool dry_run,
         db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kTags)));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       if (it->value().size() != 8) continue;
-      if (!std::binary_search(kept.begin(), kept.end(),
-                              GetBE64(it->value().data()))) {
+      const Revision r = GetBE64(it->value().data());
+      if (r < head && !std::binary_search(kept.begin(), kept.end(), r)) {
         report->tags_removed.push_back(it->key().ToString());
         batch.Delete(cf(Cf::kTags), it->key());
       }
@@ -529,7 +529,7 @@ absl::StatusOr<GcReport> DBImpl::RunGc(const GcRules& rules) {
     for (const auto& [name, r] : tags_) {
       if (!keep.contains(r)) report.tags_removed.push_back(name);
     }
-    {
+    if (!rules.dry_run) {
       MutexLock snap_lock(&snap_mu_);
       for (Revision r : report.removed) {
         auto it = open_snapshots_.find(r);
@@ -567,11 +567,19 @@ absl::StatusOr<GcReport> DBImpl::RunGc(const GcRules& rules) {
   report.bytes_deleted = work.bytes_deleted;
   if (!rules.dry_run) {
     if (st.ok()) st = LoadState();
+    if (!st.ok()) {
+      // The intent stays, and so does the write lock (gc_running_): nothing
+      // may commit on top of a half-done gc. The next read-write open
+      // completes it.
+      return absl::Status(st.code(),
+                          StrCat(st.message(),
+                                 "; gc is unfinished: reopen the "
+                                 "database read-write to complete it"));
+    }
     {
       MutexLock lock(&mu_);
       gc_running_ = false;
     }
-    RETURN_IF_ERROR(st);
     rocksdb::CompactRangeOptions co;
     co.bottommost_level_compaction =
         rocksdb::BottommostLevelCompaction::kForceOptimized;
