@@ -282,15 +282,24 @@ class Builder {
   }
 
   // The entry's revision fields, from the DB's in-memory revision list.
+  // A version written by a revision that gc removed (it stays while a kept
+  // revision sees it) is the change of the first kept revision above it.
   absl::StatusOr<HistoryEntry> NewEntry(Revision rev) {
     auto it = infos_.find(rev);
     if (it == infos_.end()) {
-      ASSIGN_OR_RETURN(RevisionInfo info, db_.GetRevision(rev));
-      it = infos_.emplace(rev, std::move(info)).first;
+      auto info = db_.GetRevision(rev);
+      for (Revision r = rev + 1;
+           !info.ok() && info.status().code() == absl::StatusCode::kNotFound &&
+           r <= db_.Head();
+           ++r) {
+        info = db_.GetRevision(r);
+      }
+      if (!info.ok()) return info.status();
+      it = infos_.emplace(rev, *std::move(info)).first;
     }
     const RevisionInfo& info = it->second;
     HistoryEntry e;
-    e.revision = rev;
+    e.revision = info.number;
     e.tags = info.tags;
     e.effective_date = info.effective_date;
     e.message = info.message;

@@ -232,7 +232,14 @@ absl::StatusOr<std::vector<std::vector<Revision>>> ListChangeRevisions(
   std::vector<TrackedList> tracked(lists.size());
   for (size_t i = 0; i < lists.size(); ++i) tracked[i].key = lists[i];
   for (Revision r = 1; r <= up_to; ++r) {
-    ASSIGN_OR_RETURN(RevisionInfo info, db.GetRevision(r));
+    auto got = db.GetRevision(r);
+    // A revision removed by gc (NotFound below HEAD) changed nothing that
+    // its next kept revision does not show: its parent covers the gap.
+    if (!got.ok() && got.status().code() == absl::StatusCode::kNotFound) {
+      continue;
+    }
+    if (!got.ok()) return got.status();
+    RevisionInfo info = *std::move(got);
     ASSIGN_OR_RETURN(DiffResult d, Diff(db, info.parent, r));
     if (d.empty()) continue;
     std::unique_ptr<Snapshot> snap;  // revision r, opened when needed

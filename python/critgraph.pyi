@@ -401,6 +401,14 @@ class DB:
     @property
     def follower(self) -> bool: ...
     def refresh(self) -> int: ...
+    def gc(
+        self,
+        keep_tags: bool = False,
+        keep_last: Optional[int] = None,
+        keep_since: Optional[str] = None,
+        keep: Optional[list[RevisionSpec]] = None,
+        dry_run: bool = False,
+    ) -> dict[str, Any]: ...
     def diff(
         self,
         a: RevisionSpec,

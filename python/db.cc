@@ -1,4 +1,5 @@
 // critgraph.open, DB and Snapshot.
+#include "critgraph/gc.h"
 #include "critgraph/io/export.h"
 #include "critgraph/lists.h"
 #include "python/common.h"
@@ -459,6 +460,46 @@ DbClass RegisterDb(py::module_& m) {
           },
           "Recomputes digests and checks every record: {'ok', "
           "'revisions_checked', 'records_checked', 'problems'}.")
+      .def(
+          "gc",
+          [](PyDB& d, bool keep_tags, std::optional<uint64_t> keep_last,
+             std::optional<std::string> keep_since, py::object keep,
+             bool dry_run) {
+            GcRules rules;
+            rules.keep_tags = keep_tags;
+            rules.keep_last = keep_last;
+            rules.keep_since = std::move(keep_since);
+            rules.dry_run = dry_run;
+            if (!keep.is_none()) {
+              // Revision numbers or names, as the CLI's --keep.
+              for (py::handle item : keep) {
+                rules.keep.push_back(py::str(item).cast<std::string>());
+              }
+            }
+            auto r = d.Run([&](DB& db) -> absl::StatusOr<GcReport> {
+              return Gc(db, rules);
+            });
+            py::dict out;
+            out["dry_run"] = r.dry_run;
+            out["date"] = r.date;
+            out["kept"] = r.kept;
+            out["removed"] = r.removed;
+            out["tags_removed"] = r.tags_removed;
+            out["versions_deleted"] = r.versions_deleted;
+            out["bytes_deleted"] = r.bytes_deleted;
+            out["sst_bytes_before"] = r.sst_bytes_before;
+            out["sst_bytes_after"] = r.sst_bytes_after;
+            return out;
+          },
+          py::arg("keep_tags") = false, py::arg("keep_last") = py::none(),
+          py::arg("keep_since") = py::none(), py::arg("keep") = py::none(),
+          py::arg("dry_run") = false,
+          "Retention (critgraph gc): removes every revision no rule keeps "
+          "(0 and HEAD always kept; at least one rule). Returns {'dry_run', "
+          "'date', 'kept', 'removed', 'tags_removed', 'versions_deleted', "
+          "'bytes_deleted', 'sst_bytes_before', 'sst_bytes_after'}. A removed "
+          "revision then raises NotFoundError 'revision 7 was removed by gc "
+          "on DATE (kept: ...)'.")
       .def("close", &PyDB::Close,
            "Closes the database: open transactions roll back, snapshots "
            "become unusable, the write lock is released.")

@@ -274,12 +274,15 @@ absl::Status DBImpl::Init() {
     RETURN_IF_ERROR(CreateNew());
   } else if (!s.ok()) {
     return FromRocks(s, "read format version");
-  } else if (version.size() != 4 || GetBE32(version.data()) != kFormatVersion) {
+  } else if (version.size() != 4 ||
+             (GetBE32(version.data()) != kFormatVersion &&
+              GetBE32(version.data()) != kFormatVersionGc)) {
     return absl::FailedPreconditionError(
         StrCat("'", path_, "' has on-disk format version ",
                version.size() == 4 ? std::to_string(GetBE32(version.data()))
                                    : std::string("(unreadable)"),
-               "; this build reads version ", kFormatVersion));
+               "; this build reads versions ", kFormatVersion, " and ",
+               kFormatVersionGc));
   }
   if (follow_) return Refresh().status();
   return LoadState();
@@ -360,7 +363,24 @@ absl::StatusOr<DBImpl::State> DBImpl::ReadState() const {
     RETURN_IF_ERROR(FromRocks(it->status(), "read registry"));
   }
 
+  {
+    std::string gc_pending;
+    auto s = db_->Get(ro, cf(Cf::kDefault), std::string(kMetaGcPending),
+                      &gc_pending);
+    if (!s.ok() && !s.IsNotFound()) {
+      return FromRocks(s, "read meta 'gc_pending'");
+    }
+    if (s.ok()) state.gc_pending = std::move(gc_pending);
+  }
+  if (state.gc_pending && read_only_) {
+    return absl::FailedPreconditionError(
+        StrCat("'", path_,
+               "' has an unfinished gc (interrupted); open it read-write "
+               "once (any write command) to complete it"));
+  }
+
   std::vector<RevisionInfo>& revisions = state.revisions;
+  std::map<Revision, std::string>& removed = state.removed;
   {
     std::unique_ptr<rocksdb::Iterator> it(
         db_->NewIterator(ro, cf(Cf::kRevisions)));
@@ -370,6 +390,15 @@ absl::StatusOr<DBImpl::State> DBImpl::ReadState() const {
       }
       Revision r = GetBE64(it->key().data());
       if (r > head) break;  // never published
+      if (it->value().ToStringView().starts_with(kRemovedMarkerPrefix) &&
+          r == revisions.size() && r > 0 && r < head) {
+        removed[r] = std::string(
+            it->value().ToStringView().substr(kRemovedMarkerPrefix.size()));
+        RevisionInfo placeholder;
+        placeholder.number = r;
+        revisions.push_back(std::move(placeholder));
+        continue;
+      }
       std::optional<RevisionTypeCounts> counts;
       auto info = DecodeRevisionRecord(it->value().ToStringView(), &counts);
       if (!info.ok() || info->number != r || r != revisions.size()) {
@@ -408,10 +437,11 @@ void DBImpl::InstallState(State state) {
   {
     MutexLock lock(&mu_);
     revisions_ = std::move(state.revisions);
+    removed_ = std::move(state.removed);
     tags_ = std::move(state.tags);
     latest_effective_.reset();
     for (size_t r = 1; r < revisions_.size(); ++r) {
-      TrackEffective(&revisions_[r]);
+      if (!removed_.contains(r)) TrackEffective(&revisions_[r]);
     }
     next_node_id_ = std::max<uint64_t>(state.next_node_id, 1);
     next_type_id_ = std::max<TypeId>(static_cast<TypeId>(state.next_type_id),
@@ -424,6 +454,7 @@ void DBImpl::InstallState(State state) {
 absl::Status DBImpl::LoadState() {
   ASSIGN_OR_RETURN(State state, ReadState());
   const Revision head = state.head, pending = state.pending;
+  const std::optional<std::string> gc_pending = state.gc_pending;
   InstallState(std::move(state));
   // Leftovers are invisible to readers (they sit above HEAD); a read-write
   // open removes them. They are known by the pending marker, or by change-log
@@ -440,9 +471,20 @@ absl::Status DBImpl::LoadState() {
     leftovers = it->Valid() && it->key().size() >= 8 &&
                 GetBE64(it->key().data()) > head;
   }
-  if (!leftovers) return absl::OkStatus();
-  had_pending_at_open_ = true;
-  return RemovePending(head + 1);
+  if (leftovers) {
+    had_pending_at_open_ = true;
+    RETURN_IF_ERROR(RemovePending(head + 1));
+  }
+  if (gc_pending) {
+    // A gc was interrupted after recording its intent: complete it before
+    // anything else, then load the new retention state.
+    auto intent = DecodeGcIntent(*gc_pending);
+    if (!intent) return absl::DataLossError("meta 'gc_pending' is damaged");
+    GcReport report;
+    RETURN_IF_ERROR(CompleteGc(*intent, /*dry_run=*/false, &report));
+    return LoadState();
+  }
+  return absl::OkStatus();
 }
 
 bool FileVanished(const rocksdb::Status& s) {
@@ -697,6 +739,71 @@ absl::Status DBImpl::ForEachChange(
   return FromRocks(it->status(), StrCat("read change log of revision ", rev));
 }
 
+absl::Status DBImpl::ForEachChangeIn(
+    Revision first, Revision last,
+    const std::function<absl::Status(std::string_view key)>& fn) const {
+  if (first > last) return absl::OkStatus();
+  rocksdb::ReadOptions ro;
+  std::string upper = RevKey(last + 1);
+  rocksdb::Slice upper_slice(upper);
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(ro, cf(Cf::kChangelog)));
+  for (it->Seek(RevKey(first)); it->Valid(); it->Next()) {
+    std::string_view k = it->key().ToStringView();
+    bool ok = (k.size() == 17 && k[8] == kChangeNode) ||
+              (k.size() == 29 && k[8] == kChangeEdge);
+    if (!ok) {
+      return absl::DataLossError(StrCat("change log entry of revision ",
+                                        k.size() >= 8 ? GetBE64(k.data()) : 0,
+                                        " is damaged"));
+    }
+    RETURN_IF_ERROR(fn(k));
+  }
+  return FromRocks(it->status(),
+                   StrCat("read change log of revisions ", first, "..", last));
+}
+
+void DBImpl::SnapshotOpened(Revision rev) const {
+  MutexLock lock(&snap_mu_);
+  ++open_snapshots_[rev];
+}
+
+void DBImpl::SnapshotClosed(Revision rev) const {
+  MutexLock lock(&snap_mu_);
+  if (--open_snapshots_[rev] <= 0) open_snapshots_.erase(rev);
+}
+
+absl::Status DBImpl::RemovedError(Revision rev) const {
+  // The kept revisions as ranges: "1, 4, 9-12".
+  std::vector<std::pair<Revision, Revision>> ranges;
+  for (Revision r = 1; r < revisions_.size(); ++r) {
+    if (removed_.contains(r)) continue;
+    if (!ranges.empty() && ranges.back().second + 1 == r) {
+      ranges.back().second = r;
+    } else {
+      ranges.emplace_back(r, r);
+    }
+  }
+  auto range = [](const std::pair<Revision, Revision>& p) {
+    return p.first == p.second ? std::to_string(p.first)
+                               : StrCat(p.first, "-", p.second);
+  };
+  std::string kept;
+  constexpr size_t kMaxRanges = 12;
+  for (size_t i = 0; i < ranges.size(); ++i) {
+    if (ranges.size() > kMaxRanges && i == kMaxRanges - 1) {
+      kept += ", ..., " + range(ranges.back());
+      break;
+    }
+    kept += (i > 0 ? ", " : "") + range(ranges[i]);
+  }
+  auto it = removed_.find(rev);
+  return absl::NotFoundError(StrCat("revision ", rev, " was removed by gc on ",
+                                    it == removed_.end() ? "?" : it->second,
+                                    " (kept: ", kept, ")"));
+}
+
 absl::StatusOr<std::unique_ptr<Transaction>> DBImpl::Begin() {
   if (read_only_) {
     return absl::FailedPreconditionError(
@@ -706,6 +813,9 @@ absl::StatusOr<std::unique_ptr<Transaction>> DBImpl::Begin() {
   if (txn_open_) {
     return absl::FailedPreconditionError(
         "a write transaction is already open on this database");
+  }
+  if (gc_running_) {
+    return absl::FailedPreconditionError("gc is running on this database");
   }
   if (leftovers_) {
     // Records of a failed rollback sit at head+1, exactly where this
@@ -770,6 +880,7 @@ absl::StatusOr<std::unique_ptr<Snapshot>> DBImpl::GetSnapshot(
                                       " does not exist (head is ",
                                       revisions_.size() - 1, ")"));
   }
+  if (IsRemoved(rev)) return RemovedError(rev);
   return std::unique_ptr<Snapshot>(
       new SnapshotImpl(this, WithTags(revisions_[rev]), registry_));
 }
@@ -815,6 +926,9 @@ absl::StatusOr<Revision> DBImpl::ResolveLocked(std::string_view name) const {
         return absl::NotFoundError(StrCat(
             "revision '", name, "' does not exist (head is ", head, ")"));
       }
+      if (IsRemoved(head - parsed->number)) {
+        return RemovedError(head - parsed->number);
+      }
       return head - parsed->number;
     case RevisionName::Form::kNumber:
       if (parsed->number > head) {
@@ -822,12 +936,15 @@ absl::StatusOr<Revision> DBImpl::ResolveLocked(std::string_view name) const {
                                           " does not exist (head is ", head,
                                           ")"));
       }
+      if (IsRemoved(parsed->number)) return RemovedError(parsed->number);
       return parsed->number;
     case RevisionName::Form::kDate: {
       // Oldest first: every revision from the first one dated after the day
       // on holds that later data, whatever its own date (see DB::Resolve).
       std::optional<Revision> found;
+      // Only kept revisions take part: one removed by gc is not there.
       for (Revision r = 1; r <= head; ++r) {
+        if (IsRemoved(r)) continue;
         const auto& eff = revisions_[r].effective_date;
         if (!eff) continue;
         if (*eff > parsed->text) break;
@@ -844,6 +961,7 @@ absl::StatusOr<Revision> DBImpl::ResolveLocked(std::string_view name) const {
         return absl::NotFoundError(
             StrCat("unknown revision or tag '", name, "'"));
       }
+      if (IsRemoved(it->second)) return RemovedError(it->second);
       return it->second;
     }
   }
@@ -857,6 +975,7 @@ absl::StatusOr<RevisionInfo> DBImpl::GetRevision(Revision rev) const {
                                       " does not exist (head is ",
                                       revisions_.size() - 1, ")"));
   }
+  if (IsRemoved(rev)) return RemovedError(rev);
   return WithTags(revisions_[rev]);
 }
 
@@ -864,6 +983,7 @@ std::vector<RevisionInfo> DBImpl::Log() const {
   MutexLock lock(&mu_);
   std::vector<RevisionInfo> out;
   for (size_t r = revisions_.size(); r-- > 1;) {
+    if (IsRemoved(r)) continue;
     out.push_back(WithTags(revisions_[r]));
   }
   return out;
@@ -879,6 +999,7 @@ absl::Status DBImpl::Tag(std::string_view name, Revision rev, bool force) {
   if (rev >= revisions_.size()) {
     return absl::NotFoundError(StrCat("revision ", rev, " does not exist"));
   }
+  if (IsRemoved(rev)) return RemovedError(rev);
   auto it = tags_.find(name);
   if (it != tags_.end() && it->second != rev && !force) {
     return absl::AlreadyExistsError(

@@ -13,6 +13,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "critgraph/db.h"
+#include "critgraph/gc.h"
 #include "rocksdb/db.h"
 #include "storage/id_cache.h"
 #include "storage/keys.h"
@@ -126,6 +127,19 @@ class DBImpl : public DB {
   absl::Status ForEachChange(
       Revision rev,
       const std::function<absl::Status(std::string_view key)>& fn) const;
+  // Changelog entries of the revisions first..last, in one pass (revisions
+  // removed by gc have none).
+  absl::Status ForEachChangeIn(
+      Revision first, Revision last,
+      const std::function<absl::Status(std::string_view key)>& fn) const;
+
+  // Open snapshots per revision (SnapshotImpl's constructor and destructor):
+  // gc refuses to remove a revision a snapshot reads.
+  void SnapshotOpened(Revision rev) const;
+  void SnapshotClosed(Revision rev) const;
+
+  // Retention (storage/gc.cc, include/critgraph/gc.h).
+  absl::StatusOr<GcReport> RunGc(const GcRules& rules);
 
  private:
   friend class TransactionImpl;
@@ -143,6 +157,10 @@ class DBImpl : public DB {
     std::shared_ptr<Registry> registry;
     std::vector<RevisionInfo> revisions;                // 0 .. head
     std::map<std::string, Revision, std::less<>> tags;  // those <= head
+    // Revisions removed by gc: number -> the marker's text (date, kept).
+    std::map<Revision, std::string> removed;
+    // The intent of an interrupted gc (meta `gc_pending`), if any.
+    std::optional<std::string> gc_pending;
   };
   // Reads the state from RocksDB.
   absl::StatusOr<State> ReadState() const;
@@ -160,6 +178,24 @@ class DBImpl : public DB {
   // Revisions are removed newest first, in bounded batches, so a crash in
   // the middle leaves a state the next call completes.
   absl::Status RemovePending(Revision first);
+  // The gc steps after its intent is durable (storage/gc.cc): rewrites the
+  // versions, folds the change logs and publishes the new retention state
+  // with one synced batch that also clears the intent. Idempotent: a
+  // read-write open that finds the intent calls it again.
+  struct GcIntent {
+    std::string date;            // YYYY-MM-DD, UTC
+    std::vector<Revision> kept;  // ascending, with 0 and HEAD
+  };
+  absl::Status CompleteGc(const GcIntent& intent, bool dry_run,
+                          GcReport* report);
+  static std::string EncodeGcIntent(const GcIntent& intent);
+  static std::optional<GcIntent> DecodeGcIntent(std::string_view v);
+  // NotFound "revision 7 was removed by gc on DATE (kept: 1, 4, 9-12)".
+  absl::Status RemovedError(Revision rev) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool IsRemoved(Revision rev) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return removed_.contains(rev);
+  }
   void EndTransaction(NodeId next_node_id, bool leftovers);
   // With Options::flush_on_commit, flushes the memtables so that followers
   // (which read table files only) see what was just written.
@@ -185,7 +221,8 @@ class DBImpl : public DB {
     std::map<std::string, ChangeCounts> changed_by_kind;
     std::map<std::string, ChangeCounts> changed_by_type;
   };
-  absl::Status VerifyRevisionChanges(Revision rev, const Registry& registry,
+  absl::Status VerifyRevisionChanges(Revision rev, Revision parent,
+                                     const Registry& registry,
                                      VerifyTotals* totals,
                                      VerifyReport* report) const;
 
@@ -218,6 +255,13 @@ class DBImpl : public DB {
       ABSL_GUARDED_BY(mu_);
   std::shared_ptr<const Registry> registry_ ABSL_GUARDED_BY(mu_);
   bool txn_open_ ABSL_GUARDED_BY(mu_) = false;
+  // gc holds the write lock: Begin and another gc fail meanwhile.
+  bool gc_running_ ABSL_GUARDED_BY(mu_) = false;
+  // Revisions removed by gc -> the gc date. revisions_[r] of such an r is a
+  // placeholder that no accessor returns.
+  std::map<Revision, std::string> removed_ ABSL_GUARDED_BY(mu_);
+  mutable Mutex snap_mu_;  // after mu_ when both are held
+  mutable std::map<Revision, int> open_snapshots_ ABSL_GUARDED_BY(snap_mu_);
   // A rollback could not remove its chunks; the next Begin retries.
   bool leftovers_ ABSL_GUARDED_BY(mu_) = false;
   uint64_t next_node_id_ ABSL_GUARDED_BY(mu_) = 1;

@@ -62,10 +62,23 @@ inline constexpr std::string_view kMetaHead = "head";
 inline constexpr std::string_view kMetaPending = "pending";
 inline constexpr std::string_view kMetaNextNodeId = "next_node_id";
 inline constexpr std::string_view kMetaNextTypeId = "next_type_id";
+// An unfinished gc: date(10, "YYYY-MM-DD") then the kept revisions, uint64
+// BE each, ascending. Written (synced) before gc deletes anything, removed in
+// the batch that publishes the new retention state; a read-write open that
+// finds it completes the gc. docs/FORMATS-ON-DISK.md, "Retention (gc)".
+inline constexpr std::string_view kMetaGcPending = "gc_pending";
+
+// The `revisions` value of a revision removed by gc: this prefix, then the
+// gc date "YYYY-MM-DD". Not a FlatBuffer (bytes 4..7 are not "CGRV").
+inline constexpr std::string_view kRemovedMarkerPrefix = "gc-removed ";
 
 // The on-disk format this build reads and writes. Bump on any incompatible
 // change to keys or records; Open refuses other values.
 inline constexpr uint32_t kFormatVersion = 1;
+// Written by gc (with its intent): the database may hold removed-revision
+// markers and revisions whose parent is not number - 1, which builds that
+// read only version 1 would misread. This build reads both.
+inline constexpr uint32_t kFormatVersionGc = 2;
 
 }  // namespace critgraph::storage
 

@@ -20,7 +20,10 @@ class SnapshotImpl final : public Snapshot {
       : db_(db),
         info_(std::move(info)),
         registry_(std::move(registry)),
-        pool_(db) {}
+        pool_(db) {
+    db_->SnapshotOpened(info_.number);
+  }
+  ~SnapshotImpl() override { db_->SnapshotClosed(info_.number); }
 
   Revision revision() const override { return info_.number; }
   const RevisionInfo& info() const override { return info_; }

@@ -238,6 +238,57 @@ TEST_F(CliTest, InitLogStatsVerifyOnEmpty) {
   EXPECT_EQ(Db({"verify"}).code, 0);
 }
 
+// ---------------------------------------------------------------- gc
+
+TEST_F(CliTest, GcRemovesRevisionsAndSaysSo) {
+  ImportDataset(db_);
+  const uint64_t head = HeadAndDigest(db_).first;
+  ASSERT_GE(head, 4u);
+  // No rule: a usage error, nothing removed.
+  auto r = Db({"gc"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--keep-last 1"), std::string::npos) << r.err;
+  EXPECT_EQ(Db({"gc", "--keep-last", "zero"}).code, 2);
+  EXPECT_EQ(Db({"gc", "--keep", "no-such-tag"}).code, 1);
+  // Dry run: reports, changes nothing.
+  r = Db({"gc", "--keep-last", "2", "--dry-run", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  ASSERT_EQ(parser.parse(r.out).get(doc), simdjson::SUCCESS) << r.out;
+  EXPECT_TRUE(bool(doc["dry_run"]));
+  const size_t removed = simdjson::dom::array(doc["removed"]).size();
+  EXPECT_EQ(removed, head - 2);
+  EXPECT_GT(uint64_t(doc["bytes_deleted"]), 0u);
+  EXPECT_EQ(Db({"export", "--at", "1"}).code, 0);
+  // The real thing, keeping revision 1 as well.
+  r = Db({"gc", "--keep-last", "2", "--keep", "1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("removed " + std::to_string(head - 3) + " revisions"),
+            std::string::npos)
+      << r.out;
+  r = Db({"export", "--at", "2"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("revision 2 was removed by gc on "), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("(kept: 1, " + std::to_string(head - 1) + "-" +
+                       std::to_string(head) + ")"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(Db({"diff", "1", "HEAD", "--stat"}).code, 0);
+  EXPECT_EQ(Db({"diff", "2", "HEAD"}).code, 1);
+  r = Db({"log", "--json"});
+  ASSERT_EQ(r.code, 0);
+  ASSERT_EQ(parser.parse(r.out).get(doc), simdjson::SUCCESS) << r.out;
+  EXPECT_EQ(simdjson::dom::array(doc).size(), 3u);
+  EXPECT_EQ(Db({"verify"}).code, 0);
+  // Again: nothing left to remove.
+  r = Db({"gc", "--keep-last", "2", "--keep", "1", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(parser.parse(r.out).get(doc), simdjson::SUCCESS) << r.out;
+  EXPECT_EQ(simdjson::dom::array(doc["removed"]).size(), 0u);
+}
+
 // ---------------------------------------------------------------- dataset
 
 TEST_F(CliTest, DatasetCounts) {

@@ -15,12 +15,15 @@
 //                                       revision it sees, repeatedly
 //   crash_child lock DIR                try to open for writing; exit 0 if
 //                                       refused as locked
+//   crash_child gc DIR                  open (completing an interrupted gc),
+//                                       then gc with kGcCrashRules; exit 0
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
 #include "critgraph/db.h"
+#include "critgraph/gc.h"
 #include "tests/history.h"
 
 using critgraph::DB;
@@ -94,6 +97,22 @@ int main(int argc, char** argv) {
       }
     }
     std::printf("%d\n", checks);
+    return 0;
+  }
+  if (mode == "gc") {
+    auto db = DB::Open(dir);
+    if (!db.ok()) {
+      std::fprintf(stderr, "open: %s\n", db.status().ToString().c_str());
+      return 3;
+    }
+    if (std::FILE* f = std::fopen((dir + ".opened").c_str(), "w")) {
+      std::fclose(f);
+    }
+    auto report = critgraph::Gc(**db, critgraph::testing::GcCrashRules());
+    if (!report.ok()) {
+      std::fprintf(stderr, "gc: %s\n", report.status().ToString().c_str());
+      return 4;
+    }
     return 0;
   }
   if (mode == "lock") {

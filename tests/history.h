@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "critgraph/db.h"
+#include "critgraph/gc.h"
 #include "tests/model.h"
 #include "util/str_cat.h"
 
@@ -93,6 +94,15 @@ inline absl::StatusOr<Revision> CommitNextGeneration(DB& db, int width) {
   if (!txn.ok()) return txn.status();
   if (auto st = StageGeneration(**txn, width); !st.ok()) return st;
   return (*txn)->Commit(GenerationInfo((*txn)->pending_revision()));
+}
+
+// The retention rules crash_test's gc child applies: the two newest
+// revisions and revisions 5, 12 and 20.
+inline GcRules GcCrashRules() {
+  GcRules rules;
+  rules.keep_last = 2;
+  rules.keep = {"5", "12", "20"};
+  return rules;
 }
 
 }  // namespace critgraph::testing

@@ -95,6 +95,29 @@ const std::vector<Command>& AllCommands() {
         {"delete", false, "delete the tag NAME"}},
        CmdTag,
        "critgraph tag reviewed HEAD"},
+      {"gc", "remove the revisions no --keep rule keeps (retention)",
+       "usage: critgraph gc [--keep-tags] [--keep-last N] [--keep-since DATE]\n"
+       "                    [--keep REV,..] [--dry-run] [--json]\n"
+       "\n"
+       "Removes every revision no rule keeps; revision 0 and HEAD are always\n"
+       "kept, and at least one rule is required. Kept revisions keep their\n"
+       "content, digest and metadata; diffs between them stay exact. A "
+       "removed\n"
+       "revision then answers 'revision 7 was removed by gc on DATE (kept:\n"
+       "...)' (exit 1). Tags of removed revisions are deleted. Space comes\n"
+       "back at once (compaction). Crash-safe: an interrupted gc is completed\n"
+       "by the next command that opens the database for writing.\n",
+       With({{"keep-tags", false, "keep every tagged revision"},
+             {"keep-last", true, "keep the N newest revisions", "N"},
+             {"keep-since", true,
+              "keep revisions effective (else committed) on or after DATE, "
+              "and @DATE",
+              "YYYY-MM-DD"},
+             {"keep", true, "keep these revisions", "REV,.."},
+             {"dry-run", false,
+              "only report what would be removed and the bytes freed"}},
+            JsonOptions()),
+       CmdGc, "critgraph gc --keep-tags --keep-last 10 --dry-run"},
       {"tags", "list the tags",
        "usage: critgraph tags [--json]\n"
        "\n"

@@ -57,6 +57,7 @@ int CmdCrosswalk(const Context&, const Args&);
 int CmdFind(const Context&, const Args&);
 int CmdBackup(const Context&, const Args&);
 int CmdRestore(const Context&, const Args&);
+int CmdGc(const Context&, const Args&);
 
 }  // namespace critgraph::cli
 

@@ -10,6 +10,11 @@ absl::StatusOr<Revision> ResolveRevision(const DB& db,
                                          const std::string& name) {
   auto rev = db.Resolve(name);
   if (rev.ok()) return rev;
+  if (rev.status().code() == absl::StatusCode::kNotFound &&
+      rev.status().message().find(" was removed by gc on ") !=
+          std::string_view::npos) {
+    return rev.status();  // already names the revision, and what is left
+  }
   if (rev.status().code() == absl::StatusCode::kNotFound) {
     return absl::NotFoundError("unknown revision '" + name + "' (head is " +
                                std::to_string(db.Head()) +

@@ -8,6 +8,7 @@
 #include "critgraph/db.h"
 #include "critgraph/diff.h"
 #include "critgraph/find.h"
+#include "critgraph/gc.h"
 #include "critgraph/history.h"
 #include "critgraph/lists.h"
 #include "critgraph/options.h"

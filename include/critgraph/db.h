@@ -53,11 +53,14 @@ class DB {
   // `path`. Unavailable if another process holds it open for writing
   // ("locked"); FailedPrecondition for an unknown or newer on-disk format;
   // NotFound if it does not exist and create_if_missing is false.
-  // Recovers from a crash: leftovers of an interrupted commit are removed.
+  // Recovers from a crash: leftovers of an interrupted commit are removed,
+  // and an interrupted gc (critgraph/gc.h) is completed.
   static absl::StatusOr<std::unique_ptr<DB>> Open(const std::string& path,
                                                   const Options& options = {});
   // Opens without writing anything. Begin() and Tag() return
   // FailedPrecondition. With options.follow, a follower (see Refresh).
+  // FailedPrecondition too while a gc interrupted by a crash is unfinished
+  // (a read-write Open completes it).
   static absl::StatusOr<std::unique_ptr<DB>> OpenReadOnly(
       const std::string& path, const Options& options = {});
 
@@ -80,7 +83,9 @@ class DB {
   // replacing files while catching up (retrying later succeeds).
   virtual absl::StatusOr<Revision> Refresh() = 0;
 
-  // A snapshot of `rev`; NotFound if rev > Head().
+  // A snapshot of `rev`; NotFound if rev > Head() or if gc removed `rev`
+  // ("revision 7 was removed by gc on DATE (kept: 1, 4, 9-12)"; the same
+  // error from every method below that takes a revision).
   virtual absl::StatusOr<std::unique_ptr<Snapshot>> GetSnapshot(
       Revision rev) const = 0;
   // Resolves `name` (see Resolve) and returns its snapshot.
@@ -98,13 +103,16 @@ class DB {
   // committed, no later revision answers for DATE, even one backdated to
   // before DATE: @DATE never shows data that took effect after DATE. Without
   // backdated revisions this is simply the newest revision dated on or before
-  // DATE. NotFound for a name that names no revision; InvalidArgument for a
-  // malformed one.
+  // DATE. After a gc, numbers, HEAD~N and tags naming a removed revision are
+  // NotFound with the removed-revision error, and @DATE applies this rule to
+  // the kept revisions only. NotFound for a name that names no revision;
+  // InvalidArgument for a malformed one.
   virtual absl::StatusOr<Revision> Resolve(std::string_view name) const = 0;
 
   // Metadata of one revision (NotFound if it does not exist; 0 is the root).
   virtual absl::StatusOr<RevisionInfo> GetRevision(Revision rev) const = 0;
-  // Every revision, newest first (revision 0 is not listed).
+  // Every revision, newest first (revision 0 is not listed; revisions
+  // removed by gc are not listed either).
   virtual std::vector<RevisionInfo> Log() const = 0;
 
   // Tags `rev` as `name`. AlreadyExists if the tag names another revision
