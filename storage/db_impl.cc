@@ -764,16 +764,6 @@ absl::Status DBImpl::ForEachChangeIn(
                    StrCat("read change log of revisions ", first, "..", last));
 }
 
-void DBImpl::SnapshotOpened(Revision rev) const {
-  MutexLock lock(&snap_mu_);
-  ++open_snapshots_[rev];
-}
-
-void DBImpl::SnapshotClosed(Revision rev) const {
-  MutexLock lock(&snap_mu_);
-  if (--open_snapshots_[rev] <= 0) open_snapshots_.erase(rev);
-}
-
 absl::Status DBImpl::RemovedError(Revision rev) const {
   // The kept revisions as ranges: "1, 4, 9-12".
   std::vector<std::pair<Revision, Revision>> ranges;

@@ -17,6 +17,7 @@
 #include "rocksdb/db.h"
 #include "storage/id_cache.h"
 #include "storage/keys.h"
+#include "storage/live_snapshots.h"
 #include "storage/registry.h"
 #include "util/mutex.h"
 
@@ -135,8 +136,10 @@ class DBImpl : public DB {
 
   // Open snapshots per revision (SnapshotImpl's constructor and destructor):
   // gc refuses to remove a revision a snapshot reads.
-  void SnapshotOpened(Revision rev) const;
-  void SnapshotClosed(Revision rev) const;
+  // Open snapshots per revision; every SnapshotImpl registers with it.
+  const std::shared_ptr<LiveSnapshots>& live_snapshots() const {
+    return live_snapshots_;
+  }
 
   // Retention (storage/gc.cc, include/critgraph/gc.h).
   absl::StatusOr<GcReport> RunGc(const GcRules& rules);
@@ -260,8 +263,8 @@ class DBImpl : public DB {
   // Revisions removed by gc -> the gc date. revisions_[r] of such an r is a
   // placeholder that no accessor returns.
   std::map<Revision, std::string> removed_ ABSL_GUARDED_BY(mu_);
-  mutable Mutex snap_mu_;  // after mu_ when both are held
-  mutable std::map<Revision, int> open_snapshots_ ABSL_GUARDED_BY(snap_mu_);
+  const std::shared_ptr<LiveSnapshots> live_snapshots_ =
+      std::make_shared<LiveSnapshots>();
   // A rollback could not remove its chunks; the next Begin retries.
   bool leftovers_ ABSL_GUARDED_BY(mu_) = false;
   uint64_t next_node_id_ ABSL_GUARDED_BY(mu_) = 1;

@@ -530,10 +530,8 @@ absl::StatusOr<GcReport> DBImpl::RunGc(const GcRules& rules) {
       if (!keep.contains(r)) report.tags_removed.push_back(name);
     }
     if (!rules.dry_run) {
-      MutexLock snap_lock(&snap_mu_);
       for (Revision r : report.removed) {
-        auto it = open_snapshots_.find(r);
-        if (it != open_snapshots_.end()) {
+        if (live_snapshots_->Has(r)) {
           return absl::FailedPreconditionError(
               StrCat("a snapshot of revision ", r,
                      " is open; gc would remove that revision"));

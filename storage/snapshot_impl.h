@@ -20,10 +20,11 @@ class SnapshotImpl final : public Snapshot {
       : db_(db),
         info_(std::move(info)),
         registry_(std::move(registry)),
-        pool_(db) {
-    db_->SnapshotOpened(info_.number);
+        pool_(db),
+        live_(db->live_snapshots()) {
+    live_->Opened(info_.number);
   }
-  ~SnapshotImpl() override { db_->SnapshotClosed(info_.number); }
+  ~SnapshotImpl() override { live_->Closed(info_.number); }
 
   Revision revision() const override { return info_.number; }
   const RevisionInfo& info() const override { return info_; }
@@ -76,6 +77,8 @@ class SnapshotImpl final : public Snapshot {
   const std::shared_ptr<const Registry> registry_;
   // Iterators reused by point and neighbour reads (thread-safe).
   const IteratorPool pool_;
+  // Shared with the DB: outlives it if this snapshot does.
+  const std::shared_ptr<LiveSnapshots> live_;
 };
 
 // The one path from a public handle to its implementation. DB and Snapshot
