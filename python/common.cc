@@ -286,4 +286,22 @@ py::list ReachedToPy(const std::vector<ReachedNode>& r, bool parents) {
   return l;
 }
 
+std::vector<ReachSpec> MakeReachSpecs(py::iterable sources_list,
+                                      const std::string& direction,
+                                      py::handle edge_types, py::handle kinds,
+                                      std::optional<int64_t> max_depth) {
+  std::vector<ReachSpec> specs;
+  for (py::handle sources : sources_list) {
+    specs.push_back(
+        MakeReachSpec(sources, direction, edge_types, kinds, max_depth));
+  }
+  return specs;
+}
+
+py::list ReachManyToPy(const std::vector<std::vector<ReachedNode>>& r) {
+  py::list out;
+  for (const auto& one : r) out.append(ReachedToPy(one, false));
+  return out;
+}
+
 }  // namespace critgraph::python

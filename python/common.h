@@ -125,8 +125,16 @@ ReachSpec MakeReachSpec(py::handle sources, const std::string& direction,
                         std::optional<int64_t> max_depth);
 
 py::dict StatToPy(const DiffStat& stat);
+// One ReachSpec per element of `sources_list` (a key or keys each), all with
+// the same filters: the argument of reach_many.
+std::vector<ReachSpec> MakeReachSpecs(py::iterable sources_list,
+                                      const std::string& direction,
+                                      py::handle edge_types, py::handle kinds,
+                                      std::optional<int64_t> max_depth);
 // Reach results as [(key, depth)], or [(key, depth, parent)] with parents.
 py::list ReachedToPy(const std::vector<ReachedNode>& r, bool parents);
+// ReachMany's results as [[(key, depth)]].
+py::list ReachManyToPy(const std::vector<std::vector<ReachedNode>>& r);
 
 // Registration of the module's parts.
 void RegisterErrors(py::module_& m);

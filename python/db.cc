@@ -218,18 +218,13 @@ DbClass RegisterDb(py::module_& m) {
           [](PySnapshot& s, py::iterable sources_list,
              const std::string& direction, py::object edge_types,
              py::object kinds, std::optional<int64_t> max_depth, int threads) {
-            std::vector<ReachSpec> specs;
-            for (py::handle sources : sources_list) {
-              specs.push_back(MakeReachSpec(sources, direction, edge_types,
-                                            kinds, max_depth));
-            }
+            std::vector<ReachSpec> specs = MakeReachSpecs(
+                sources_list, direction, edge_types, kinds, max_depth);
             if (threads < 0) RaiseInvalid("threads must be >= 0");
             auto r = s.Run([&](const Snapshot& snap) {
               return ReachMany(snap, specs, threads);
             });
-            py::list out;
-            for (const auto& one : r) out.append(ReachedToPy(one, false));
-            return out;
+            return ReachManyToPy(r);
           },
           py::arg("sources_list"), py::arg("direction") = "out",
           py::arg("edge_types") = py::none(), py::arg("kinds") = py::none(),
