@@ -9,7 +9,6 @@
 //
 // CRITGRAPH_CRASH_ITERATIONS sets the number of kills (default 25 for CI).
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,26 +29,15 @@
 #include "storage/keys.h"
 #include "tests/history.h"
 
-extern char** environ;
-
 namespace critgraph {
 namespace {
 
 using testing::CompareSnapshot;
 using testing::ExpectedState;
 using testing::ModelDigest;
+using testing::Spawn;
 
 constexpr int kWidth = 200;
-
-pid_t Spawn(std::vector<std::string> args) {
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = -1;
-  EXPECT_EQ(posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ),
-            0);
-  return pid;
-}
 
 // Whether the crash left an unfinished commit for recovery to remove: reads
 // the pending marker with plain RocksDB, below critgraph.

@@ -7,7 +7,6 @@
 // pure function of the revision number), HEAD's content is exact, and no
 // multi-revision commit is seen in part.
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,8 +20,6 @@
 #include "gtest/gtest.h"
 #include "tests/history.h"
 
-extern char** environ;
-
 namespace critgraph {
 namespace {
 
@@ -32,6 +29,7 @@ using testing::ExpectedState;
 using testing::GenKey;
 using testing::GenNode;
 using testing::ModelDigest;
+using testing::Spawn;
 
 Options Follow() {
   Options o;
@@ -207,16 +205,6 @@ TEST(Follower, SeesUnflushedCommitsOnceTheWriterCloses) {
   ASSERT_TRUE(head.ok());
   EXPECT_EQ(*head, 3u);
   CheckRefreshed(**follower, 0, *head, kWidth, 1);
-}
-
-pid_t Spawn(std::vector<std::string> args) {
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = -1;
-  EXPECT_EQ(posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ),
-            0);
-  return pid;
 }
 
 TEST(Follower, FollowsWriterProcessKilledAndRestarted) {

@@ -1,5 +1,8 @@
 #include "tests/model.h"
 
+#include <spawn.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <set>
 
@@ -7,6 +10,8 @@
 #include "storage/record.h"
 #include "util/hash.h"
 #include "util/str_cat.h"
+
+extern char** environ;
 
 namespace critgraph::testing {
 
@@ -133,6 +138,16 @@ std::string CompareSnapshot(const Snapshot& snap, const ModelState& want) {
                   want.edges.size());
   }
   return "";
+}
+
+pid_t Spawn(std::vector<std::string> args) {
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  EXPECT_EQ(posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ),
+            0);
+  return pid;
 }
 
 std::string TempDir(const std::string& name) {

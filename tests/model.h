@@ -3,6 +3,8 @@
 #ifndef CRITGRAPH_TESTS_MODEL_H_
 #define CRITGRAPH_TESTS_MODEL_H_
 
+#include <sys/types.h>
+
 #include <map>
 #include <random>
 #include <string>
@@ -53,6 +55,10 @@ ModelState ReadAll(const Snapshot& snap);
 // Returns "" when `snap` equals `want` in nodes, edges (both directions),
 // kinds and digest; otherwise a description of the first difference.
 std::string CompareSnapshot(const Snapshot& snap, const ModelState& want);
+
+// Starts args[0] with args[1..] as a child process (posix_spawn, this
+// process's environment); a failure to start fails the test and returns -1.
+pid_t Spawn(std::vector<std::string> args);
 
 // A fresh, empty directory for a test database.
 std::string TempDir(const std::string& name);

@@ -1,5 +1,4 @@
 // backup, restore: consistent copies (critgraph/backup.h).
-#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -8,6 +7,7 @@
 #include "critgraph/io/change_stream.h"
 #include "tools/cli_common.h"
 #include "tools/commands.h"
+#include "tools/revisions.h"
 
 namespace critgraph::cli {
 namespace {
@@ -26,14 +26,8 @@ std::string ResultJson(const BackupResult& r, bool incremental) {
   return s;
 }
 
-std::string Utc(int64_t seconds) {
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+// BackupEntry::timestamp is in seconds; FormatTime takes microseconds.
+std::string Utc(int64_t seconds) { return FormatTime(seconds * 1000000); }
 
 int ListBackupsCmd(const Args& args, bool json) {
   if (args.positional.size() != 1) {
