@@ -1,4 +1,5 @@
 #include "storage/db_impl.h"
+#include "storage/draft_store.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -902,6 +903,12 @@ RevisionInfo DBImpl::WithTags(RevisionInfo info) const {
 }
 
 absl::StatusOr<Revision> DBImpl::Resolve(std::string_view name) const {
+  if (DraftName(name)) {
+    return absl::InvalidArgumentError(
+        StrCat("'", name,
+               "' names a draft, not a revision of the main history; read it "
+               "with GetSnapshot(\"", name, "\")"));
+  }
   MutexLock lock(&mu_);
   return ResolveLocked(name);
 }
@@ -1055,6 +1062,9 @@ absl::StatusOr<std::unique_ptr<DB>> DB::OpenReadOnly(const std::string& path,
 
 absl::StatusOr<std::unique_ptr<Snapshot>> DB::GetSnapshot(
     std::string_view name) const {
+  if (auto draft = DraftName(name)) {
+    return storage::DraftHeadSnapshot(path(), *draft);
+  }
   auto rev = Resolve(name);
   if (!rev.ok()) return rev.status();
   return GetSnapshot(*rev);

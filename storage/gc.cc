@@ -32,6 +32,7 @@
 #include "critgraph/db.h"
 #include "rocksdb/write_batch.h"
 #include "storage/db_impl.h"
+#include "storage/draft_store.h"
 #include "storage/node_reader.h"
 #include "storage/record.h"
 #include "storage/revision_name.h"
@@ -526,6 +527,18 @@ absl::StatusOr<GcReport> DBImpl::RunGc(const GcRules& rules) {
       if (!keep.contains(r)) report.removed.push_back(r);
     }
     report.kept = intent.kept;
+    // A draft's merge and rebase read the main change logs from its base:
+    // that revision must stay.
+    auto drafts = DraftMetas(path_);
+    if (!drafts.ok()) return drafts.status();
+    for (const DraftInfo& d : *drafts) {
+      if (!keep.contains(d.base)) {
+        return absl::FailedPreconditionError(StrCat(
+            "gc would remove revision ", d.base, ", the base of draft '",
+            d.name, "'; keep it (--keep ", d.base,
+            "), or merge and drop the draft, or rebase it first"));
+      }
+    }
     for (const auto& [name, r] : tags_) {
       if (!keep.contains(r)) report.tags_removed.push_back(name);
     }

@@ -53,6 +53,10 @@ class SnapshotImpl final : public Snapshot {
       const std::function<absl::Status(NodeId id, std::string_view key,
                                        std::string_view raw)>& fn) const;
   const DBImpl& db() const { return *db_; }
+  // Keeps `owner` (the DB this snapshot reads) open for the snapshot's
+  // lifetime: a draft's snapshot (storage/draft_store.h) is the only
+  // reference to its database.
+  void KeepAlive(std::shared_ptr<const DB> owner) { owner_ = std::move(owner); }
   const Registry& registry() const { return *registry_; }
   // The id of `key` if the node exists at this revision, else nullopt.
   absl::StatusOr<std::optional<NodeId>> FindNode(std::string_view key) const;
@@ -72,6 +76,8 @@ class SnapshotImpl final : public Snapshot {
                                           absl::Span<const std::string> types,
                                           bool outgoing) const;
 
+  // Declared first, destroyed last: after every member reading it.
+  std::shared_ptr<const DB> owner_;
   const DBImpl* db_;
   const RevisionInfo info_;
   const std::shared_ptr<const Registry> registry_;

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <string>
 
+#include "absl/status/status.h"
 #include "critgraph/types.h"
 
 namespace critgraph {
@@ -41,6 +42,12 @@ struct ChangeOp {
 
   friend bool operator==(const ChangeOp&, const ChangeOp&) = default;
 };
+
+class Transaction;
+
+// Applies one non-commit op to `txn` (its errors: critgraph/transaction.h).
+// InvalidArgument for kCommit.
+absl::Status ApplyChange(Transaction& txn, const ChangeOp& op);
 
 }  // namespace critgraph
 

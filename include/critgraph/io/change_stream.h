@@ -31,8 +31,8 @@ absl::StatusOr<ChangeOp> ParseChangeLine(std::string_view line);
 // round-trip form (always with a '.' or exponent so they re-parse as double).
 std::string ToChangeLine(const ChangeOp& op);
 
-// Applies one non-commit op to `txn`. InvalidArgument for kCommit.
-absl::Status ApplyChange(Transaction& txn, const ChangeOp& op);
+// critgraph::ApplyChange (critgraph/change.h), also under this name.
+using ::critgraph::ApplyChange;
 
 // Appends `s` to `out` as a JSON string literal (quotes included).
 void AppendJsonString(std::string* out, std::string_view s);
