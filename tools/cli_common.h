@@ -19,6 +19,7 @@ inline constexpr int kExitNotFound = 1;  // unknown key or revision
 inline constexpr int kExitUsage = 2;     // bad command line
 inline constexpr int kExitBadInput = 3;  // bad input data (file:line: reason)
 inline constexpr int kExitDbError = 4;   // corruption, lock held, bad format
+inline constexpr int kExitConflict = 5;  // merge/rebase: unresolved conflicts
 inline constexpr int kExitInterrupted = 130;  // SIGINT/SIGTERM (128 + 2)
 
 // Exit code for a status returned by the database for a command-line

@@ -146,17 +146,6 @@ int CmdTags(const Context& ctx, const Args& args) {
   return kExitOk;
 }
 
-namespace {
-
-absl::StatusOr<std::unique_ptr<Snapshot>> SnapshotAt(const DB& db,
-                                                     const Args& args) {
-  auto rev = ResolveRevision(db, args.ValueOr("at", "HEAD"));
-  if (!rev.ok()) return rev.status();
-  return db.GetSnapshot(*rev);
-}
-
-}  // namespace
-
 int CmdShow(const Context& ctx, const Args& args) {
   if (args.positional.size() != 1) return UsageError("show", "want one KEY");
   const std::string& key = args.positional[0];
@@ -164,7 +153,7 @@ int CmdShow(const Context& ctx, const Args& args) {
   if (!json.ok()) return UsageError("show", StatusText(json.status()));
   auto db = OpenDb(ctx.db_path, /*read_only=*/true);
   if (!db.ok()) return FailStatus(db.status());
-  auto snap = SnapshotAt(**db, args);
+  auto snap = SnapshotAt(**db, args.ValueOr("at", "HEAD"));
   if (!snap.ok()) return FailStatus(snap.status());
   auto node = (*snap)->GetNode(key);
   if (!node.ok()) {
@@ -196,7 +185,8 @@ int CmdShow(const Context& ctx, const Args& args) {
     return kExitOk;
   }
   std::cout << node->key << "  (" << node->kind << ")  at revision "
-            << RevisionLabel(**db, (*snap)->revision()) << "\n";
+            << AtLabel(**db, args.ValueOr("at", "HEAD"), (*snap)->revision())
+            << "\n";
   for (const auto& [lang, text] : node->names) {
     std::cout << "  name " << lang << ": " << text << "\n";
   }
@@ -232,7 +222,7 @@ int CmdStats(const Context& ctx, const Args& args) {
   if (!json.ok()) return UsageError("stats", StatusText(json.status()));
   auto db = OpenDb(ctx.db_path, /*read_only=*/true);
   if (!db.ok()) return FailStatus(db.status());
-  auto snap = SnapshotAt(**db, args);
+  auto snap = SnapshotAt(**db, args.ValueOr("at", "HEAD"));
   if (!snap.ok()) return FailStatus(snap.status());
   // Stored counts: O(kinds + types), no node or edge record is read. With
   // --list, the list's scope is counted instead (O(scope)).

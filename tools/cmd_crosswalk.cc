@@ -37,11 +37,11 @@ int CmdCrosswalk(const Context& ctx, const Args& args) {
   }
   auto db = OpenDb(ctx.db_path, /*read_only=*/true);
   if (!db.ok()) return FailStatus(db.status());
-  auto rev = ResolveRevision(**db, args.ValueOr("at", "HEAD"));
-  if (!rev.ok()) return FailStatus(rev.status());
-  auto snap = (*db)->GetSnapshot(*rev);
+  const std::string at_name = args.ValueOr("at", "HEAD");
+  auto snap = SnapshotAt(**db, at_name);
   if (!snap.ok()) return FailStatus(snap.status());
-  const std::string label = RevisionLabel(**db, *rev);
+  const Revision rev = (*snap)->revision();
+  const std::string label = AtLabel(**db, at_name, rev);
   if (all) {
     auto matrix = io::CrosswalkAll(**snap, args.positional[0], options);
     if (!matrix.ok()) return FailStatus(matrix.status());

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "critgraph/diff.h"
+#include "critgraph/draft.h"
 #include "critgraph/io/diff_format.h"
 #include "critgraph/lineage.h"
 #include "critgraph/lists.h"
@@ -55,32 +56,35 @@ int CmdDiff(const Context& ctx, const Args& args) {
 
   auto db = OpenDb(ctx.db_path, /*read_only=*/true);
   if (!db.ok()) return FailStatus(db.status());
-  auto a = ResolveRevision(**db, args.positional[0]);
-  if (!a.ok()) return FailStatus(a.status());
-  auto b = ResolveRevision(**db, args.positional[1]);
-  if (!b.ok()) return FailStatus(b.status());
+  // Either side may be a draft ("draft:NAME"): DiffNamed reads across the
+  // two databases; lineage needs one database's history and is left out.
+  const std::string& name_a = args.positional[0];
+  const std::string& name_b = args.positional[1];
+  const bool drafts = DraftName(name_a) || DraftName(name_b);
+  auto sa = SnapshotAt(**db, name_a);
+  if (!sa.ok()) return FailStatus(sa.status());
+  auto sb = SnapshotAt(**db, name_b);
+  if (!sb.ok()) return FailStatus(sb.status());
+  const Revision a = (*sa)->revision(), b = (*sb)->revision();
   if (opts.scope_root) {
-    auto sa = (*db)->GetSnapshot(*a);
-    if (!sa.ok()) return FailStatus(sa.status());
-    auto sb = (*db)->GetSnapshot(*b);
-    if (!sb.ok()) return FailStatus(sb.status());
     if (list) {
       auto st = CheckListAtEither(**sa, **sb, *list);
       if (!st.ok()) return FailStatus(st);
     }
     WarnIfOnlyRoot({sa->get(), sb->get()}, ScopeSpec(opts), list.has_value());
   }
-  auto diff = Diff(**db, *a, *b, opts);
+  auto diff =
+      drafts ? DiffNamed(**db, name_a, name_b, opts) : Diff(**db, a, b, opts);
   if (!diff.ok()) return FailStatus(diff.status());
 
   if (stat) {
     DiffStat s = diff->Stat();
     if (format == "json") {
-      std::cout << "{\"from\":" << *a << ",\"to\":" << *b
+      std::cout << "{\"from\":" << a << ",\"to\":" << b
                 << ",\"stat\":" << io::DiffStatJson(s) << "}\n";
     } else {
-      std::cout << "diff " << RevisionLabel(**db, *a) << " -> "
-                << RevisionLabel(**db, *b) << "\n";
+      std::cout << "diff " << AtLabel(**db, name_a, a) << " -> "
+                << AtLabel(**db, name_b, b) << "\n";
       io::PrintDiffStatText(std::cout, s, "");
     }
     return kExitOk;
@@ -88,7 +92,7 @@ int CmdDiff(const Context& ctx, const Args& args) {
   // Lineage (split / merged / renamed) goes with the text and JSON forms;
   // the patch and DOT forms are the changes alone.
   std::vector<LineageEvent> lineage;
-  if (format == "text" || format == "json") {
+  if (!drafts && (format == "text" || format == "json")) {
     auto l = DiffLineage(**db, *diff, opts);
     if (!l.ok()) return FailStatus(l.status());
     lineage = *std::move(l);
@@ -96,8 +100,9 @@ int CmdDiff(const Context& ctx, const Args& args) {
   if (format == "json") {
     std::cout << io::DiffJson(*diff, lineage) << "\n";
   } else if (format == "jsonl") {
-    std::string msg =
-        "patch: diff " + std::to_string(*a) + " -> " + std::to_string(*b);
+    std::string msg = drafts ? "patch: diff " + name_a + " -> " + name_b
+                             : "patch: diff " + std::to_string(a) + " -> " +
+                                   std::to_string(b);
     if (opts.scope_root) {
       msg += (list ? " (list " : " (scope ") + *opts.scope_root + ")";
     }
@@ -105,8 +110,8 @@ int CmdDiff(const Context& ctx, const Args& args) {
   } else if (format == "dot") {
     std::cout << io::DiffDot(*diff);
   } else {
-    io::PrintDiffText(std::cout, *diff, lineage, RevisionLabel(**db, *a),
-                      RevisionLabel(**db, *b), ctx.color);
+    io::PrintDiffText(std::cout, *diff, lineage, AtLabel(**db, name_a, a),
+                      AtLabel(**db, name_b, b), ctx.color);
   }
   return kExitOk;
 }

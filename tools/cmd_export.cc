@@ -28,10 +28,10 @@ int CmdExport(const Context& ctx, const Args& args) {
   }
   auto db = OpenDb(ctx.db_path, /*read_only=*/true);
   if (!db.ok()) return FailStatus(db.status());
-  auto rev = ResolveRevision(**db, args.ValueOr("at", "HEAD"));
-  if (!rev.ok()) return FailStatus(rev.status());
-  auto snap = (*db)->GetSnapshot(*rev);
+  const std::string at_name = args.ValueOr("at", "HEAD");
+  auto snap = SnapshotAt(**db, at_name);
   if (!snap.ok()) return FailStatus(snap.status());
+  const Revision rev = (*snap)->revision();
 
   io::ExportOptions options;
   options.list = args.Value("list");
@@ -56,10 +56,10 @@ int CmdExport(const Context& ctx, const Args& args) {
     return Fail(kExitDbError, "export: " + StatusText(st));
   }
   if (!to_stdout && options.list) {
-    std::cerr << "exported list " << *options.list << " of revision " << *rev
+    std::cerr << "exported list " << *options.list << " of revision " << rev
               << " as " << format_name << " to " << *out_path << "\n";
   } else if (!to_stdout) {
-    std::cerr << "exported revision " << *rev << " (" << (*snap)->node_count()
+    std::cerr << "exported revision " << rev << " (" << (*snap)->node_count()
               << " nodes, " << (*snap)->edge_count() << " edges) as "
               << format_name << " to " << *out_path << "\n";
   }

@@ -30,15 +30,15 @@ int CmdFind(const Context& ctx, const Args& args) {
   const bool json = args.Flag("json") || format == "json";
   auto db = OpenDb(ctx.db_path, /*read_only=*/true);
   if (!db.ok()) return FailStatus(db.status());
-  auto rev = ResolveRevision(**db, args.ValueOr("at", "HEAD"));
-  if (!rev.ok()) return FailStatus(rev.status());
-  auto snap = (*db)->GetSnapshot(*rev);
+  const std::string at_name = args.ValueOr("at", "HEAD");
+  auto snap = SnapshotAt(**db, at_name);
   if (!snap.ok()) return FailStatus(snap.status());
+  const Revision rev = (*snap)->revision();
   auto found = Find(**snap, options);
   if (!found.ok()) return FailStatus(found.status());
 
   if (json) {
-    std::string s = "{\"revision\":" + std::to_string(*rev) + ",\"text\":";
+    std::string s = "{\"revision\":" + std::to_string(rev) + ",\"text\":";
     io::AppendJsonString(&s, options.text);
     for (auto [label, v] :
          {std::pair{"kind", &options.kind}, std::pair{"list", &options.list}}) {
@@ -74,7 +74,7 @@ int CmdFind(const Context& ctx, const Args& args) {
   if (options.kind) what += " of kind " + *options.kind;
   if (options.list) what += " in list " + *options.list;
   std::cout << found->size() << (found->size() == 1 ? " node" : " nodes")
-            << what << " at revision " << RevisionLabel(**db, *rev) << "\n";
+            << what << " at revision " << AtLabel(**db, at_name, rev) << "\n";
   for (const FindMatch& m : *found) {
     std::cout << "  " << m.node.key << "  (" << m.node.kind << ")";
     std::string name = io::DisplayName(m.node);

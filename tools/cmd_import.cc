@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "critgraph/draft.h"
 #include "critgraph/io/fd_stream.h"
 #include "critgraph/io/import.h"
 #include "tools/cli_common.h"
@@ -169,16 +170,26 @@ int ImportCsvCommand(const Context& ctx, const Args& args) {
     return FailStatus(st);
   }
   io::ImportOptions opts = CommonOptions(args);
+  const std::optional<std::string> draft_name = args.Value("draft");
   InterruptGuard guard;  // from before the open: a signal then cancels too
-  auto db =
-      OpenDb(ctx.db_path, /*read_only=*/false, /*create_if_missing=*/true);
+  auto db = OpenDb(ctx.db_path, /*read_only=*/draft_name.has_value(),
+                   /*create_if_missing=*/!draft_name);
   if (!db.ok()) return FailStatus(db.status());
+  // --draft NAME: the ops become draft commits; main is only read.
+  std::unique_ptr<Draft> draft;
+  DB* target = db->get();
+  if (draft_name) {
+    auto opened = OpenDraft(**db, *draft_name);
+    if (!opened.ok()) return FailStatus(opened.status());
+    draft = *std::move(opened);
+    target = &draft->db();
+  }
   Progress progress("import", 0, "bytes");
   opts.progress = progress.Callback();
-  auto res = io::ImportCsv(**db, files, opts);
+  auto res = io::ImportCsv(*target, files, opts);
   progress.Finish();
   if (!res.ok()) return ImportError(res.status());
-  PrintSummary(**db, res->revisions, args.Flag("json"), &*res);
+  PrintSummary(*target, res->revisions, args.Flag("json"), &*res);
   if (res->dropped_props > 0) {
     std::cerr << "critgraph: import: note: --replace-props dropped properties "
                  "of "
@@ -222,10 +233,20 @@ int CmdImport(const Context& ctx, const Args& args) {
     return FailStatus(st);
   }
   io::ImportOptions opts = CommonOptions(args);
+  const std::optional<std::string> draft_name = args.Value("draft");
   InterruptGuard guard;  // from before the open: a signal then cancels too
-  auto db =
-      OpenDb(ctx.db_path, /*read_only=*/false, /*create_if_missing=*/true);
+  auto db = OpenDb(ctx.db_path, /*read_only=*/draft_name.has_value(),
+                   /*create_if_missing=*/!draft_name);
   if (!db.ok()) return FailStatus(db.status());
+  // --draft NAME: the ops become draft commits; main is only read.
+  std::unique_ptr<Draft> draft;
+  DB* target = db->get();
+  if (draft_name) {
+    auto opened = OpenDraft(**db, *draft_name);
+    if (!opened.ok()) return FailStatus(opened.status());
+    draft = *std::move(opened);
+    target = &draft->db();
+  }
   const std::string name = from_stdin ? "<stdin>" : file;
   Progress progress("import", 0, "bytes");
   opts.progress = progress.Callback();
@@ -234,9 +255,9 @@ int CmdImport(const Context& ctx, const Args& args) {
     // Read once, streaming, straight from the descriptor.
     io::FdInputBuf buf(STDIN_FILENO, opts.cancel);
     std::istream in(&buf);
-    res = io::ImportChangeStream(**db, in, name, opts);
+    res = io::ImportChangeStream(*target, in, name, opts);
   } else {
-    res = io::ImportChangeStreamFile(**db, file, opts);
+    res = io::ImportChangeStreamFile(*target, file, opts);
   }
   progress.Finish();
   if (!res.ok()) return ImportError(res.status());
@@ -244,7 +265,7 @@ int CmdImport(const Context& ctx, const Args& args) {
     std::cout << "nothing to import: " << name << " holds no ops\n";
     return kExitOk;
   }
-  PrintSummary(**db, res->revisions, args.Flag("json"));
+  PrintSummary(*target, res->revisions, args.Flag("json"));
   if (!res->trailing_revision && (opts.message || opts.tag || opts.effective)) {
     std::cerr << "critgraph: import: note: --message, --tag and --effective "
                  "apply to ops after the last commit line; "

@@ -120,10 +120,10 @@ int CmdReach(const Context& ctx, const Args& args) {
   if (!json.ok()) return UsageError("reach", StatusText(json.status()));
   auto db = OpenDb(ctx.db_path, /*read_only=*/true);
   if (!db.ok()) return FailStatus(db.status());
-  auto rev = ResolveRevision(**db, args.ValueOr("at", "HEAD"));
-  if (!rev.ok()) return FailStatus(rev.status());
-  auto snap = (*db)->GetSnapshot(*rev);
+  const std::string at_name = args.ValueOr("at", "HEAD");
+  auto snap = SnapshotAt(**db, at_name);
   if (!snap.ok()) return FailStatus(snap.status());
+  const Revision rev = (*snap)->revision();
   if (list) {
     if (auto st = CheckList(**snap, *list); !st.ok()) return FailStatus(st);
     WarnIfOnlyRoot({snap->get()}, ListScopeSpec(*list), true);
@@ -138,7 +138,7 @@ int CmdReach(const Context& ctx, const Args& args) {
     spec.edge_types = own.edge_types;
   }
   if (*json) {
-    std::string s = "{\"revision\":" + std::to_string(*rev) + ",\"nodes\":";
+    std::string s = "{\"revision\":" + std::to_string(rev) + ",\"nodes\":";
     AppendReached(&s, **snap, *reached);
     s += ",\"plan\":\"" + std::string(ReachPlanName(report.plan)) + "\"";
     if (report.scan_from_depth) {
@@ -148,7 +148,7 @@ int CmdReach(const Context& ctx, const Args& args) {
     return kExitOk;
   }
   std::cout << reached->size() << (reached->size() == 1 ? " node" : " nodes")
-            << " reached at revision " << RevisionLabel(**db, *rev) << "; "
+            << " reached at revision " << AtLabel(**db, at_name, rev) << "; "
             << FilterText(spec) << (list ? "; list " + *list : "") << "; "
             << PlanText(spec, report) << "\n";
   for (const auto& n : *reached) {
@@ -171,15 +171,15 @@ int CmdPath(const Context& ctx, const Args& args) {
   if (!json.ok()) return UsageError("path", StatusText(json.status()));
   auto db = OpenDb(ctx.db_path, /*read_only=*/true);
   if (!db.ok()) return FailStatus(db.status());
-  auto rev = ResolveRevision(**db, args.ValueOr("at", "HEAD"));
-  if (!rev.ok()) return FailStatus(rev.status());
-  auto snap = (*db)->GetSnapshot(*rev);
+  const std::string at_name = args.ValueOr("at", "HEAD");
+  auto snap = SnapshotAt(**db, at_name);
   if (!snap.ok()) return FailStatus(snap.status());
+  const Revision rev = (*snap)->revision();
   auto path =
       ShortestPath(**snap, args.positional[0], args.positional[1], spec);
   if (!path.ok()) return FailStatus(path.status());
   if (*json) {
-    std::string s = "{\"revision\":" + std::to_string(*rev) + ",\"path\":";
+    std::string s = "{\"revision\":" + std::to_string(rev) + ",\"path\":";
     if (*path) {
       io::AppendStringArray(&s, **path);
     } else {
@@ -191,12 +191,13 @@ int CmdPath(const Context& ctx, const Args& args) {
   if (!*path) {
     std::cout << "no path from " << args.positional[0] << " to "
               << args.positional[1] << " at revision "
-              << RevisionLabel(**db, *rev) << "; " << FilterText(spec) << "\n";
+              << AtLabel(**db, at_name, rev) << "; " << FilterText(spec)
+              << "\n";
     return kExitOk;
   }
   std::cout << "path of " << (*path)->size() - 1
             << ((*path)->size() == 2 ? " edge" : " edges") << " at revision "
-            << RevisionLabel(**db, *rev) << "; " << FilterText(spec) << "\n";
+            << AtLabel(**db, at_name, rev) << "; " << FilterText(spec) << "\n";
   for (const auto& key : **path) {
     std::cout << "  " << key;
     std::string name = NameOf(**snap, key);
@@ -219,19 +220,16 @@ int CmdReachDiff(const Context& ctx, const Args& args) {
   if (!json.ok()) return UsageError("reach-diff", StatusText(json.status()));
   auto db = OpenDb(ctx.db_path, /*read_only=*/true);
   if (!db.ok()) return FailStatus(db.status());
-  auto a = ResolveRevision(**db, args.positional[0]);
-  if (!a.ok()) return FailStatus(a.status());
-  auto b = ResolveRevision(**db, args.positional[1]);
-  if (!b.ok()) return FailStatus(b.status());
-  auto sa = (*db)->GetSnapshot(*a);
+  auto sa = SnapshotAt(**db, args.positional[0]);
   if (!sa.ok()) return FailStatus(sa.status());
-  auto sb = (*db)->GetSnapshot(*b);
+  auto sb = SnapshotAt(**db, args.positional[1]);
   if (!sb.ok()) return FailStatus(sb.status());
+  const Revision a = (*sa)->revision(), b = (*sb)->revision();
   auto diff = DiffReach(**sa, **sb, spec);
   if (!diff.ok()) return FailStatus(diff.status());
   if (*json) {
-    std::string s = "{\"from\":" + std::to_string(*a) +
-                    ",\"to\":" + std::to_string(*b) + ",\"entered\":";
+    std::string s = "{\"from\":" + std::to_string(a) +
+                    ",\"to\":" + std::to_string(b) + ",\"entered\":";
     AppendReached(&s, **sb, diff->entered);
     s += ",\"left\":";
     AppendReached(&s, **sa, diff->left);
@@ -247,8 +245,8 @@ int CmdReachDiff(const Context& ctx, const Args& args) {
     std::cout << s << "]}\n";
     return kExitOk;
   }
-  std::cout << "reach-diff " << RevisionLabel(**db, *a) << " -> "
-            << RevisionLabel(**db, *b) << " (" << FilterText(spec)
+  std::cout << "reach-diff " << AtLabel(**db, args.positional[0], a) << " -> "
+            << AtLabel(**db, args.positional[1], b) << " (" << FilterText(spec)
             << "): " << diff->entered.size() << " entered, "
             << diff->left.size() << " left, " << diff->depth_changed.size()
             << " depth changed\n";

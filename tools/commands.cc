@@ -56,6 +56,8 @@ const std::vector<Command>& AllCommands() {
        {{"format", true, "jsonl (default) or csv", "jsonl|csv"},
         {"nodes", true, "CSV: the nodes file", "FILE"},
         {"edges", true, "CSV: the edges file", "FILE"},
+        {"draft", true,
+         "commit into this draft (critgraph draft) instead of main", "NAME"},
         {"message", true, "message of the revision of trailing ops", "M"},
         {"tag", true, "tag of that revision", "T"},
         {"effective", true, "effective date of that revision", "YYYY-MM-DD"},
@@ -118,6 +120,57 @@ const std::vector<Command>& AllCommands() {
               "only report what would be removed and the bytes freed"}},
             JsonOptions()),
        CmdGc, "critgraph gc --keep-tags --keep-last 10 --dry-run"},
+      {"draft", "what-if proposals: create, list, log, drop or rebase a draft",
+       "usage: critgraph draft create NAME [--from REV]\n"
+       "       critgraph draft list [--json]\n"
+       "       critgraph draft log NAME [--json]\n"
+       "       critgraph draft drop NAME\n"
+       "       critgraph draft rebase NAME [--onto REV] [--prefer draft|head]\n"
+       "                              [--resolve FILE] [--dry-run] [--json]\n"
+       "\n"
+       "A draft is a named change set on top of a base revision (default\n"
+       "HEAD), kept apart from the main history. Write it with\n"
+       "`import --draft NAME FILE`; read it as draft:NAME wherever a\n"
+       "revision is accepted (diff HEAD draft:NAME, reach --at draft:NAME,\n"
+       "export --at, show --at, find --at, crosswalk --at). Fold it into\n"
+       "main with `critgraph merge NAME`. Rebase moves the draft onto a\n"
+       "newer revision with merge's conflict rules, squashing its commits.\n"
+       "Drafts never block the main writer. See docs/DRAFTS.md.\n",
+       With({{"from", true, "create: the base revision (default HEAD)", "REV"},
+             {"onto", true, "rebase: the new base (default HEAD)", "REV"},
+             {"prefer", true, "rebase: resolve every conflict with one side",
+              "draft|head"},
+             {"resolve", true, "rebase: resolutions as change-stream lines",
+              "FILE"},
+             {"dry-run", false, "rebase: only report the conflicts"}},
+            JsonOptions()),
+       CmdDraft, "critgraph draft create cet-2026-proposal --from us-cet-2024"},
+      {"merge", "merge a draft into main as one new revision (three-way)",
+       "usage: critgraph merge NAME [--dry-run] [--prefer draft|head]\n"
+       "                       [--resolve FILE] [--message M] [--tag T]\n"
+       "                       [--effective DATE] [--json]\n"
+       "\n"
+       "Merges the draft's changes (base -> draft) into main's (base -> "
+       "HEAD),\n"
+       "per node and edge, per name and per property: disjoint edits merge\n"
+       "cleanly. Conflicts: content (the same name or property changed\n"
+       "differently), delete-modify, edge-to-deleted-node, kind. With any\n"
+       "unresolved conflict nothing changes (exit 1) and the report lists\n"
+       "them with each side as a change-stream line; resolve with --prefer\n"
+       "or --resolve FILE (lines setting each conflicting entity). --dry-run\n"
+       "prints the report and changes nothing. The merged revision has the\n"
+       "digest a direct commit of the same content would have.\n",
+       With({{"dry-run", false, "only report; change nothing"},
+             {"prefer", true, "resolve every conflict with one side",
+              "draft|head"},
+             {"resolve", true, "resolutions as change-stream lines", "FILE"},
+             {"message", true, "commit message (default: merge draft NAME)",
+              "M"},
+             {"tag", true, "tag the merged revision", "T"},
+             {"effective", true, "effective date of the merged revision",
+              "YYYY-MM-DD"}},
+            JsonOptions()),
+       CmdMerge, "critgraph merge cet-2026-proposal --dry-run"},
       {"tags", "list the tags",
        "usage: critgraph tags [--json]\n"
        "\n"

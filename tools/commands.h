@@ -58,6 +58,8 @@ int CmdFind(const Context&, const Args&);
 int CmdBackup(const Context&, const Args&);
 int CmdRestore(const Context&, const Args&);
 int CmdGc(const Context&, const Args&);
+int CmdDraft(const Context&, const Args&);
+int CmdMerge(const Context&, const Args&);
 
 }  // namespace critgraph::cli
 

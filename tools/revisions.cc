@@ -2,12 +2,20 @@
 
 #include <ctime>
 
+#include "critgraph/draft.h"
 #include "tools/cli_common.h"
 
 namespace critgraph::cli {
 
 absl::StatusOr<Revision> ResolveRevision(const DB& db,
                                          const std::string& name) {
+  if (DraftName(name)) {
+    return absl::InvalidArgumentError(
+        "'" + name +
+        "' is a draft; this command reads revisions of the main history "
+        "(drafts are read by show, export, find, reach, path, reach-diff, "
+        "diff and crosswalk)");
+  }
   auto rev = db.Resolve(name);
   if (rev.ok()) return rev;
   if (rev.status().code() == absl::StatusCode::kNotFound &&
@@ -27,6 +35,21 @@ absl::StatusOr<Revision> ResolveRevision(const DB& db,
         StatusText(rev.status()));
   }
   return rev.status();
+}
+
+absl::StatusOr<std::unique_ptr<Snapshot>> SnapshotAt(const DB& db,
+                                                     const std::string& name) {
+  if (DraftName(name)) return db.GetSnapshot(name);
+  auto rev = ResolveRevision(db, name);
+  if (!rev.ok()) return rev.status();
+  return db.GetSnapshot(*rev);
+}
+
+std::string AtLabel(const DB& db, const std::string& name, Revision rev) {
+  if (DraftName(name)) {
+    return name + " (draft revision " + std::to_string(rev) + ")";
+  }
+  return RevisionLabel(db, rev);
 }
 
 std::string RevisionLabel(const DB& db, Revision rev) {

@@ -2,6 +2,7 @@
 #ifndef CRITGRAPH_TOOLS_REVISIONS_H_
 #define CRITGRAPH_TOOLS_REVISIONS_H_
 
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -12,6 +13,15 @@ namespace critgraph::cli {
 // DB::Resolve with messages for people: NotFound "unknown revision 'X'"
 // (exit 1), InvalidArgument for a malformed name (exit 2).
 absl::StatusOr<Revision> ResolveRevision(const DB& db, const std::string& name);
+
+// The snapshot `name` names: a revision name (ResolveRevision's messages)
+// or "draft:NAME", a draft's newest commit (critgraph/draft.h).
+absl::StatusOr<std::unique_ptr<Snapshot>> SnapshotAt(const DB& db,
+                                                     const std::string& name);
+
+// RevisionLabel for a revision of main; "draft:NAME (draft revision 5)" for
+// a draft's snapshot (`rev` is then the draft database's revision).
+std::string AtLabel(const DB& db, const std::string& name, Revision rev);
 
 // "12" or "12 (curated-links)" (tags joined with ", ").
 std::string RevisionLabel(const DB& db, Revision rev);
