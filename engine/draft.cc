@@ -1,10 +1,11 @@
 // Drafts: creation, listing, opening and dropping (critgraph/draft.h).
 // Merge and rebase: engine/merge.cc. Directories: storage/draft_store.h.
+#include "critgraph/draft.h"
+
 #include <chrono>
 #include <filesystem>
 
 #include "critgraph/backup.h"
-#include "critgraph/draft.h"
 #include "engine/draft_internal.h"
 #include "storage/draft_store.h"
 #include "util/status_macros.h"
@@ -62,9 +63,8 @@ absl::StatusOr<StagedDraft> StageDraft(DB& db, std::string_view name,
   std::error_code ec;
   fs::create_directories(storage::DraftsDir(db.path()), ec);
   if (ec) {
-    return absl::InternalError(StrCat("create '",
-                                      storage::DraftsDir(db.path()),
-                                      "': ", ec.message()));
+    return absl::InternalError(
+        StrCat("create '", storage::DraftsDir(db.path()), "': ", ec.message()));
   }
   StagedDraft staged;
   staged.path = storage::DraftStagingPath(db.path(), name);
@@ -76,10 +76,9 @@ absl::StatusOr<StagedDraft> StageDraft(DB& db, std::string_view name,
   staged.db = *std::move(opened);
   DB& draft = *staged.db;
   if (draft.Head() < base) {
-    return absl::FailedPreconditionError(
-        StrCat("draft '", name, "': the copy holds revisions up to ",
-               draft.Head(), " only (base ", base,
-               "): the writer has not flushed it yet"));
+    return absl::FailedPreconditionError(StrCat(
+        "draft '", name, "': the copy holds revisions up to ", draft.Head(),
+        " only (base ", base, "): the writer has not flushed it yet"));
   }
   if (draft.Head() > base) {
     // The copy holds everything up to HEAD: roll it back to the base with
@@ -97,10 +96,10 @@ absl::StatusOr<StagedDraft> StageDraft(DB& db, std::string_view name,
   auto start = draft.GetRevision(draft.Head());
   if (!start.ok()) return start.status();
   if (!(start->digest == base_info->digest)) {
-    return absl::InternalError(
-        StrCat("draft '", name, "': the copy's digest ",
-               start->digest.ToHex(), " differs from base revision ", base,
-               "'s ", base_info->digest.ToHex()));
+    return absl::InternalError(StrCat("draft '", name, "': the copy's digest ",
+                                      start->digest.ToHex(),
+                                      " differs from base revision ", base,
+                                      "'s ", base_info->digest.ToHex()));
   }
   staged.info.name = std::string(name);
   staged.info.base = base;
@@ -131,8 +130,7 @@ absl::StatusOr<DraftInfo> ReadDraft(const std::string& db_path,
   RETURN_IF_ERROR(storage::ValidateDraftName(name));
   const std::string path = storage::DraftPath(db_path, name);
   std::error_code ec;
-  if (!fs::exists(fs::path(path) / std::string(storage::kDraftMetaFile),
-                  ec)) {
+  if (!fs::exists(fs::path(path) / std::string(storage::kDraftMetaFile), ec)) {
     return absl::NotFoundError(StrCat("no draft '", name, "'"));
   }
   return storage::ReadDraftMeta(path, name);

@@ -147,8 +147,8 @@ absl::StatusOr<DiffResult> DiffNamed(const DB& db, std::string_view from,
     }
     if (a->scope.keys.empty() && b->scope.keys.empty()) {
       return absl::NotFoundError(StrCat("scope root '", *options.scope_root,
-                                        "' exists at neither ", from,
-                                        " nor ", to));
+                                        "' exists at neither ", from, " nor ",
+                                        to));
     }
     RETURN_IF_ERROR(AddScopeDelta(*a, *b, candidates));
   }

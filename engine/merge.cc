@@ -25,7 +25,7 @@ struct Entity {
   bool head_changed = false, draft_changed = false;
   std::optional<T> result;
   bool resolved = true;
-  bool from_file = false;  // set by a resolution op: final
+  bool from_file = false;         // set by a resolution op: final
   std::vector<size_t> conflicts;  // indexes into MergePlan::conflicts
 };
 
@@ -85,8 +85,9 @@ Map MergeFields(const Map* base, const Map& head, const Map& draft,
     if (m == nullptr) continue;
     for (const auto& [k, v] : *m) names.insert(k);
   }
-  auto get = [](const Map* m, const std::string& k)
-      -> std::optional<typename Map::mapped_type> {
+  auto get =
+      [](const Map* m,
+         const std::string& k) -> std::optional<typename Map::mapped_type> {
     if (m == nullptr) return std::nullopt;
     auto it = m->find(k);
     if (it == m->end()) return std::nullopt;
@@ -434,11 +435,13 @@ absl::Status CheckBase(const DB& db, const DraftInfo& info) {
                                info.base, ": ", base.status().message()));
   }
   if (!(base->digest == info.base_digest)) {
-    return absl::FailedPreconditionError(StrCat(
-        "draft '", info.name, "' was made from revision ", info.base,
-        " with digest ", info.base_digest.ToHex(), ", but this database's "
-        "revision ", info.base, " has digest ", base->digest.ToHex(),
-        ": the draft belongs to another database"));
+    return absl::FailedPreconditionError(
+        StrCat("draft '", info.name, "' was made from revision ", info.base,
+               " with digest ", info.base_digest.ToHex(),
+               ", but this database's "
+               "revision ",
+               info.base, " has digest ", base->digest.ToHex(),
+               ": the draft belongs to another database"));
   }
   return absl::OkStatus();
 }
@@ -481,8 +484,8 @@ absl::Status Merge(DB& db, std::string_view name, const MergeOptions& options,
   report->base = info->base;
   report->head = head;
   report->draft_head = draft_head;
-  auto plan = Plan(db, info->base, head, **draft, info->start, draft_head,
-                   options);
+  auto plan =
+      Plan(db, info->base, head, **draft, info->start, draft_head, options);
   if (!plan.ok()) return plan.status();
   FillReport(*plan, report);
   if (plan->unresolved > 0) return Unresolved(*report, "merging");
@@ -506,9 +509,8 @@ absl::Status Merge(DB& db, std::string_view name, const MergeOptions& options,
   return absl::OkStatus();
 }
 
-absl::Status Rebase(DB& db, std::string_view name,
-                    std::optional<Revision> onto, const MergeOptions& options,
-                    MergeReport* report) {
+absl::Status Rebase(DB& db, std::string_view name, std::optional<Revision> onto,
+                    const MergeOptions& options, MergeReport* report) {
   *report = MergeReport{};
   report->draft = std::string(name);
   report->dry_run = options.dry_run;
@@ -546,8 +548,8 @@ absl::Status Rebase(DB& db, std::string_view name,
       CommitInfo ci = options.commit;
       if (ci.message.empty()) {
         ci.message = StrCat("draft ", name, " rebased onto revision ", target,
-                            " (its commits ", info.start + 1, "-",
-                            draft_head, " squashed)");
+                            " (its commits ", info.start + 1, "-", draft_head,
+                            " squashed)");
       }
       auto rev = (*txn)->Commit(ci);
       if (!rev.ok()) return rev.status();

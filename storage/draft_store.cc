@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
-#include <cstring>
 #include <charconv>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -107,10 +107,9 @@ std::string DraftStagingPath(const std::string& db_path,
 absl::Status WriteDraftMeta(const std::string& dir, const DraftInfo& info) {
   const fs::path final_path = fs::path(dir) / std::string(kDraftMetaFile);
   const fs::path tmp = fs::path(dir) / StrCat(kDraftMetaFile, ".tmp");
-  std::string text =
-      StrCat(kMetaHeader, "\nbase ", info.base, "\nbase_digest ",
-             info.base_digest.ToHex(), "\nstart ", info.start,
-             "\ncreated_micros ", info.created_micros, "\n");
+  std::string text = StrCat(kMetaHeader, "\nbase ", info.base, "\nbase_digest ",
+                            info.base_digest.ToHex(), "\nstart ", info.start,
+                            "\ncreated_micros ", info.created_micros, "\n");
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) {
     return absl::InternalError(
@@ -146,9 +145,8 @@ absl::StatusOr<DraftInfo> ReadDraftMeta(const std::string& dir,
   while (std::getline(in, line)) {
     ++line_no;
     auto bad = [&] {
-      return absl::DataLossError(StrCat(p.string(), ":", line_no,
-                                        ": damaged draft metadata: '", line,
-                                        "'"));
+      return absl::DataLossError(StrCat(
+          p.string(), ":", line_no, ": damaged draft metadata: '", line, "'"));
     };
     if (line_no == 1) {
       if (line != kMetaHeader) return bad();
@@ -159,8 +157,8 @@ absl::StatusOr<DraftInfo> ReadDraftMeta(const std::string& dir,
     std::string_view key(line.data(), space);
     std::string_view value(line.data() + space + 1, line.size() - space - 1);
     auto number = [&](auto* out) {
-      auto [q, ec] = std::from_chars(value.data(), value.data() + value.size(),
-                                     *out);
+      auto [q, ec] =
+          std::from_chars(value.data(), value.data() + value.size(), *out);
       return ec == std::errc() && q == value.data() + value.size();
     };
     if (key == "base") {
@@ -179,9 +177,8 @@ absl::StatusOr<DraftInfo> ReadDraftMeta(const std::string& dir,
     ++fields;
   }
   if (line_no == 0 || fields != 4) {
-    return absl::DataLossError(
-        StrCat(p.string(), ": damaged draft metadata (", fields,
-               " of 4 fields)"));
+    return absl::DataLossError(StrCat(p.string(), ": damaged draft metadata (",
+                                      fields, " of 4 fields)"));
   }
   return info;
 }
@@ -239,8 +236,7 @@ absl::StatusOr<std::vector<std::string>> DraftNames(
   return names;
 }
 
-absl::StatusOr<std::vector<DraftInfo>> DraftMetas(
-    const std::string& db_path) {
+absl::StatusOr<std::vector<DraftInfo>> DraftMetas(const std::string& db_path) {
   auto names = DraftNames(db_path);
   if (!names.ok()) return names.status();
   std::vector<DraftInfo> out;
@@ -320,8 +316,8 @@ absl::StatusOr<std::shared_ptr<const DB>> OpenDraftReadOnly(
   }
   auto db = DB::OpenReadOnly(path);
   if (!db.ok()) {
-    return absl::Status(db.status().code(), StrCat("draft '", name, "': ",
-                                                   db.status().message()));
+    return absl::Status(db.status().code(),
+                        StrCat("draft '", name, "': ", db.status().message()));
   }
   return std::shared_ptr<const DB>(std::move(*db));
 }

@@ -27,8 +27,7 @@ std::string DraftsDir(const std::string& db_path);
 std::string DraftPath(const std::string& db_path, std::string_view name);
 // A fresh staging directory for building draft `name` (removed by
 // RecoverDrafts once its process is gone).
-std::string DraftStagingPath(const std::string& db_path,
-                             std::string_view name);
+std::string DraftStagingPath(const std::string& db_path, std::string_view name);
 
 // Writes the metadata (base, base_digest, start, created_micros; name and
 // head are not stored) into `dir`, durably, replacing any.

@@ -533,10 +533,10 @@ absl::StatusOr<GcReport> DBImpl::RunGc(const GcRules& rules) {
     if (!drafts.ok()) return drafts.status();
     for (const DraftInfo& d : *drafts) {
       if (!keep.contains(d.base)) {
-        return absl::FailedPreconditionError(StrCat(
-            "gc would remove revision ", d.base, ", the base of draft '",
-            d.name, "'; keep it (--keep ", d.base,
-            "), or merge and drop the draft, or rebase it first"));
+        return absl::FailedPreconditionError(
+            StrCat("gc would remove revision ", d.base, ", the base of draft '",
+                   d.name, "'; keep it (--keep ", d.base,
+                   "), or merge and drop the draft, or rebase it first"));
       }
     }
     for (const auto& [name, r] : tags_) {

@@ -9,8 +9,8 @@
 
 #include <filesystem>
 #include <map>
-#include <ostream>
 #include <optional>
+#include <ostream>
 #include <random>
 #include <set>
 #include <string>
@@ -119,10 +119,10 @@ ModelMerge ThreeWay(const ModelState& base, const ModelState& head,
         r = prefer == MergePrefer::kDraft ? d : h;
       } else {
         Node n{k, h->kind, {}, {}};
-        n.names = Fields(b ? &b->names : nullptr, h->names, d->names, "name:",
-                         prefer, &c.fields);
-        n.props = Fields(b ? &b->props : nullptr, h->props, d->props, "prop:",
-                         prefer, &c.fields);
+        n.names = Fields(b ? &b->names : nullptr, h->names, d->names,
+                         "name:", prefer, &c.fields);
+        n.props = Fields(b ? &b->props : nullptr, h->props, d->props,
+                         "prop:", prefer, &c.fields);
         r = n;
       }
       if (c.kind != Kind::kContent || !c.fields.empty()) {
@@ -153,8 +153,8 @@ ModelMerge ThreeWay(const ModelState& base, const ModelState& head,
         r = prefer == MergePrefer::kDraft ? d : h;
       } else {
         Edge e{id.from, id.type, id.to, {}};
-        e.props = Fields(b ? &b->props : nullptr, h->props, d->props, "prop:",
-                         prefer, &c.fields);
+        e.props = Fields(b ? &b->props : nullptr, h->props, d->props,
+                         "prop:", prefer, &c.fields);
         r = e;
       }
       if (c.kind != Kind::kContent || !c.fields.empty()) {
@@ -195,8 +195,8 @@ ModelMerge ThreeWay(const ModelState& base, const ModelState& head,
 std::vector<ModelConflict> FromReport(const MergeReport& r) {
   std::vector<ModelConflict> out;
   for (const auto& c : r.conflicts) {
-    out.push_back({c.kind, c.is_edge, c.key, c.is_edge ? c.edge : EdgeId{},
-                   c.fields});
+    out.push_back(
+        {c.kind, c.is_edge, c.key, c.is_edge ? c.edge : EdgeId{}, c.fields});
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -205,10 +205,10 @@ std::vector<ModelConflict> FromReport(const MergeReport& r) {
 std::string Describe(const std::vector<ModelConflict>& cs) {
   std::string s;
   for (const auto& c : cs) {
-    s += StrCat(ConflictKindName(c.kind), " ", c.is_edge ? "edge " : "node ",
-                c.key, c.is_edge ? StrCat(" ", c.edge.from, "-", c.edge.type,
-                                          "->", c.edge.to)
-                                 : "");
+    s += StrCat(
+        ConflictKindName(c.kind), " ", c.is_edge ? "edge " : "node ", c.key,
+        c.is_edge ? StrCat(" ", c.edge.from, "-", c.edge.type, "->", c.edge.to)
+                  : "");
     for (const auto& f : c.fields) s += " " + f;
     s += "\n";
   }
@@ -326,7 +326,8 @@ class DraftFixture : public ::testing::Test {
     auto txn = db_->Begin();
     ASSERT_TRUE(txn.ok());
     for (const char* k : {"a", "b", "c", "m"}) {
-      Node n{k, "technology", {{"en", StrCat("name ", k)}}, {{"x", int64_t{1}}}};
+      Node n{
+          k, "technology", {{"en", StrCat("name ", k)}}, {{"x", int64_t{1}}}};
       ASSERT_TRUE((*txn)->PutNode(n).ok());
     }
     ASSERT_TRUE((*txn)->PutEdge({"a", "depends_on", "m", {}}).ok());
@@ -355,16 +356,28 @@ class DraftFixture : public ::testing::Test {
 TEST_F(DraftFixture, ConflictClassesAndResolutionFile) {
   ASSERT_TRUE(CreateDraft(*db_, "p").ok());
   OnMain([](Transaction& t) {
-    ASSERT_TRUE(t.PutNode({"a", "technology", {{"en", "A head"}}, {{"x", int64_t{2}}}}).ok());
+    ASSERT_TRUE(
+        t.PutNode({"a", "technology", {{"en", "A head"}}, {{"x", int64_t{2}}}})
+            .ok());
     ASSERT_TRUE(t.DeleteNode("b").ok());
     ASSERT_TRUE(t.DeleteNode("m").ok());
-    ASSERT_TRUE(t.PutNode({"c", "material", {{"en", "name c"}}, {{"x", int64_t{1}}}}).ok());
+    ASSERT_TRUE(
+        t.PutNode({"c", "material", {{"en", "name c"}}, {{"x", int64_t{1}}}})
+            .ok());
   });
   OnDraft("p", [](Transaction& t) {
     // name:en and x clash; a new property y merges cleanly.
-    ASSERT_TRUE(t.PutNode({"a", "technology", {{"en", "A draft"}}, {{"x", int64_t{3}}, {"y", true}}}).ok());
-    ASSERT_TRUE(t.PutNode({"b", "technology", {{"en", "B draft"}}, {{"x", int64_t{1}}}}).ok());
-    ASSERT_TRUE(t.PutNode({"c", "domain", {{"en", "name c"}}, {{"x", int64_t{1}}}}).ok());
+    ASSERT_TRUE(t.PutNode({"a",
+                           "technology",
+                           {{"en", "A draft"}},
+                           {{"x", int64_t{3}}, {"y", true}}})
+                    .ok());
+    ASSERT_TRUE(
+        t.PutNode({"b", "technology", {{"en", "B draft"}}, {{"x", int64_t{1}}}})
+            .ok());
+    ASSERT_TRUE(
+        t.PutNode({"c", "domain", {{"en", "name c"}}, {{"x", int64_t{1}}}})
+            .ok());
     ASSERT_TRUE(t.PutEdge({"c", "depends_on", "m", {}}).ok());
   });
   MergeOptions dry;
@@ -445,10 +458,18 @@ TEST_F(DraftFixture, PreferDraftRestoresANodeForItsEdge) {
 TEST_F(DraftFixture, DisjointEditsMergeCleanlyWithTheDirectCommitDigest) {
   ASSERT_TRUE(CreateDraft(*db_, "p").ok());
   OnMain([](Transaction& t) {
-    ASSERT_TRUE(t.PutNode({"a", "technology", {{"en", "name a"}, {"ja", "エー"}}, {{"x", int64_t{1}}}}).ok());
+    ASSERT_TRUE(t.PutNode({"a",
+                           "technology",
+                           {{"en", "name a"}, {"ja", "エー"}},
+                           {{"x", int64_t{1}}}})
+                    .ok());
   });
   OnDraft("p", [](Transaction& t) {
-    ASSERT_TRUE(t.PutNode({"a", "technology", {{"en", "name a"}}, {{"x", int64_t{1}}, {"z", 0.5}}}).ok());
+    ASSERT_TRUE(t.PutNode({"a",
+                           "technology",
+                           {{"en", "name a"}},
+                           {{"x", int64_t{1}}, {"z", 0.5}}})
+                    .ok());
     ASSERT_TRUE(t.PutNode({"n", "material", {{"en", "new"}}, {}}).ok());
   });
   MergeReport r;
@@ -461,8 +482,14 @@ TEST_F(DraftFixture, DisjointEditsMergeCleanlyWithTheDirectCommitDigest) {
   ASSERT_TRUE(other.ok());
   auto snap = db_->GetSnapshot("HEAD");
   auto txn = (*other)->Begin();
-  ASSERT_TRUE((*snap)->ForEachNode([&](const Node& n) { return (*txn)->PutNode(n); }).ok());
-  ASSERT_TRUE((*snap)->ForEachEdge([&](const Edge& e) { return (*txn)->PutEdge(e); }).ok());
+  ASSERT_TRUE(
+      (*snap)
+          ->ForEachNode([&](const Node& n) { return (*txn)->PutNode(n); })
+          .ok());
+  ASSERT_TRUE(
+      (*snap)
+          ->ForEachEdge([&](const Edge& e) { return (*txn)->PutEdge(e); })
+          .ok());
   auto rev = (*txn)->Commit({});
   ASSERT_TRUE(rev.ok());
   EXPECT_TRUE((*other)->GetRevision(*rev)->digest == *r.digest);
@@ -530,7 +557,9 @@ TEST_F(DraftFixture, PersistsListsDropsAndRefusesBadInput) {
 }
 
 TEST_F(DraftFixture, DraftFromAnOlderRevisionAndRebase) {
-  OnMain([](Transaction& t) { ASSERT_TRUE(t.PutNode({"r2", "domain", {}, {}}).ok()); });
+  OnMain([](Transaction& t) {
+    ASSERT_TRUE(t.PutNode({"r2", "domain", {}, {}}).ok());
+  });
   auto created = CreateDraft(*db_, "old", 1);
   ASSERT_TRUE(created.ok()) << created.status();
   auto s = db_->GetSnapshot("draft:old");
@@ -542,7 +571,9 @@ TEST_F(DraftFixture, DraftFromAnOlderRevisionAndRebase) {
   OnDraft("old", [](Transaction& t) {
     ASSERT_TRUE(t.PutNode({"p2", "technology", {}, {}}).ok());
   });
-  OnMain([](Transaction& t) { ASSERT_TRUE(t.PutNode({"r3", "domain", {}, {}}).ok()); });
+  OnMain([](Transaction& t) {
+    ASSERT_TRUE(t.PutNode({"r3", "domain", {}, {}}).ok());
+  });
   MergeReport r;
   ASSERT_TRUE(Rebase(*db_, "old", std::nullopt, {}, &r).ok());
   auto info = GetDraftInfo(*db_, "old");
@@ -560,8 +591,12 @@ TEST_F(DraftFixture, DraftFromAnOlderRevisionAndRebase) {
 }
 
 TEST_F(DraftFixture, GcRefusesToRemoveADraftBase) {
-  OnMain([](Transaction& t) { ASSERT_TRUE(t.PutNode({"r2", "domain", {}, {}}).ok()); });
-  OnMain([](Transaction& t) { ASSERT_TRUE(t.PutNode({"r3", "domain", {}, {}}).ok()); });
+  OnMain([](Transaction& t) {
+    ASSERT_TRUE(t.PutNode({"r2", "domain", {}, {}}).ok());
+  });
+  OnMain([](Transaction& t) {
+    ASSERT_TRUE(t.PutNode({"r3", "domain", {}, {}}).ok());
+  });
   ASSERT_TRUE(CreateDraft(*db_, "keepme", 2).ok());
   GcRules rules;
   rules.keep_last = 1;

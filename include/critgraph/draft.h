@@ -49,8 +49,8 @@ struct DraftInfo {
   // The draft database's revision holding base's content; draft commits
   // are the revisions above it.
   Revision start = 0;
-  Revision head = 0;      // the draft database's newest revision
-  uint64_t commits = 0;   // head - start
+  Revision head = 0;     // the draft database's newest revision
+  uint64_t commits = 0;  // head - start
   int64_t created_micros = 0;
   std::string path;  // the draft's database directory
 };
@@ -154,9 +154,9 @@ struct MergeOptions {
 
 struct MergeReport {
   std::string draft;
-  Revision base = 0;        // the draft's base on main
-  Revision head = 0;        // main's HEAD merged into
-  Revision draft_head = 0;  // the draft database's revision merged
+  Revision base = 0;                     // the draft's base on main
+  Revision head = 0;                     // main's HEAD merged into
+  Revision draft_head = 0;               // the draft database's revision merged
   std::vector<MergeConflict> conflicts;  // sorted: nodes by key, then edges
   uint64_t unresolved = 0;
   // What the merge changes on main (the merged state against HEAD).
@@ -181,9 +181,8 @@ absl::Status Merge(DB& db, std::string_view name, const MergeOptions& options,
 // conflict rules and resolutions, and the draft becomes one commit on top
 // of `onto` (its earlier commits are squashed). Atomic: after a crash the
 // draft is either the old one or the rebased one.
-absl::Status Rebase(DB& db, std::string_view name,
-                    std::optional<Revision> onto, const MergeOptions& options,
-                    MergeReport* report);
+absl::Status Rebase(DB& db, std::string_view name, std::optional<Revision> onto,
+                    const MergeOptions& options, MergeReport* report);
 
 }  // namespace critgraph
 
