@@ -17,12 +17,18 @@
 //                                       refused as locked
 //   crash_child gc DIR                  open (completing an interrupted gc),
 //                                       then gc with kGcCrashRules; exit 0
+//   crash_child draft DIR BASE          until killed: drop every draft, then
+//                                       per round i (= HEAD - BASE + 1)
+//                                       create draft di, commit
+//                                       testing::DraftRound(i) to it, rebase
+//                                       it (odd i), merge it, drop it
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
 #include "critgraph/db.h"
+#include "critgraph/draft.h"
 #include "critgraph/gc.h"
 #include "tests/history.h"
 
@@ -114,6 +120,48 @@ int main(int argc, char** argv) {
       return 4;
     }
     return 0;
+  }
+  if (mode == "draft" && argc == 4) {
+    auto db = DB::Open(dir);
+    if (!db.ok()) return 3;
+    const critgraph::Revision base = std::strtoull(argv[3], nullptr, 10);
+    auto fail = [](const char* what, const absl::Status& st) {
+      std::fprintf(stderr, "%s: %s\n", what, st.ToString().c_str());
+      return 4;
+    };
+    auto drafts = critgraph::ListDrafts(**db);
+    if (!drafts.ok()) return fail("list", drafts.status());
+    for (const auto& d : *drafts) {
+      if (auto st = critgraph::DropDraft(**db, d.name); !st.ok()) {
+        return fail("drop", st);
+      }
+    }
+    for (;;) {
+      const uint64_t i = (*db)->Head() - base + 1;
+      const std::string name = "d" + std::to_string(i);
+      auto created = critgraph::CreateDraft(**db, name);
+      if (!created.ok()) return fail("create", created.status());
+      {
+        auto draft = critgraph::OpenDraft(**db, name);
+        if (!draft.ok()) return fail("open", draft.status());
+        auto txn = (*draft)->Begin();
+        if (!txn.ok()) return fail("begin", txn.status());
+        if (auto st = critgraph::testing::StageDraftRound(**txn, i); !st.ok()) {
+          return fail("stage", st);
+        }
+        auto c = (*txn)->Commit({});
+        if (!c.ok()) return fail("commit", c.status());
+      }
+      critgraph::MergeReport report;
+      if (i % 2 == 1) {
+        auto st = critgraph::Rebase(**db, name, std::nullopt, {}, &report);
+        if (!st.ok()) return fail("rebase", st);
+      }
+      auto st = critgraph::Merge(**db, name, {}, &report);
+      if (!st.ok()) return fail("merge", st);
+      st = critgraph::DropDraft(**db, name);
+      if (!st.ok()) return fail("drop", st);
+    }
   }
   if (mode == "lock") {
     auto db = DB::Open(dir);

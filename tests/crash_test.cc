@@ -22,6 +22,7 @@
 
 #include "critgraph/db.h"
 #include "critgraph/diff.h"
+#include "critgraph/draft.h"
 #include "critgraph/gc.h"
 #include "critgraph/io/export.h"
 #include "gtest/gtest.h"
@@ -292,6 +293,85 @@ TEST(Crash, KilledGcLeavesOldOrNewRetentionState) {
   // Some kills must land between the intent and the end, or this test proves
   // little about recovery.
   EXPECT_GT(intents, 0);
+}
+
+// Kills a child that creates, writes, rebases, merges and drops drafts in
+// a loop (crash_child draft) at random moments. After each kill: main opens
+// and verifies; every revision above the base history is one whole merge
+// (exactly round i's two nodes and edge, nothing else: no partial merge);
+// every draft left behind lists, reads as its base plus its commits and
+// verifies; no staging or moved-aside directory survives recovery.
+TEST(Crash, KilledDraftAndMergeLeaveWholeStates) {
+  const std::string dir = testing::TempDir("draft_kill");
+  constexpr int kDraftWidth = 50;
+  constexpr Revision kBase = 3;
+  {
+    auto db = DB::Open(dir);
+    ASSERT_TRUE(db.ok());
+    for (Revision r = 1; r <= kBase; ++r) {
+      ASSERT_TRUE(testing::CommitNextGeneration(**db, kDraftWidth).ok());
+    }
+  }
+  std::mt19937 rng(20261204);
+  const int iterations = IterationsFromEnv(12);
+  int kills = 0, drafts_left = 0;
+  for (int i = 0; i < iterations; ++i) {
+    pid_t pid = Spawn({CRITGRAPH_CRASH_CHILD, "draft", dir,
+                       std::to_string(kBase)});
+    ASSERT_GT(pid, 0);
+    std::this_thread::sleep_for(std::chrono::microseconds(rng() % 1500000));
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFSIGNALED(status))
+        << "draft child exited with status " << WEXITSTATUS(status);
+    ++kills;
+
+    auto db = DB::Open(dir);
+    ASSERT_TRUE(db.ok()) << "after kill " << i << ": " << db.status();
+    for (Revision r = kBase + 1; r <= (*db)->Head(); ++r) {
+      auto d = Diff(**db, r - 1, r);
+      ASSERT_TRUE(d.ok()) << d.status();
+      const std::string a = "m/" + std::to_string(r - kBase);
+      ASSERT_EQ(d->nodes_added.size(), 2u) << "revision " << r;
+      EXPECT_EQ(d->nodes_added[0].key, a);
+      EXPECT_EQ(d->nodes_added[1].key, a + "/b");
+      ASSERT_EQ(d->edges_added.size(), 1u);
+      EXPECT_TRUE(d->nodes_removed.empty() && d->nodes_modified.empty() &&
+                  d->edges_removed.empty() && d->edges_modified.empty());
+    }
+    auto drafts = ListDrafts(**db);
+    ASSERT_TRUE(drafts.ok()) << drafts.status();
+    for (const auto& info : *drafts) {
+      ++drafts_left;
+      auto base = (*db)->GetRevision(info.base);
+      ASSERT_TRUE(base.ok());
+      EXPECT_EQ(base->digest, info.base_digest) << info.name;
+      auto draft = OpenDraft(**db, info.name);
+      ASSERT_TRUE(draft.ok()) << info.name << ": " << draft.status();
+      auto start = (*draft)->db().GetRevision(info.start);
+      ASSERT_TRUE(start.ok());
+      EXPECT_EQ(start->digest, info.base_digest) << info.name;
+      VerifyReport vr;
+      ASSERT_TRUE((*draft)->db().Verify(&vr).ok());
+      EXPECT_TRUE(vr.ok()) << info.name << ": " << vr.problems[0];
+    }
+    for (const auto& e :
+         std::filesystem::directory_iterator(dir + "/drafts")) {
+      const std::string entry = e.path().filename().string();
+      EXPECT_NE(entry[0], '.') << "leftover " << entry << " after kill " << i;
+    }
+    VerifyReport report;
+    ASSERT_TRUE((*db)->Verify(&report).ok());
+    ASSERT_TRUE(report.ok()) << report.problems[0];
+  }
+  auto db = DB::OpenReadOnly(dir);
+  ASSERT_TRUE(db.ok());
+  std::printf(
+      "crash (drafts): %d kills, %d merges survived, %d drafts left "
+      "behind read whole\n",
+      kills, static_cast<int>((*db)->Head() - kBase), drafts_left);
+  EXPECT_GT((*db)->Head(), kBase + 2) << "too few merges to prove anything";
 }
 
 TEST(Concurrency, ReadOnlyProcessReadsWhileWriterCommits) {

@@ -96,6 +96,21 @@ inline absl::StatusOr<Revision> CommitNextGeneration(DB& db, int width) {
   return (*txn)->Commit(GenerationInfo((*txn)->pending_revision()));
 }
 
+// What round i of crash_test's draft child commits to its draft: two new
+// nodes joined by an edge.
+inline absl::Status StageDraftRound(Transaction& txn, uint64_t i) {
+  const std::string a = "m/" + std::to_string(i), b = a + "/b";
+  if (auto st = txn.PutNode({a, "technology", {{"en", "merged " + a}}, {}});
+      !st.ok()) {
+    return st;
+  }
+  if (auto st = txn.PutNode({b, "material", {}, {{"round", int64_t(i)}}});
+      !st.ok()) {
+    return st;
+  }
+  return txn.PutEdge({a, "depends_on", b, {}});
+}
+
 // The retention rules crash_test's gc child applies: the two newest
 // revisions and revisions 5, 12 and 20.
 inline GcRules GcCrashRules() {
