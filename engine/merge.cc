@@ -26,6 +26,7 @@ struct Entity {
   std::optional<T> result;
   bool resolved = true;
   bool from_file = false;         // set by a resolution op: final
+  std::optional<T> merged;        // the result before a resolution op
   std::vector<size_t> conflicts;  // indexes into MergePlan::conflicts
 };
 
@@ -202,7 +203,10 @@ void MergeEdge(const EdgeId& id, Entity<Edge>& e, MergePrefer prefer,
 // added or changed the edge, the other deleted the node.
 void CheckEndpoints(const EdgeId& id, Entity<Edge>& e, MergePrefer prefer,
                     MergePlan& plan) {
-  if (!e.resolved || !e.result || e.from_file) return;
+  // A resolution op decided the edge; the conflict its merged state would
+  // have had is still reported, as resolved by the file.
+  const std::optional<Edge>& kept = e.from_file ? e.merged : e.result;
+  if (!e.resolved || !kept) return;
   for (const std::string* end : {&id.from, &id.to}) {
     auto it = plan.nodes.find(*end);
     if (it == plan.nodes.end()) continue;  // unchanged on both sides: exists
@@ -219,6 +223,11 @@ void CheckEndpoints(const EdgeId& id, Entity<Edge>& e, MergePrefer prefer,
     c.base_node = n.base;
     c.head_node = n.head;
     c.draft_node = n.draft;
+    if (e.from_file) {
+      c.resolution = "file";
+      plan.conflicts.push_back(std::move(c));
+      return;
+    }
     if (prefer != MergePrefer::kNone) {
       c.resolution = std::string(PreferName(prefer));
       const auto& side_edge = prefer == MergePrefer::kDraft ? e.draft : e.head;
@@ -294,6 +303,7 @@ absl::Status ApplyResolutions(const std::vector<ChangeOp>& ops,
           return cur.status();
         }
       }
+      if (!e.from_file) e.merged = e.result;
       if (op.kind == ChangeOp::Kind::kEdge) {
         e.result = op.edge;
       } else {

@@ -425,6 +425,9 @@ TEST_F(DraftFixture, ConflictClassesAndResolutionFile) {
   full.commit.message = "accept proposal";
   ASSERT_TRUE(Merge(*db_, "p", full, &r2).ok());
   ASSERT_TRUE(r2.committed.has_value());
+  // All four still reported, each resolved by the file.
+  ASSERT_EQ(r2.conflicts.size(), 4u);
+  for (const auto& c : r2.conflicts) EXPECT_EQ(c.resolution, "file");
   auto snap = db_->GetSnapshot(*r2.committed);
   ASSERT_TRUE(snap.ok());
   auto na = (*snap)->GetNode("a");

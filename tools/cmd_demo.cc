@@ -9,6 +9,7 @@
 #include "tools/cli_common.h"
 #include "tools/commands.h"
 #include "tools/dataset.h"
+#include "tools/demo_draft.h"
 #include "tools/demo_report.h"
 
 namespace critgraph::cli {
@@ -94,6 +95,9 @@ int CmdDemo(const Context& ctx, const Args& args) {
             << (*snap)->edge_count() << " edges, digest "
             << (*snap)->digest().ToHex() << "\n\n";
   if (auto st = PrintDemoReport(**db, std::cout); !st.ok()) {
+    return FailStatus(st);
+  }
+  if (auto st = RunDemoDraft(**db, kDemoAuthor, std::cout); !st.ok()) {
     return FailStatus(st);
   }
   double secs =
