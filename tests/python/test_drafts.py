@@ -113,6 +113,8 @@ def test_draft_write_read_and_diff(db):
     assert [e.id for e in d.edges.removed] == [("b", "depends_on", "m")]
     assert d.edges.added == [] and d.edges.modified == []
     assert d.lineage == []
+    with pytest.raises(critgraph.InvalidInputError):
+        db.reach_diff("HEAD", "draft:x", "m")  # needs one database
     assert d.to_revision == info["start"] + 1
     back = db.diff("draft:x", base)  # an int on the other side
     assert [n.key for n in back.nodes.removed] == ["n"]
