@@ -164,6 +164,14 @@ def test_draft_lock_close_and_keep_alive(tmp_path):
     tx.commit()
     del tx
     gc.collect()
+    # So does a snapshot.
+    s = db.draft("x").snapshot()
+    gc.collect()
+    assert s.has_node("kept")
+    with pytest.raises(critgraph.LockedError):
+        db.draft("x")
+    del s
+    gc.collect()
     with db.draft("x") as again:
         assert again.info["commits"] == 2
     # Closing the DB closes its drafts.
