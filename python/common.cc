@@ -57,6 +57,15 @@ void Raise(const absl::Status& status) {
   throw py::error_already_set();
 }
 
+void RaiseWith(const absl::Status& status, const char* attr, py::handle value) {
+  py::object type =
+      py::reinterpret_borrow<py::object>(ExceptionFor(status.code()));
+  py::object exc = type(std::string(status.message()));
+  exc.attr(attr) = value;
+  PyErr_SetObject(type.ptr(), exc.ptr());
+  throw py::error_already_set();
+}
+
 void RaiseInvalid(const std::string& message) {
   Raise(absl::InvalidArgumentError(message));
 }

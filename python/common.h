@@ -25,6 +25,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "critgraph/critgraph.h"
+#include "critgraph/draft.h"
 
 namespace critgraph::python {
 
@@ -42,6 +43,10 @@ class Resource {
 struct DbHandle {
   std::shared_mutex mu;
   std::unique_ptr<DB> db;  // null once closed
+  // Set instead of `db` on the handle of an open draft (python/draft.cc):
+  // the Draft owns its database and write lock, so closing the handle
+  // releases them; the draft's transactions and snapshots register here.
+  std::unique_ptr<Draft> draft;
   std::mutex reg_mu;
   std::set<Resource*> resources;
 
@@ -62,6 +67,7 @@ struct DbHandle {
       resources.clear();
     }
     db.reset();
+    draft.reset();
   }
   ~DbHandle() {
     std::unique_lock l(mu);
@@ -74,6 +80,10 @@ absl::Status ClosedError();
 // Raises the Python exception for a non-OK status (GIL must be held).
 [[noreturn]] void Raise(const absl::Status& status);
 [[noreturn]] void RaiseInvalid(const std::string& message);
+// Raises as Raise does, with `value` set as the exception's attribute
+// `attr` (a merge's conflict report on its FailedPrecondition).
+[[noreturn]] void RaiseWith(const absl::Status& status, const char* attr,
+                            py::handle value);
 inline void Check(const absl::Status& status) {
   if (!status.ok()) Raise(status);
 }
@@ -144,6 +154,9 @@ void RegisterValues(py::module_& m);
 py::object MakeNode(Node node);
 py::object MakeEdge(Edge edge);
 py::object MakeRevisionInfo(const RevisionInfo& info);
+// A Node or Edge as a plain dict (the keys of the mapping), as to_dict().
+py::dict NodeToDict(const Node& n);
+py::dict EdgeToDict(const Edge& e);
 
 }  // namespace critgraph::python
 

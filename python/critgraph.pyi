@@ -3,7 +3,7 @@
 import builtins
 import datetime
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, Literal, Optional, Union, overload
+from typing import Any, Literal, Optional, TypedDict, Union, overload
 
 __version__: str
 BUILTIN_NODE_KINDS: tuple[str, ...]
@@ -11,13 +11,16 @@ BUILTIN_EDGE_TYPES: tuple[str, ...]
 
 PropertyValue = Union[str, int, float, bool, list[str]]
 RevisionSpec = Union[int, str]
-"""A revision number, or a name: a number, tag, 'HEAD', 'HEAD~N', '@YYYY-MM-DD'."""
+"""A revision number, or a name: a number, tag, 'HEAD', 'HEAD~N', '@YYYY-MM-DD'.
+DB.snapshot and DB.diff also take 'draft:NAME' (a draft's newest commit)."""
 Direction = Literal["out", "in", "both"]
 StrOrStrs = Union[str, Iterable[str]]
 ExportFormat = Literal["jsonl", "csv", "graphml", "dot"]
 
 class Error(Exception):
     """Base of every critgraph error; str(e) is the C++ status message."""
+    # Set on the error of DB.merge / DB.rebase with unresolved conflicts.
+    report: MergeReport
 
 class NotFoundError(Error, KeyError):
     """Unknown key, edge, revision or tag (absl NotFound)."""
@@ -374,6 +377,73 @@ class Transaction:
     def __enter__(self) -> Transaction: ...
     def __exit__(self, exc_type: object, exc: object, tb: object) -> bool: ...
 
+class DraftInfo(TypedDict):
+    """A draft (DB.create_draft, DB.drafts, DB.draft_info, Draft.info)."""
+    name: str
+    base: int  # the main revision the draft starts from
+    base_digest: str
+    start: int  # the draft database's revision holding base's content
+    head: int  # the draft database's newest revision
+    commits: int  # head - start
+    created: datetime.datetime
+    created_micros: int
+    path: str
+
+class MergeCounts(TypedDict):
+    added: int
+    removed: int
+    modified: int
+
+class MergeConflict(TypedDict):
+    kind: Literal["content", "delete-modify", "edge-to-deleted-node", "kind"]
+    entity: Literal["node", "edge"]
+    key: str  # the node key; for an edge, its endpoint in question
+    edge: Optional[dict[str, str]]  # {'from', 'type', 'to'} for an edge
+    fields: list[str]  # content conflicts: 'name:LANG', 'prop:NAME'
+    # The entity at base, main's head and the draft (Node/Edge dicts).
+    base: Optional[dict[str, Any]]
+    head: Optional[dict[str, Any]]
+    draft: Optional[dict[str, Any]]
+    resolution: Optional[Literal["draft", "head", "file"]]  # None: unresolved
+
+class MergeReport(TypedDict):
+    draft: str
+    base: int
+    head: int  # main's HEAD merged into (rebase: the target revision)
+    draft_head: int
+    dry_run: bool
+    committed: Optional[int]  # rebase: a revision of the draft database
+    digest: Optional[str]
+    nodes: MergeCounts
+    edges: MergeCounts
+    unresolved: int
+    conflicts: list[MergeConflict]
+
+Resolution = Union[dict[str, Any], str]
+"""A change-stream op as a dict, or JSONL text of one or more ops."""
+
+class Draft:
+    """An open draft (DB.draft); holds its write lock until closed."""
+    @property
+    def info(self) -> DraftInfo: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def closed(self) -> bool: ...
+    def transaction(
+        self,
+        message: str = "",
+        tag: Optional[StrOrStrs] = None,
+        effective: Optional[str] = None,
+        author: str = "",
+        backdate: bool = False,
+    ) -> Transaction: ...
+    def snapshot(self) -> Snapshot: ...
+    def log(self) -> list[RevisionInfo]: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> Draft: ...
+    def __exit__(self, *args: object) -> bool: ...
+
 class DB:
     @property
     def path(self) -> str: ...
@@ -462,6 +532,33 @@ class DB:
         merge_props: bool = False,
         replace_props: bool = False,
     ) -> int: ...
+    def draft(self, name: str) -> Draft: ...
+    def create_draft(
+        self, name: str, base: Optional[RevisionSpec] = None
+    ) -> DraftInfo: ...
+    def drafts(self) -> builtins.list[DraftInfo]: ...
+    def draft_info(self, name: str) -> DraftInfo: ...
+    def drop_draft(self, name: str) -> None: ...
+    def merge(
+        self,
+        name: str,
+        dry_run: bool = False,
+        prefer: Optional[Literal["draft", "head"]] = None,
+        resolutions: Optional[Iterable[Resolution]] = None,
+        message: Optional[str] = None,
+        tag: Optional[StrOrStrs] = None,
+        effective: Optional[str] = None,
+        author: Optional[str] = None,
+    ) -> MergeReport: ...
+    def rebase(
+        self,
+        name: str,
+        onto: Optional[RevisionSpec] = None,
+        prefer: Optional[Literal["draft", "head"]] = None,
+        resolutions: Optional[Iterable[Resolution]] = None,
+        dry_run: bool = False,
+        message: Optional[str] = None,
+    ) -> MergeReport: ...
     def close(self) -> None: ...
     def __enter__(self) -> DB: ...
     def __exit__(self, *args: object) -> bool: ...

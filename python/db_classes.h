@@ -2,7 +2,9 @@
 #ifndef CRITGRAPH_PYTHON_DB_CLASSES_H_
 #define CRITGRAPH_PYTHON_DB_CLASSES_H_
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -90,6 +92,19 @@ class PyDB {
   bool read_only_;
 };
 
+// The CommitInfo of DB.transaction's arguments (tag: None, str or list).
+CommitInfo MakeCommitInfo(const std::string& message, py::handle tag,
+                          std::optional<std::string> effective,
+                          const std::string& author);
+// A critgraph.Transaction on the handle `h`: `begin` runs with h->mu held
+// shared and the GIL released (DB.transaction on the main database,
+// Draft.transaction on a draft's; python/transaction.cc).
+py::object NewTransaction(
+    const std::shared_ptr<DbHandle>& h,
+    const std::function<
+        absl::StatusOr<std::unique_ptr<Transaction>>(DbHandle& h)>& begin,
+    CommitInfo info);
+
 using DbClass = py::class_<PyDB, std::shared_ptr<PyDB>>;
 using SnapshotClass = py::class_<PySnapshot, std::shared_ptr<PySnapshot>>;
 DbClass RegisterDb(py::module_& m);
@@ -99,6 +114,8 @@ void RegisterHistory(py::module_& m, DbClass& db);
 void RegisterLists(py::module_& m, DbClass& db);
 // Followers and backups (python/backup.cc).
 void RegisterBackup(py::module_& m, DbClass& db);
+// Drafts, merge and rebase (python/draft.cc).
+void RegisterDrafts(py::module_& m, DbClass& db);
 // Partitions, the AdjacencySnapshot and the critgraph.dask submodule.
 void RegisterScale(py::module_& m);
 

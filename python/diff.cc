@@ -1,4 +1,5 @@
 // DB.diff -> Diff, DB.reach_diff -> ReachDiff.
+#include "critgraph/draft.h"
 #include "critgraph/io/diff_format.h"
 #include "critgraph/lists.h"
 #include "python/common.h"
@@ -173,7 +174,27 @@ void RegisterDiff(py::module_& m, DbClass& db) {
           }
           options = ListDiffOptions(*list);
         }
+        // A draft on either side: DiffNamed, which reads the draft's own
+        // database. Numbers become names ("7" resolves to revision 7).
+        const bool drafts = DraftName(ra.name) || DraftName(rb.name);
+        auto name_of = [](const RevSpec& s) {
+          return s.number ? std::to_string(*s.number) : s.name;
+        };
         auto r = d.Run([&](DB& db) -> absl::StatusOr<DiffResult> {
+          if (drafts) {
+            const std::string an = name_of(ra), bn = name_of(rb);
+            if (list) {
+              auto sa = db.GetSnapshot(an);
+              if (!sa.ok()) return sa.status();
+              auto sb = db.GetSnapshot(bn);
+              if (!sb.ok()) return sb.status();
+              auto st = CheckListAtEither(**sa, **sb, *list);
+              if (!st.ok()) return st;
+            }
+            // No lineage: DiffLineage reads both revisions in `db`, and a
+            // draft's revision numbers are its own database's.
+            return DiffNamed(db, an, bn, options);
+          }
           auto from = ResolveRev(db, ra);
           if (!from.ok()) return from.status();
           auto to = ResolveRev(db, rb);
@@ -212,7 +233,9 @@ void RegisterDiff(py::module_& m, DbClass& db) {
       "The diff from revision a to revision b (ints or names). With scope, "
       "only the subgraph reachable from that root (direction, edge_types, "
       "max_depth) at each end. With list, only that list's entries (= "
-      "scope=list, direction='in', edge_types=['part_of']).");
+      "scope=list, direction='in', edge_types=['part_of']). Either side may "
+      "be a draft, 'draft:NAME' (then from_revision/to_revision are the "
+      "sides' revisions in their own databases, and lineage is empty).");
 
   db.def(
       "reach_diff",

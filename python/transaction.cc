@@ -105,16 +105,37 @@ class PyTransaction : public Resource {
 
 std::vector<std::string> Tags(py::handle tag) { return StrList(tag, "tag"); }
 
-CommitInfo MakeInfo(const std::string& message, py::handle tag,
-                    std::optional<std::string> effective,
-                    const std::string& author) {
+}  // namespace
+
+CommitInfo MakeCommitInfo(const std::string& message, py::handle tag,
+                          std::optional<std::string> effective,
+                          const std::string& author) {
   CommitInfo info;
   info.message = message;
   info.author = author;
   info.effective_date = std::move(effective);
-  info.tags = Tags(tag);
+  info.tags = StrList(tag, "tag");
   return info;
 }
+
+py::object NewTransaction(
+    const std::shared_ptr<DbHandle>& h,
+    const std::function<
+        absl::StatusOr<std::unique_ptr<Transaction>>(DbHandle& h)>& begin,
+    CommitInfo info) {
+  return py::cast(
+      Unlocked([&]() -> absl::StatusOr<std::shared_ptr<PyTransaction>> {
+        // Made and registered under the handle's lock, so that a
+        // concurrent close() rolls it back.
+        std::shared_lock l(h->mu);
+        auto txn = begin(*h);
+        if (!txn.ok()) return txn.status();
+        return std::make_shared<PyTransaction>(h, *std::move(txn),
+                                               std::move(info));
+      }));
+}
+
+namespace {
 
 // The import options shared by import_jsonl and import_csv.
 io::ImportOptions MakeImportOptions(std::optional<std::string> message,
@@ -266,18 +287,16 @@ void RegisterTransaction(py::module_& m, DbClass& db) {
       [](PyDB& d, const std::string& message, py::object tag,
          std::optional<std::string> effective, const std::string& author,
          bool backdate) {
-        CommitInfo info = MakeInfo(message, tag, std::move(effective), author);
+        CommitInfo info =
+            MakeCommitInfo(message, tag, std::move(effective), author);
         info.backdate = backdate;
-        auto h = d.handle();
-        return Unlocked(
-            [&]() -> absl::StatusOr<std::shared_ptr<PyTransaction>> {
-              std::shared_lock l(h->mu);
-              if (!h->db) return ClosedError();
-              auto txn = h->db->Begin();
-              if (!txn.ok()) return txn.status();
-              return std::make_shared<PyTransaction>(h, *std::move(txn),
-                                                     std::move(info));
-            });
+        return NewTransaction(
+            d.handle(),
+            [](DbHandle& h) -> absl::StatusOr<std::unique_ptr<Transaction>> {
+              if (!h.db) return ClosedError();
+              return h.db->Begin();
+            },
+            std::move(info));
       },
       py::arg("message") = "", py::arg("tag") = py::none(),
       py::arg("effective") = py::none(), py::arg("author") = "",

@@ -317,6 +317,8 @@ void RegisterValues(py::module_& m) {
       });
 }
 
+py::dict NodeToDict(const Node& n) { return NodeDict(n); }
+py::dict EdgeToDict(const Edge& e) { return EdgeDict(e); }
 py::object MakeNode(Node node) { return py::cast(std::move(node)); }
 py::object MakeEdge(Edge edge) { return py::cast(std::move(edge)); }
 py::object MakeRevisionInfo(const RevisionInfo& info) { return py::cast(info); }
