@@ -320,11 +320,10 @@ def test_conflicts_resolved_by_a_resolution_list(db):
                       '"to":"m"}']
     r = db.merge("p", resolutions=full, message="accept proposal")
     assert r["unresolved"] == 0
-    # The library checks an edge's endpoints only for edges the merge
-    # decided itself, so an edge set by a resolution op is no longer an
-    # edge-to-deleted-node conflict: three conflicts, each resolved by file.
+    # Every conflict is still reported, each resolved by the file (the
+    # edge's under its deleted endpoint m).
     assert [(c["key"], c["resolution"]) for c in r["conflicts"]] == [
-        ("a", "file"), ("b", "file"), ("c", "file")]
+        ("a", "file"), ("b", "file"), ("c", "file"), ("m", "file")]
     assert r["committed"] == db.head == head + 1
     assert r["digest"] == db.snapshot().digest
     assert db.revision("HEAD").message == "accept proposal"
