@@ -115,17 +115,41 @@ std::string_view PreferName(MergePrefer p) {
   return p == MergePrefer::kDraft ? "draft" : "head";
 }
 
-void MergeNode(const std::string& key, Entity<Node>& e, MergePrefer prefer,
-               MergePlan& plan) {
+// Settles an entity changed on at most one side, or the same way on both.
+template <typename T>
+bool TakeOneSide(Entity<T>& e) {
   FillUnchangedSides(e);
   if (!e.head_changed) {
     e.result = e.draft;
-    return;
-  }
-  if (!e.draft_changed || e.head == e.draft) {
+  } else if (!e.draft_changed || e.head == e.draft) {
     e.result = e.head;
-    return;
+  } else {
+    return false;
   }
+  return true;
+}
+
+// Records a conflict of `e` and applies `prefer`: the whole preferred side,
+// except for a content conflict, whose clashing fields MergeFields already
+// took from it.
+template <typename T>
+void RecordConflict(MergeConflict c, MergePrefer prefer, Entity<T>& e,
+                    MergePlan& plan) {
+  if (prefer != MergePrefer::kNone) {
+    c.resolution = std::string(PreferName(prefer));
+    if (c.kind != MergeConflict::Kind::kContent) {
+      e.result = prefer == MergePrefer::kDraft ? e.draft : e.head;
+    }
+  } else {
+    e.resolved = false;
+  }
+  e.conflicts.push_back(plan.conflicts.size());
+  plan.conflicts.push_back(std::move(c));
+}
+
+void MergeNode(const std::string& key, Entity<Node>& e, MergePrefer prefer,
+               MergePlan& plan) {
+  if (TakeOneSide(e)) return;
   MergeConflict c;
   c.key = key;
   c.base_node = e.base;
@@ -147,29 +171,12 @@ void MergeNode(const std::string& key, Entity<Node>& e, MergePrefer prefer,
     if (c.fields.empty()) return;  // disjoint edits merge cleanly
     c.kind = MergeConflict::Kind::kContent;
   }
-  if (prefer != MergePrefer::kNone) {
-    c.resolution = std::string(PreferName(prefer));
-    if (c.kind != MergeConflict::Kind::kContent) {
-      e.result = prefer == MergePrefer::kDraft ? e.draft : e.head;
-    }
-  } else {
-    e.resolved = false;
-  }
-  e.conflicts.push_back(plan.conflicts.size());
-  plan.conflicts.push_back(std::move(c));
+  RecordConflict(std::move(c), prefer, e, plan);
 }
 
 void MergeEdge(const EdgeId& id, Entity<Edge>& e, MergePrefer prefer,
                MergePlan& plan) {
-  FillUnchangedSides(e);
-  if (!e.head_changed) {
-    e.result = e.draft;
-    return;
-  }
-  if (!e.draft_changed || e.head == e.draft) {
-    e.result = e.head;
-    return;
-  }
+  if (TakeOneSide(e)) return;
   MergeConflict c;
   c.is_edge = true;
   c.edge = id;
@@ -187,16 +194,7 @@ void MergeEdge(const EdgeId& id, Entity<Edge>& e, MergePrefer prefer,
     if (c.fields.empty()) return;
     c.kind = MergeConflict::Kind::kContent;
   }
-  if (prefer != MergePrefer::kNone) {
-    c.resolution = std::string(PreferName(prefer));
-    if (c.kind != MergeConflict::Kind::kContent) {
-      e.result = prefer == MergePrefer::kDraft ? e.draft : e.head;
-    }
-  } else {
-    e.resolved = false;
-  }
-  e.conflicts.push_back(plan.conflicts.size());
-  plan.conflicts.push_back(std::move(c));
+  RecordConflict(std::move(c), prefer, e, plan);
 }
 
 // An edge kept by the merge whose endpoint the merge deletes: one side

@@ -13,6 +13,7 @@
 
 #include "critgraph/db.h"
 #include "gtest/gtest.h"
+#include "tests/cli_run.h"
 #include "tests/history.h"
 
 #ifndef CRITGRAPH_CLI
@@ -26,27 +27,11 @@ namespace fs = std::filesystem;
 using testing::CommitNextGeneration;
 using testing::ExpectedState;
 using testing::ModelDigest;
+using testing::Quote;
+using testing::ReadFile;
+using testing::RunResult;
 
 constexpr int kWidth = 40;
-
-struct RunResult {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 class CliBackup : public ::testing::Test {
  protected:

@@ -12,6 +12,7 @@
 #include "critgraph/db.h"
 #include "critgraph/draft.h"
 #include "gtest/gtest.h"
+#include "tests/cli_run.h"
 #include "tests/model.h"
 
 #ifndef CRITGRAPH_CLI
@@ -22,24 +23,9 @@ namespace critgraph {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct RunResult {
-  int code;
-  std::string out, err;
-};
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::Quote;
+using testing::ReadFile;
+using testing::RunResult;
 
 class CliDraft : public ::testing::Test {
  protected:

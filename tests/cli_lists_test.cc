@@ -18,6 +18,7 @@
 
 #include "gtest/gtest.h"
 #include "simdjson.h"
+#include "tests/cli_run.h"
 
 #ifndef CRITGRAPH_CLI
 #define CRITGRAPH_CLI ""
@@ -29,28 +30,13 @@
 namespace {
 
 namespace fs = std::filesystem;
+using critgraph::testing::Quote;
+using critgraph::testing::ReadFile;
+using critgraph::testing::RunResult;
 
 const std::string kCli = CRITGRAPH_CLI;
 const std::string kDataset =
     std::string(CRITGRAPH_SOURCE_DIR) + "/data/critgraph-dataset.jsonl";
-
-struct RunResult {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
 
 std::string Lower(std::string s) {
   for (char& c : s) {

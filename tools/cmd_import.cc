@@ -128,6 +128,30 @@ void PrintSummary(const DB& db, const std::vector<Revision>& revs, bool json,
 }
 
 // Options common to both formats.
+// Where an import commits: main (created if missing), or with --draft NAME
+// the draft's own database, main then only read.
+struct ImportTarget {
+  std::unique_ptr<DB> main;
+  std::unique_ptr<Draft> draft;
+  DB* db = nullptr;
+
+  absl::Status Open(const std::string& path,
+                    const std::optional<std::string>& draft_name) {
+    auto opened = OpenDb(path, /*read_only=*/draft_name.has_value(),
+                         /*create_if_missing=*/!draft_name);
+    if (!opened.ok()) return opened.status();
+    main = *std::move(opened);
+    db = main.get();
+    if (draft_name) {
+      auto d = OpenDraft(*main, *draft_name);
+      if (!d.ok()) return d.status();
+      draft = *std::move(d);
+      db = &draft->db();
+    }
+    return absl::OkStatus();
+  }
+};
+
 io::ImportOptions CommonOptions(const Args& args) {
   io::ImportOptions opts;
   opts.message = args.Value("message");
@@ -170,20 +194,12 @@ int ImportCsvCommand(const Context& ctx, const Args& args) {
     return FailStatus(st);
   }
   io::ImportOptions opts = CommonOptions(args);
-  const std::optional<std::string> draft_name = args.Value("draft");
   InterruptGuard guard;  // from before the open: a signal then cancels too
-  auto db = OpenDb(ctx.db_path, /*read_only=*/draft_name.has_value(),
-                   /*create_if_missing=*/!draft_name);
-  if (!db.ok()) return FailStatus(db.status());
-  // --draft NAME: the ops become draft commits; main is only read.
-  std::unique_ptr<Draft> draft;
-  DB* target = db->get();
-  if (draft_name) {
-    auto opened = OpenDraft(**db, *draft_name);
-    if (!opened.ok()) return FailStatus(opened.status());
-    draft = *std::move(opened);
-    target = &draft->db();
+  ImportTarget t;
+  if (auto st = t.Open(ctx.db_path, args.Value("draft")); !st.ok()) {
+    return FailStatus(st);
   }
+  DB* target = t.db;
   Progress progress("import", 0, "bytes");
   opts.progress = progress.Callback();
   auto res = io::ImportCsv(*target, files, opts);
@@ -233,20 +249,12 @@ int CmdImport(const Context& ctx, const Args& args) {
     return FailStatus(st);
   }
   io::ImportOptions opts = CommonOptions(args);
-  const std::optional<std::string> draft_name = args.Value("draft");
   InterruptGuard guard;  // from before the open: a signal then cancels too
-  auto db = OpenDb(ctx.db_path, /*read_only=*/draft_name.has_value(),
-                   /*create_if_missing=*/!draft_name);
-  if (!db.ok()) return FailStatus(db.status());
-  // --draft NAME: the ops become draft commits; main is only read.
-  std::unique_ptr<Draft> draft;
-  DB* target = db->get();
-  if (draft_name) {
-    auto opened = OpenDraft(**db, *draft_name);
-    if (!opened.ok()) return FailStatus(opened.status());
-    draft = *std::move(opened);
-    target = &draft->db();
+  ImportTarget t;
+  if (auto st = t.Open(ctx.db_path, args.Value("draft")); !st.ok()) {
+    return FailStatus(st);
   }
+  DB* target = t.db;
   const std::string name = from_stdin ? "<stdin>" : file;
   Progress progress("import", 0, "bytes");
   opts.progress = progress.Callback();
