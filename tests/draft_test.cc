@@ -17,8 +17,10 @@
 #include <tuple>
 #include <vector>
 
+#include "critgraph/adjacency.h"
 #include "critgraph/db.h"
 #include "critgraph/gc.h"
+#include "critgraph/traversal.h"
 #include "gtest/gtest.h"
 #include "tests/diff_model.h"
 #include "tests/model.h"
@@ -269,6 +271,26 @@ TEST(DraftMerge, MatchesThreeWayModel) {
     auto dsnap = (*db)->GetSnapshot("draft:p");
     ASSERT_TRUE(dsnap.ok()) << dsnap.status();
     EXPECT_EQ(CompareSnapshot(**dsnap, d), "") << iter;
+    // Traversals read it unchanged: storage path and adjacency agree with
+    // the model's out-edges.
+    if (!d.nodes.empty()) {
+      const std::string src = d.nodes.begin()->first;
+      std::set<std::string> want{src};
+      for (const auto& [id, e] : d.edges) {
+        if (id.from == src) want.insert(id.to);
+      }
+      ReachSpec spec;
+      spec.sources = {src};
+      spec.max_depth = 1;
+      auto adj = AdjacencySnapshot::Build(**dsnap);
+      ASSERT_TRUE(adj.ok()) << adj.status();
+      for (auto reached : {Reach(**dsnap, spec), Reach(**adj, spec)}) {
+        ASSERT_TRUE(reached.ok()) << reached.status();
+        std::set<std::string> got;
+        for (const auto& r : *reached) got.insert(r.key);
+        EXPECT_EQ(got, want) << iter;
+      }
+    }
     auto nd = DiffNamed(**db, "HEAD", "draft:p");
     ASSERT_TRUE(nd.ok()) << nd.status();
     DiffResult want = ExpectedDiff(h, d, nd->from, nd->to);
