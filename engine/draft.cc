@@ -75,19 +75,17 @@ absl::StatusOr<StagedDraft> StageDraft(DB& db, std::string_view name,
   if (!opened.ok()) return WithDraft(opened.status(), name);
   staged.db = *std::move(opened);
   DB& draft = *staged.db;
-  if (draft.Head() < base) {
-    return absl::FailedPreconditionError(StrCat(
-        "draft '", name, "': the copy holds revisions up to ", draft.Head(),
-        " only (base ", base, "): the writer has not flushed it yet"));
-  }
-  if (draft.Head() > base) {
-    // The copy holds everything up to HEAD: roll it back to the base with
-    // one commit, O(changes between base and HEAD).
-    auto back = Diff(draft, draft.Head(), base);
-    if (!back.ok()) return WithDraft(back.status(), name);
+  // The copy holds main's revisions up to its HEAD, numbered as in main.
+  // Above the base (the usual case): roll it back. Below it (copied through
+  // a follower, which holds what the writer has flushed so far): bring it
+  // forward from main's own change logs. Either is O(changes), one commit.
+  if (draft.Head() != base) {
+    auto patch = draft.Head() > base ? Diff(draft, draft.Head(), base)
+                                     : Diff(db, draft.Head(), base);
+    if (!patch.ok()) return WithDraft(patch.status(), name);
     auto txn = draft.Begin();
     if (!txn.ok()) return WithDraft(txn.status(), name);
-    RETURN_IF_ERROR(WithDraft(ApplyOps(**txn, back->ToPatch()), name));
+    RETURN_IF_ERROR(WithDraft(ApplyOps(**txn, patch->ToPatch()), name));
     CommitInfo ci;
     ci.message = StrCat("draft ", name, ": content of main revision ", base);
     auto committed = (*txn)->Commit(ci);

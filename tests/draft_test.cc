@@ -615,6 +615,25 @@ TEST_F(DraftFixture, DraftFromAnOlderRevisionAndRebase) {
   EXPECT_TRUE(d->nodes_removed.empty());
 }
 
+// A draft made while another handle writes main: the copy goes through a
+// follower, which holds only what the writer flushed, and is brought up to
+// the base from main's change logs.
+TEST_F(DraftFixture, CreatedWhileMainIsWrittenElsewhere) {
+  OnMain([](Transaction& t) {
+    ASSERT_TRUE(t.PutNode({"r2", "domain", {}, {}}).ok());
+  });
+  auto reader = DB::OpenReadOnly(path_);
+  ASSERT_TRUE(reader.ok());
+  ASSERT_EQ((*reader)->Head(), db_->Head());
+  auto created = CreateDraft(**reader, "side");
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->base, db_->Head());
+  auto snap = db_->GetSnapshot("draft:side");
+  ASSERT_TRUE(snap.ok());
+  EXPECT_TRUE((*snap)->digest() == db_->GetRevision(db_->Head())->digest);
+  EXPECT_TRUE(*(*snap)->HasNode("r2"));
+}
+
 TEST_F(DraftFixture, GcRefusesToRemoveADraftBase) {
   OnMain([](Transaction& t) {
     ASSERT_TRUE(t.PutNode({"r2", "domain", {}, {}}).ok());
