@@ -305,6 +305,26 @@ const std::vector<Command>& AllCommands() {
         {"format", true, "text (default) or json", "FORMAT"}},
        CmdHistory,
        "critgraph history us-cet/quantum --edges"},
+      {"report",
+       "a self-contained HTML (or Markdown) report of how the lists evolved",
+       "usage: critgraph report --out PATH [--at REV] [--lists L,..]\n"
+       "                        [--since DATE] [--format html|markdown]\n"
+       "\n"
+       "Writes one HTML file (no scripts, nothing fetched; prints well): a\n"
+       "timeline of every list's versions, per list a lineage picture and\n"
+       "the changes of each version (English and Japanese names), the\n"
+       "crosswalk matrix and tables, the materials -> technologies\n"
+       "dependencies, and the revision's digest. --format markdown writes\n"
+       "PATH and its pictures as SVG files next to it. docs/REPORT.md.\n",
+       {{"out", true, "the file to write (required)", "PATH"},
+        {"at", true, "the revision (default HEAD)", "REV"},
+        {"lists", true, "only these lists (default every list)", "L,.."},
+        {"since", true,
+         "only versions effective on or after DATE (and the one before)",
+         "YYYY-MM-DD"},
+        {"format", true, "html (default) or markdown", "html|markdown"}},
+       CmdReport,
+       "critgraph report --out /tmp/report.html"},
       {"demo",
        "build the bundled dataset's database and print a report",
        "usage: critgraph demo [--db DIR]\n"

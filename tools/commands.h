@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "critgraph/db.h"
+#include "critgraph/io/report.h"
 #include "tools/args.h"
 
 namespace critgraph::cli {
@@ -58,6 +61,7 @@ int CmdFind(const Context&, const Args&);
 int CmdBackup(const Context&, const Args&);
 int CmdRestore(const Context&, const Args&);
 int CmdGc(const Context&, const Args&);
+int CmdReport(const Context&, const Args&);
 
 }  // namespace critgraph::cli
 
@@ -68,5 +72,10 @@ namespace critgraph::cli {
 // Prints "critgraph: CMD: MESSAGE" and the command's usage to stderr;
 // returns kExitUsage.
 int UsageError(const std::string& cmd, const std::string& message);
+
+// The HTML report (critgraph/io/report.h) written to `out_path`: `report`
+// and `demo` both write it.
+absl::Status WriteReportFile(const DB& db, const io::ReportOptions& options,
+                             const std::string& out_path);
 
 }  // namespace critgraph::cli
