@@ -148,15 +148,22 @@ absl::StatusOr<std::string> ListSection(const ListReport& list) {
            "<p class=\"muted\">No version in the chosen range.</p>\n"
            "</section>\n";
   }
-  ASSIGN_OR_RETURN(std::string svg,
-                   RenderDotToSvg(report::LineageDot(list),
-                                  "the lineage picture of " + list.key));
-  absl::StrAppend(&s, "<figure class=\"lineage\" data-list=\"", Html(list.key),
-                  "\">", report::InlineSvg(svg, "graph lineage-svg"),
-                  "<figcaption class=\"muted\">Columns are versions; green: "
-                  "added, red: removed next, purple: renamed; coloured "
-                  "arrows: splits (orange), merges (blue).</figcaption>"
-                  "</figure>\n");
+  if (list.versions.size() < 2) {
+    absl::StrAppend(&s,
+                    "<p class=\"muted\">One version in the range: no "
+                    "lineage to draw.</p>\n");
+  } else {
+    ASSIGN_OR_RETURN(std::string svg,
+                     RenderDotToSvg(report::LineageDot(list),
+                                    "the lineage picture of " + list.key));
+    absl::StrAppend(&s, "<figure class=\"lineage\" data-list=\"",
+                    Html(list.key), "\">",
+                    report::InlineSvg(svg, "graph lineage-svg"),
+                    "<figcaption class=\"muted\">Columns are versions; green: "
+                    "added, red: removed next, purple: renamed; coloured "
+                    "arrows: splits (orange), merges (blue).</figcaption>"
+                    "</figure>\n");
+  }
   for (size_t i = 0; i < list.versions.size(); ++i) {
     const auto& v = list.versions[i];
     const auto& c = list.changes[i];

@@ -39,7 +39,7 @@ const char* EventColour(LineageEvent::Kind kind) {
 }
 
 std::string EntryLabel(const Node& node) {
-  std::string label = Wrap(EnglishName(node), 30);
+  std::string label = Wrap(EnglishName(node), 42);
   std::string ja = NameIn(node, "ja");
   if (!ja.empty()) label += "\n" + ja;
   return label;
@@ -160,7 +160,11 @@ std::string LineageDot(const ListReport& list) {
     absl::StrAppend(&d, "  subgraph cluster_v", i, " {\n    label=\"",
                     Dot(vs[i].label), "\\n", vs[i].date, " \u00b7 ",
                     vs[i].headline, " ", Dot(list.headline_kind),
-                    "\"; style=\"rounded\"; color=\"#e2e8f0\";\n");
+                    "\"; style=\"rounded\"; color=\"#e2e8f0\"; rank=same;\n",
+                    // Chained below so that columns follow the versions.
+                    "    \"v", i,
+                    ":anchor\" [style=invis shape=point "
+                    "width=0 label=\"\"];\n");
     uint64_t rest = 0;
     for (const auto& [key, node] : vs[i].entries) {
       if (node.kind != list.headline_kind) continue;
@@ -189,6 +193,10 @@ std::string LineageDot(const ListReport& list) {
                       " fillcolor=\"#e2e8f0\"];\n");
     }
     d += "  }\n";
+  }
+  for (size_t i = 1; i < n; ++i) {
+    absl::StrAppend(&d, "  \"v", i - 1, ":anchor\" -> \"v", i,
+                    ":anchor\" [style=invis];\n");
   }
   for (size_t i = 1; i < n; ++i) {
     std::map<std::pair<std::string, std::string>, uint64_t> flows;
