@@ -334,7 +334,9 @@ const std::vector<Command>& AllCommands() {
        "prints the revision log, each list's changes between versions, the\n"
        "foreign-list entries Japan's 20 areas map to, the K Program\n"
        "technologies that depend on critical minerals or magnets, one entry's\n"
-       "history with its lineage and one crosswalk table.\n"
+       "history with its lineage and one crosswalk table. Writes the HTML\n"
+       "report (`critgraph report`) as critgraph-report.html next to DIR\n"
+       "and prints its path.\n"
        "DIR must not exist, be empty, or hold a database made by an earlier\n"
        "demo (it is then rebuilt); anything else is refused (exit 2).\n",
        {},
