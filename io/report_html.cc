@@ -40,6 +40,7 @@ std::string Style() {
       "th{background:#f8fafc}td.n{text-align:right;"
       "font-variant-numeric:tabular-nums}\n"
       "tr.unmapped td{background:#fef3c7}\n"
+      "table.changes td:first-child{white-space:nowrap}\n"
       ".k-added{color:#15803d}.k-removed{color:#b91c1c}.k-renamed{color:"
       "#7c3aed}.k-split{color:#d97706}.k-merged{color:#2563eb}"
       ".k-replaced{color:#db2777}\n"
@@ -234,10 +235,10 @@ std::string MatrixTable(const report::Model& model) {
           Html(row->list_b), "\" data-links=\"", row->links,
           "\" data-mapped-a=\"", m.entries_a == 0 ? 0 : row->mapped_a,
           "\" style=\"background:rgba(37,99,235,0.", alpha < 10 ? "0" : "",
-          alpha, ")\" title=\"", row->mapped_a, " of ", m.entries_a,
-          " entries of ", Html(m.list_a), " map to ", Html(row->list_b),
-          "\"><b>", row->links, "</b><br><span class=\"muted\">", row->mapped_a,
-          "/", m.entries_a, "</span></td>");
+          alpha, ")", alpha > 50 ? ";color:#fff" : "", "\" title=\"",
+          row->mapped_a, " of ", m.entries_a, " entries of ", Html(m.list_a),
+          " map to ", Html(row->list_b), "\"><b>", row->links, "</b><br><span>",
+          row->mapped_a, "/", m.entries_a, "</span></td>");
     }
     s += "</tr>\n";
   }

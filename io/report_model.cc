@@ -165,13 +165,35 @@ absl::StatusOr<Model> BuildModel(const DB& db, const ReportOptions& options) {
     std::erase_if(m.rows, [&](const CrosswalkMatrixRow& r) {
       return std::find(keys.begin(), keys.end(), r.list_b) == keys.end();
     });
-    for (const auto& r : m.rows) {
-      if (r.links > 0 && keys[i] < r.list_b) {
-        ASSIGN_OR_RETURN(auto t, Crosswalk(snap, keys[i], r.list_b));
-        model.pairs.push_back(std::move(t));
-      }
-    }
     model.matrices.push_back(std::move(m));
+  }
+  // Pair tables: the most-linked list first, as the row side of each of its
+  // pairs (Japan's 20 areas against the foreign lists in the bundled data).
+  std::map<std::string, uint64_t> total;
+  for (const auto& m : model.matrices) {
+    for (const auto& r : m.rows) total[m.list_a] += r.links;
+  }
+  std::vector<std::string> order = keys;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](const std::string& a, const std::string& b) {
+                     return total[a] > total[b];
+                   });
+  for (size_t i = 0; i < order.size(); ++i) {
+    const CrosswalkMatrix* m = nullptr;
+    for (const auto& mm : model.matrices) {
+      if (mm.list_a == order[i]) m = &mm;
+    }
+    std::vector<CrosswalkMatrixRow> rows = m->rows;
+    std::stable_sort(
+        rows.begin(), rows.end(),
+        [](const auto& a, const auto& b) { return a.links > b.links; });
+    for (const auto& r : rows) {
+      const auto later =
+          std::find(order.begin() + i + 1, order.end(), r.list_b);
+      if (r.links == 0 || later == order.end()) continue;
+      ASSIGN_OR_RETURN(auto t, Crosswalk(snap, order[i], r.list_b));
+      model.pairs.push_back(std::move(t));
+    }
   }
   RETURN_IF_ERROR(FillDependencies(snap, &model));
   return model;
