@@ -1,5 +1,6 @@
 // The report as one HTML document: no script, nothing fetched; styles and
 // pictures inline.
+#include <map>
 #include <set>
 #include <string>
 
@@ -64,9 +65,14 @@ std::string Names(const Node& node) {
 }
 
 // Added / removed nodes / events, one row each.
+// Entries by key at the two ends, when known (the report's versions): an
+// entry that continues unchanged is named by them, else by its key.
+using EntryMap = std::map<std::string, Node>;
+
 std::string ChangeRows(const DiffResult& diff,
                        const std::vector<LineageEvent>& lineage,
-                       const std::string& list_key) {
+                       const std::string& list_key, const EntryMap* before,
+                       const EntryMap* after) {
   std::string rows;
   std::set<std::string> in_event;
   for (const auto& e : lineage) {
@@ -84,6 +90,8 @@ std::string ChangeRows(const DiffResult& diff,
   for (const auto& n : diff.nodes_removed) {
     if (n.key != list_key) node_row("removed", n);
   }
+  const EntryMap* before_entries = before;
+  const EntryMap* after_entries = after;
   auto name_of = [&](const std::string& key, bool after) -> std::string {
     const auto& nodes = after ? diff.nodes_added : diff.nodes_removed;
     for (const auto& n : nodes) {
@@ -91,6 +99,11 @@ std::string ChangeRows(const DiffResult& diff,
     }
     for (const auto& m : diff.nodes_modified) {
       if (m.key == key) return EnglishName(after ? m.after : m.before);
+    }
+    const EntryMap* known = after ? after_entries : before_entries;
+    if (known != nullptr) {
+      auto it = known->find(key);
+      if (it != known->end()) return EnglishName(it->second);
     }
     return key;
   };
@@ -127,8 +140,10 @@ std::string ChangeRows(const DiffResult& diff,
 
 std::string ChangeTable(const DiffResult& diff,
                         const std::vector<LineageEvent>& lineage,
-                        const std::string& list_key) {
-  std::string rows = ChangeRows(diff, lineage, list_key);
+                        const std::string& list_key,
+                        const EntryMap* before = nullptr,
+                        const EntryMap* after = nullptr) {
+  std::string rows = ChangeRows(diff, lineage, list_key, before, after);
   if (rows.empty())
     return "<p class=\"muted\">No entry added or removed.</p>\n";
   return absl::StrCat(
@@ -179,7 +194,8 @@ absl::StatusOr<std::string> ListSection(const ListReport& list) {
                       " entries.</p>\n");
       continue;
     }
-    s += ChangeTable(c.diff, c.lineage, list.key);
+    s += ChangeTable(c.diff, c.lineage, list.key, &list.versions[i - 1].entries,
+                     &v.entries);
   }
   return s + "</section>\n";
 }

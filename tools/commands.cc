@@ -157,8 +157,9 @@ const std::vector<Command>& AllCommands() {
         {"stat", false, "counts only (text, or JSON with --format json)"},
         {"format", true,
          "text (default; coloured on a terminal), json, jsonl (an importable "
-         "patch), dot",
-         "text|json|jsonl|dot"},
+         "patch), dot, html (one page: changes and lineage, English and "
+         "Japanese names)",
+         "text|json|jsonl|dot|html"},
         {"list", true,
          "only this list's entries (= --scope LIST --direction in "
          "--edge-types part_of)",
