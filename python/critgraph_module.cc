@@ -18,6 +18,7 @@ PYBIND11_MODULE(critgraph, m) {
   cp::RegisterHistory(m, db);
   cp::RegisterLists(m, db);
   cp::RegisterBackup(m, db);
+  cp::RegisterReport(m);
   cp::RegisterScale(m);
   py::list kinds, types;
   for (const char* k : critgraph::kBuiltinNodeKinds) kinds.append(k);

@@ -99,6 +99,8 @@ void RegisterHistory(py::module_& m, DbClass& db);
 void RegisterLists(py::module_& m, DbClass& db);
 // Followers and backups (python/backup.cc).
 void RegisterBackup(py::module_& m, DbClass& db);
+// critgraph.report, Snapshot.crosswalk_table (python/report.cc).
+void RegisterReport(py::module_& m);
 // Partitions, the AdjacencySnapshot and the critgraph.dask submodule.
 void RegisterScale(py::module_& m);
 
