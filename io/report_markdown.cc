@@ -51,7 +51,8 @@ absl::StatusOr<MarkdownReport> ReportMarkdown(const DB& db,
   for (const auto& l : model.lists) {
     absl::StrAppend(&s, "\n### ", Cell(EnglishName(l.node)), " (`", l.key,
                     "`)\n\n");
-    if (l.versions.empty()) continue;
+    // As in the HTML: one version has no lineage to draw.
+    if (l.versions.size() < 2) continue;
     const std::string file = "lineage-" + report::IdOf(l.key) + ".svg";
     ASSIGN_OR_RETURN(std::string svg,
                      RenderDotToSvg(report::LineageDot(l),

@@ -1,6 +1,8 @@
 // report [--at REV] [--lists L,..] [--since DATE] [--format html|markdown]
 // --out PATH: the self-contained report of how the lists evolved. Built by
 // io/ (critgraph/io/report.h); this file only parses and writes files.
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -20,7 +22,9 @@ absl::Status WriteFile(const std::filesystem::path& path,
   out << text;
   out.close();
   if (!out) {
-    return absl::UnavailableError("cannot write " + path.string());
+    // A path the user gave: a usage error (exit 2), not a database one.
+    return absl::InvalidArgumentError("cannot write " + path.string() + ": " +
+                                      std::strerror(errno));
   }
   return absl::OkStatus();
 }
