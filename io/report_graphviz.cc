@@ -18,6 +18,15 @@ absl::Mutex graphviz_mutex(absl::kConstInit);
 
 // gvContext() loads the installed plugins (layout engines, the pango text
 // layout that measures labels with the real fonts) once per process.
+// Graphviz's error text for the graph being read (guarded by the mutex):
+// it goes into the Status instead of stderr.
+std::string* graphviz_errors = new std::string;
+
+int CollectError(char* message) {
+  graphviz_errors->append(message);
+  return 0;
+}
+
 GVC_t* Context() {
   static GVC_t* gvc = gvContext();
   return gvc;
@@ -32,9 +41,14 @@ absl::StatusOr<std::string> RenderDotToSvg(const std::string& dot,
   if (gvc == nullptr) {
     return absl::InternalError("graphviz: no context for " + what);
   }
+  graphviz_errors->clear();
+  agseterrf(CollectError);
   Agraph_t* g = agmemread(dot.c_str());
   if (g == nullptr) {
-    return absl::InternalError("graphviz could not parse the graph of " + what);
+    std::string detail = *graphviz_errors;
+    while (!detail.empty() && detail.back() == '\n') detail.pop_back();
+    return absl::InternalError("graphviz could not parse the graph of " + what +
+                               (detail.empty() ? "" : ": " + detail));
   }
   if (gvLayout(gvc, g, "dot") != 0) {
     agclose(g);

@@ -188,14 +188,9 @@ absl::StatusOr<std::string> ListSection(const ListReport& list) {
                     ", ", v.date, "): <span class=\"count\">", v.headline,
                     "</span> ", Html(list.headline_kind), ", +", c.added,
                     " \u2212", c.removed, "</span></h4>\n");
-    if (i == 0 && c.diff.from == 0) {
-      absl::StrAppend(&s,
-                      "<p class=\"muted\">First version: ", v.entries.size(),
-                      " entries.</p>\n");
-      continue;
-    }
-    s += ChangeTable(c.diff, c.lineage, list.key, &list.versions[i - 1].entries,
-                     &v.entries);
+    // The first version's table lists its entries (all added).
+    const EntryMap* before = i == 0 ? nullptr : &list.versions[i - 1].entries;
+    s += ChangeTable(c.diff, c.lineage, list.key, before, &v.entries);
   }
   return s + "</section>\n";
 }
