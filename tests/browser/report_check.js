@@ -81,6 +81,9 @@
       r.overflow = r.overflow.concat(svgOverflow(f, 'lineage ' +
                                                  f.dataset.list));
     });
+    document.querySelectorAll('figure.dependencies').forEach(function (f) {
+      r.overflow = r.overflow.concat(svgOverflow(f, 'dependencies'));
+    });
     document.querySelectorAll('img').forEach(function (img) {
       if (!img.complete || img.naturalWidth === 0) r.images.push(img.src);
     });
