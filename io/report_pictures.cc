@@ -1,6 +1,7 @@
 #include "io/report_pictures.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <set>
 #include <utility>
