@@ -19,6 +19,7 @@ PYBIND11_MODULE(critgraph, m) {
   cp::RegisterLists(m, db);
   cp::RegisterBackup(m, db);
   cp::RegisterDrafts(m, db);
+  cp::RegisterReport(m);
   cp::RegisterScale(m);
   py::list kinds, types;
   for (const char* k : critgraph::kBuiltinNodeKinds) kinds.append(k);

@@ -116,6 +116,8 @@ void RegisterLists(py::module_& m, DbClass& db);
 void RegisterBackup(py::module_& m, DbClass& db);
 // Drafts, merge and rebase (python/draft.cc).
 void RegisterDrafts(py::module_& m, DbClass& db);
+// critgraph.report, Snapshot.crosswalk_table (python/report.cc).
+void RegisterReport(py::module_& m);
 // Partitions, the AdjacencySnapshot and the critgraph.dask submodule.
 void RegisterScale(py::module_& m);
 

@@ -1,6 +1,7 @@
 // DB.diff -> Diff, DB.reach_diff -> ReachDiff.
 #include "critgraph/draft.h"
 #include "critgraph/io/diff_format.h"
+#include "critgraph/io/report.h"
 #include "critgraph/lists.h"
 #include "python/common.h"
 #include "python/db_classes.h"
@@ -120,6 +121,15 @@ void RegisterDiff(py::module_& m, DbClass& db) {
           "to_jsonl", [](const PyDiff& d) { return io::DiffPatchLines(d.r); },
           "The patch as change-stream lines (each ending in a newline), "
           "without a commit line; see docs/FORMATS.md.")
+      .def(
+          "_repr_html_",
+          [](const PyDiff& d) {
+            return io::DiffHtmlFragment(d.r, d.lineage,
+                                        "revision " + std::to_string(d.r.from),
+                                        "revision " + std::to_string(d.r.to));
+          },
+          "HTML for Jupyter: counts, lineage, changed entries with English "
+          "and Japanese names (as `critgraph diff --format html`).")
       .def("__repr__", [](const PyDiff& d) {
         return "<critgraph.Diff " + std::to_string(d.r.from) + ".." +
                std::to_string(d.r.to) + " nodes: " + Counts(d.nodes) +

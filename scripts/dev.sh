@@ -13,7 +13,8 @@ PACKAGES=(cmake g++ make pkg-config python3 clang libclang-rt-14-dev
   librocksdb-dev libflatbuffers-dev flatbuffers-compiler libabsl-dev
   libxxhash-dev libgtest-dev libgmock-dev libbenchmark-dev libsimdjson-dev
   libsqlite3-dev python3-dev pybind11-dev python3-pybind11 python3-pytest
-  python3-dask python3-distributed python3-pandas)
+  python3-dask python3-distributed python3-pandas
+  libgraphviz-dev chromium fonts-noto-cjk)
 
 install_missing() {
   local missing=()

@@ -190,7 +190,7 @@ TEST_F(CliTest, HelpEverywhere) {
   EXPECT_EQ(r.code, 0);
   for (const char* cmd :
        {"init", "import", "log", "tag", "show", "export", "diff", "reach",
-        "path", "reach-diff", "stats", "verify", "demo"}) {
+        "path", "reach-diff", "stats", "verify", "demo", "report"}) {
     EXPECT_NE(r.out.find(std::string("  ") + cmd + " "), std::string::npos)
         << cmd;
     auto h = Run({cmd, "--help"});
@@ -1250,14 +1250,23 @@ TEST_F(CliTest, ReachPathReachDiff) {
 TEST_F(CliTest, DemoReportGoldenAndSafety) {
   auto r = Run({"demo", "--db", db_});
   ASSERT_EQ(r.code, 0) << r.err;
-  // First line names the directory, last line the time: not golden.
+  // First line names the directory, the last two the HTML report's path
+  // and the time: not golden.
   std::string out = r.out;
   size_t first_nl = out.find('\n');
-  size_t last_line = out.rfind('\n', out.size() - 2);
+  size_t time_line = out.rfind('\n', out.size() - 2);
+  size_t last_line = out.rfind('\n', time_line - 1);
   ASSERT_NE(first_nl, std::string::npos);
   EXPECT_NE(out.substr(0, first_nl).find("12 revisions, 206 nodes, 455 edges"),
             std::string::npos);
-  EXPECT_EQ(out.substr(last_line + 1, 8), "done in ");
+  EXPECT_EQ(out.substr(time_line + 1, 8), "done in ");
+  // The report is written next to the database, not inside it.
+  const std::string report =
+      (fs::path(db_).parent_path() / "critgraph-report.html").string();
+  EXPECT_EQ(out.substr(last_line + 1, time_line - last_line - 1),
+            "report: " + report);
+  EXPECT_NE(ReadFile(report).find("id=\"crosswalk-matrix\""),
+            std::string::npos);
   ExpectGolden("demo_report.txt",
                out.substr(first_nl + 1, last_line - first_nl));
   EXPECT_EQ(Db({"verify"}).code, 0);

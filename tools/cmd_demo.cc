@@ -97,6 +97,16 @@ int CmdDemo(const Context& ctx, const Args& args) {
   if (auto st = PrintDemoReport(**db, std::cout); !st.ok()) {
     return FailStatus(st);
   }
+  // The report shows the dataset as published, before the draft below is
+  // merged. Next to the database, not inside it: the directory is the
+  // database's.
+  const std::string report_path =
+      (std::filesystem::path(dir).parent_path() / "critgraph-report.html")
+          .string();
+  if (auto st = WriteReportFile(**db, {}, report_path); !st.ok()) {
+    return FailStatus(st);
+  }
+  std::cout << "report: " << report_path << "\n";
   if (auto st = RunDemoDraft(**db, kDemoAuthor, std::cout); !st.ok()) {
     return FailStatus(st);
   }

@@ -1,11 +1,12 @@
 // diff A B [--scope KEY | --list KEY] [--edge-types T,..] [--direction
 // out|in|both]
-//      [--max-depth N] [--stat] [--format text|json|jsonl|dot]
+//      [--max-depth N] [--stat] [--format text|json|jsonl|dot|html]
 #include <iostream>
 
 #include "critgraph/diff.h"
 #include "critgraph/draft.h"
 #include "critgraph/io/diff_format.h"
+#include "critgraph/io/report.h"
 #include "critgraph/lineage.h"
 #include "critgraph/lists.h"
 #include "tools/cli_common.h"
@@ -19,9 +20,9 @@ int CmdDiff(const Context& ctx, const Args& args) {
   if (args.positional.size() != 2) return UsageError("diff", "want A B");
   std::string format = args.ValueOr("format", "text");
   if (format != "text" && format != "json" && format != "jsonl" &&
-      format != "dot") {
-    return UsageError(
-        "diff", "unknown --format '" + format + "' (text, json, jsonl or dot)");
+      format != "dot" && format != "html") {
+    return UsageError("diff", "unknown --format '" + format +
+                                  "' (text, json, jsonl, dot or html)");
   }
   const bool stat = args.Flag("stat");
   if (stat && format != "text" && format != "json") {
@@ -92,7 +93,7 @@ int CmdDiff(const Context& ctx, const Args& args) {
   // Lineage (split / merged / renamed) goes with the text and JSON forms;
   // the patch and DOT forms are the changes alone.
   std::vector<LineageEvent> lineage;
-  if (!drafts && (format == "text" || format == "json")) {
+  if (!drafts && (format == "text" || format == "json" || format == "html")) {
     auto l = DiffLineage(**db, *diff, opts);
     if (!l.ok()) return FailStatus(l.status());
     lineage = *std::move(l);
@@ -109,6 +110,9 @@ int CmdDiff(const Context& ctx, const Args& args) {
     std::cout << io::DiffPatchJsonl(*diff, msg);
   } else if (format == "dot") {
     std::cout << io::DiffDot(*diff);
+  } else if (format == "html") {
+    std::cout << io::DiffHtml(*diff, lineage, AtLabel(**db, name_a, a),
+                              AtLabel(**db, name_b, b));
   } else {
     io::PrintDiffText(std::cout, *diff, lineage, AtLabel(**db, name_a, a),
                       AtLabel(**db, name_b, b), ctx.color);

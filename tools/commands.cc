@@ -210,8 +210,9 @@ const std::vector<Command>& AllCommands() {
         {"stat", false, "counts only (text, or JSON with --format json)"},
         {"format", true,
          "text (default; coloured on a terminal), json, jsonl (an importable "
-         "patch), dot",
-         "text|json|jsonl|dot"},
+         "patch), dot, html (one page: changes and lineage, English and "
+         "Japanese names)",
+         "text|json|jsonl|dot|html"},
         {"list", true,
          "only this list's entries (= --scope LIST --direction in "
          "--edge-types part_of)",
@@ -358,6 +359,26 @@ const std::vector<Command>& AllCommands() {
         {"format", true, "text (default) or json", "FORMAT"}},
        CmdHistory,
        "critgraph history us-cet/quantum --edges"},
+      {"report",
+       "a self-contained HTML (or Markdown) report of how the lists evolved",
+       "usage: critgraph report --out PATH [--at REV] [--lists L,..]\n"
+       "                        [--since DATE] [--format html|markdown]\n"
+       "\n"
+       "Writes one HTML file (no scripts, nothing fetched; prints well): a\n"
+       "timeline of every list's versions, per list a lineage picture and\n"
+       "the changes of each version (English and Japanese names), the\n"
+       "crosswalk matrix and tables, the materials -> technologies\n"
+       "dependencies, and the revision's digest. --format markdown writes\n"
+       "PATH and its pictures as SVG files next to it. docs/REPORT.md.\n",
+       {{"out", true, "the file to write (required)", "PATH"},
+        {"at", true, "the revision (default HEAD)", "REV"},
+        {"lists", true, "only these lists (default every list)", "L,.."},
+        {"since", true,
+         "only versions effective on or after DATE (and the one before)",
+         "YYYY-MM-DD"},
+        {"format", true, "html (default) or markdown", "html|markdown"}},
+       CmdReport,
+       "critgraph report --out /tmp/report.html"},
       {"demo",
        "build the bundled dataset's database and print a report",
        "usage: critgraph demo [--db DIR]\n"
@@ -367,7 +388,9 @@ const std::vector<Command>& AllCommands() {
        "prints the revision log, each list's changes between versions, the\n"
        "foreign-list entries Japan's 20 areas map to, the K Program\n"
        "technologies that depend on critical minerals or magnets, one entry's\n"
-       "history with its lineage and one crosswalk table.\n"
+       "history with its lineage and one crosswalk table. Writes the HTML\n"
+       "report (`critgraph report`) as critgraph-report.html next to DIR\n"
+       "and prints its path.\n"
        "DIR must not exist, be empty, or hold a database made by an earlier\n"
        "demo (it is then rebuilt); anything else is refused (exit 2).\n",
        {},

@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "critgraph/db.h"
+#include "critgraph/io/report.h"
 #include "tools/args.h"
 
 namespace critgraph::cli {
@@ -60,6 +63,7 @@ int CmdRestore(const Context&, const Args&);
 int CmdGc(const Context&, const Args&);
 int CmdDraft(const Context&, const Args&);
 int CmdMerge(const Context&, const Args&);
+int CmdReport(const Context&, const Args&);
 
 }  // namespace critgraph::cli
 
@@ -70,5 +74,10 @@ namespace critgraph::cli {
 // Prints "critgraph: CMD: MESSAGE" and the command's usage to stderr;
 // returns kExitUsage.
 int UsageError(const std::string& cmd, const std::string& message);
+
+// The HTML report (critgraph/io/report.h) written to `out_path`: `report`
+// and `demo` both write it.
+absl::Status WriteReportFile(const DB& db, const io::ReportOptions& options,
+                             const std::string& out_path);
 
 }  // namespace critgraph::cli
