@@ -106,10 +106,10 @@ int CmdDemo(const Context& ctx, const Args& args) {
   if (auto st = WriteReportFile(**db, {}, report_path); !st.ok()) {
     return FailStatus(st);
   }
-  std::cout << "report: " << report_path << "\n";
   if (auto st = RunDemoDraft(**db, kDemoAuthor, std::cout); !st.ok()) {
     return FailStatus(st);
   }
+  std::cout << "report: " << report_path << "\n";
   double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
