@@ -53,6 +53,7 @@ sanitize() {
     -DCRITGRAPH_BUILD_BENCHMARKS=OFF -DCRITGRAPH_BUILD_PYTHON=OFF >/dev/null
   cmake --build build-asan -j "$JOBS"
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    LSAN_OPTIONS=suppressions="$PWD/../tests/lsan.supp" \
     ctest --output-on-failure -j "$JOBS" -E install_consumer)
   local tsan="-fsanitize=thread -fno-omit-frame-pointer"
   cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
