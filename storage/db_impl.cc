@@ -1,5 +1,4 @@
 #include "storage/db_impl.h"
-#include "storage/draft_store.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -17,6 +16,7 @@
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
 #include "storage/chunk_writer.h"
+#include "storage/draft_store.h"
 #include "storage/record.h"
 #include "storage/revision_name.h"
 #include "storage/snapshot_impl.h"
@@ -907,7 +907,8 @@ absl::StatusOr<Revision> DBImpl::Resolve(std::string_view name) const {
     return absl::InvalidArgumentError(
         StrCat("'", name,
                "' names a draft, not a revision of the main history; read it "
-               "with GetSnapshot(\"", name, "\")"));
+               "with GetSnapshot(\"",
+               name, "\")"));
   }
   MutexLock lock(&mu_);
   return ResolveLocked(name);

@@ -316,8 +316,8 @@ TEST(Crash, KilledDraftAndMergeLeaveWholeStates) {
   const int iterations = IterationsFromEnv(12);
   int kills = 0, drafts_left = 0;
   for (int i = 0; i < iterations; ++i) {
-    pid_t pid = Spawn({CRITGRAPH_CRASH_CHILD, "draft", dir,
-                       std::to_string(kBase)});
+    pid_t pid =
+        Spawn({CRITGRAPH_CRASH_CHILD, "draft", dir, std::to_string(kBase)});
     ASSERT_GT(pid, 0);
     std::this_thread::sleep_for(std::chrono::microseconds(rng() % 1500000));
     kill(pid, SIGKILL);
@@ -356,8 +356,7 @@ TEST(Crash, KilledDraftAndMergeLeaveWholeStates) {
       ASSERT_TRUE((*draft)->db().Verify(&vr).ok());
       EXPECT_TRUE(vr.ok()) << info.name << ": " << vr.problems[0];
     }
-    for (const auto& e :
-         std::filesystem::directory_iterator(dir + "/drafts")) {
+    for (const auto& e : std::filesystem::directory_iterator(dir + "/drafts")) {
       const std::string entry = e.path().filename().string();
       EXPECT_NE(entry[0], '.') << "leftover " << entry << " after kill " << i;
     }
