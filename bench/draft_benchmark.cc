@@ -14,6 +14,7 @@
 #include <string>
 #include <utility>
 
+#include "bench/scratch_db.h"
 #include "critgraph/db.h"
 #include "critgraph/draft.h"
 #include "util/str_cat.h"
@@ -21,15 +22,7 @@
 namespace critgraph {
 namespace {
 
-struct History {
-  std::string dir;
-  std::unique_ptr<DB> db;
-  ~History() {
-    db.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-};
+using History = bench::ScratchDb;
 
 std::string Key(int i) { return StrCat("n/", i); }
 
@@ -43,17 +36,8 @@ absl::Status Modify(Transaction& txn, int from, int count, const char* tag) {
 }
 
 std::unique_ptr<History> MakeHistory(int nodes, int changes) {
-  auto h = std::make_unique<History>();
-  h->dir =
-      (std::filesystem::temp_directory_path() /
-       StrCat("critgraph-draft-bench-", getpid(), "-", nodes, "-", changes))
-          .string();
-  std::filesystem::remove_all(h->dir);
-  Options opts;
-  opts.sync = false;
-  auto db = DB::Open(h->dir, opts);
-  if (!db.ok()) return nullptr;
-  h->db = *std::move(db);
+  auto h = History::Open(StrCat("draft-bench-", nodes, "-", changes));
+  if (h == nullptr) return nullptr;
   {
     auto txn = *h->db->Begin();
     for (int i = 0; i < nodes; ++i) {

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/scratch_db.h"
 #include "critgraph/db.h"
 #include "critgraph/diff.h"
 #include "critgraph/lists.h"
@@ -23,30 +24,13 @@
 namespace critgraph {
 namespace {
 
-struct History {
-  std::string dir;
-  std::unique_ptr<DB> db;
-  ~History() {
-    db.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-};
+using History = bench::ScratchDb;
 
 // Revision 1: lists big (with `entries` entries) and small (one entry);
 // revisions 2..revisions: small's entry renamed.
 std::unique_ptr<History> MakeHistory(int revisions, int entries) {
-  auto h = std::make_unique<History>();
-  h->dir =
-      (std::filesystem::temp_directory_path() /
-       StrCat("critgraph-lists-bench-", getpid(), "-", revisions, "-", entries))
-          .string();
-  std::filesystem::remove_all(h->dir);
-  Options opts;
-  opts.sync = false;
-  auto db = DB::Open(h->dir, opts);
-  if (!db.ok()) return nullptr;
-  h->db = *std::move(db);
+  auto h = History::Open(StrCat("lists-bench-", revisions, "-", entries));
+  if (h == nullptr) return nullptr;
   auto txn = *h->db->Begin();
   (void)txn->PutNode({"big", "list", {}, {}});
   (void)txn->PutNode({"small", "list", {}, {}});

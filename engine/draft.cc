@@ -158,11 +158,11 @@ absl::StatusOr<DraftInfo> CreateDraft(DB& db, std::string_view name,
 }
 
 absl::StatusOr<DraftInfo> GetDraftInfo(const DB& db, std::string_view name) {
-  storage::RecoverDrafts(db.path());
-  auto info = engine::ReadDraft(db.path(), name);
-  if (!info.ok()) return info.status();
+  // Opening first recovers interrupted renames, then the metadata is read.
   auto draft = storage::OpenDraftReadOnly(db.path(), name);
   if (!draft.ok()) return draft.status();
+  auto info = engine::ReadDraft(db.path(), name);
+  if (!info.ok()) return info.status();
   info->head = (*draft)->Head();
   info->commits = info->head - info->start;
   return info;

@@ -160,8 +160,6 @@ int CmdDraft(const Context& ctx, const Args& args) {
   if (sub == "log") {
     auto info = GetDraftInfo(**db, name);
     if (!info.ok()) return FailStatus(info.status());
-    auto snap = (*db)->GetSnapshot("draft:" + name);
-    if (!snap.ok()) return FailStatus(snap.status());
     // The draft commits: the draft database's revisions above start.
     auto draft_db = DB::OpenReadOnly(info->path);
     if (!draft_db.ok()) return FailStatus(draft_db.status());
