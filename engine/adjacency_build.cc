@@ -111,7 +111,7 @@ class IdIndex {
 
 // Runs fn(0..count-1) on up to `threads` threads; the error of the lowest
 // failing index.
-// Kept apart from ParallelFor (parallel.h), which stops handing out tasks
+// Kept apart from ParallelFor (util/parallel.h), which stops handing out tasks
 // after a failure: here every task runs, and folding them would change that.
 absl::Status RunTasks(size_t count, size_t threads,
                       const std::function<absl::Status(size_t)>& fn) {

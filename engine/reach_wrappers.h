@@ -25,7 +25,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "critgraph/traversal.h"
-#include "engine/parallel.h"
+#include "util/parallel.h"
 #include "util/status_macros.h"
 
 namespace critgraph::engine {

@@ -4,10 +4,10 @@
 #include <atomic>
 #include <filesystem>
 #include <system_error>
-#include <thread>
 
 #include "rocksdb/sst_file_writer.h"
 #include "rocksdb/write_batch.h"
+#include "util/parallel.h"
 #include "util/sort_moving.h"
 #include "util/status_macros.h"
 #include "util/str_cat.h"
@@ -136,29 +136,16 @@ absl::Status ChunkWriter::IngestFiles(std::string_view context) {
   if (families.empty()) return absl::OkStatus();
   // The families' files are independent: sort and build them on up to
   // kBuildThreads threads (the calling one included).
-  std::vector<absl::Status> built(per_cf_.size());
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < families.size();) {
-      const size_t c = families[i];
-      SortAndDedup(per_cf_[c]);
-      built[c] = BuildFile(static_cast<Cf>(c), files[c], context);
-    }
-  };
-  std::vector<std::thread> threads;
-  const size_t helpers = std::min(families.size(), kBuildThreads) - 1;
-  for (size_t t = 0; t < helpers; ++t) {
-    try {
-      threads.emplace_back(work);
-    } catch (const std::system_error&) {
-      break;  // no thread to spare: this one does all the work
-    }
-  }
-  work();
-  for (auto& t : threads) t.join();
+  RETURN_IF_ERROR(ParallelFor(
+      families.size(), std::min(families.size(), kBuildThreads),
+      [] { return 0; },
+      [&](int, size_t i) {
+        const size_t c = families[i];
+        SortAndDedup(per_cf_[c]);
+        return BuildFile(static_cast<Cf>(c), files[c], context);
+      }));
   std::vector<rocksdb::IngestExternalFileArg> args;
   for (size_t c : families) {
-    RETURN_IF_ERROR(built[c]);
     rocksdb::IngestExternalFileArg arg;
     arg.column_family = db_.cf(static_cast<Cf>(c));
     arg.external_files.push_back(files[c]);

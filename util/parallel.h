@@ -1,19 +1,20 @@
-// Runs independent queries on a pool of threads with the error semantics of
-// a sequential loop: shared by ReachMany on snapshots and on adjacency
-// snapshots.
-#ifndef CRITGRAPH_ENGINE_PARALLEL_H_
-#define CRITGRAPH_ENGINE_PARALLEL_H_
+// Runs independent tasks on a few threads with the error semantics of a
+// sequential loop: ReachMany (on snapshots and adjacency snapshots), the
+// column families of an ingested chunk, the compactions of a bulk load.
+#ifndef CRITGRAPH_UTIL_PARALLEL_H_
+#define CRITGRAPH_UTIL_PARALLEL_H_
 
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
+#include <system_error>
 #include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "util/mutex.h"
 
-namespace critgraph::engine {
+namespace critgraph {
 
 // The thread count for `threads` (0 = all cores) and `count` tasks.
 inline size_t PoolSize(int threads, size_t count) {
@@ -22,11 +23,11 @@ inline size_t PoolSize(int threads, size_t count) {
   return std::min(n, count);
 }
 
-// Calls run(state, i) for every i in [0, count) on `n` threads, each with its
-// own state from make_state(). Returns the status of the lowest failing i:
-// indices are handed out in increasing order and a worker always finishes
-// the one it holds, so once a failure stops the hand-out every lower index
-// has run, exactly as in a sequential loop.
+// Calls run(state, i) for every i in [0, count) on `n` threads (the calling
+// one included), each with its own state from make_state(). Returns the status
+// of the lowest failing i: indices are handed out in increasing order and a
+// worker always finishes the one it holds, so once a failure stops the hand-out
+// every lower index has run, exactly as in a sequential loop.
 template <typename MakeState, typename Run>
 absl::Status ParallelFor(size_t count, size_t n, MakeState make_state,
                          Run run) {
@@ -50,17 +51,21 @@ absl::Status ParallelFor(size_t count, size_t n, MakeState make_state,
       failed.store(true, std::memory_order_relaxed);
     }
   };
-  if (n <= 1) {
-    worker();
-  } else {
-    std::vector<std::thread> pool;
-    pool.reserve(n);
-    for (size_t i = 0; i < n; ++i) pool.emplace_back(worker);
-    for (auto& th : pool) th.join();
+  // The calling thread is one of the `n`; if no thread can be started, it
+  // does all the work.
+  std::vector<std::thread> pool;
+  for (size_t i = 1; i < n; ++i) {
+    try {
+      pool.emplace_back(worker);
+    } catch (const std::system_error&) {
+      break;
+    }
   }
+  worker();
+  for (auto& th : pool) th.join();
   return error_index < count ? error : absl::OkStatus();
 }
 
-}  // namespace critgraph::engine
+}  // namespace critgraph
 
-#endif  // CRITGRAPH_ENGINE_PARALLEL_H_
+#endif  // CRITGRAPH_UTIL_PARALLEL_H_
