@@ -1,6 +1,8 @@
 #include "storage/bulk_load.h"
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "rocksdb/metadata.h"
 #include "util/parallel.h"
@@ -9,11 +11,11 @@
 namespace critgraph::storage {
 namespace {
 
-// The options the recipe changes. The triggers only need to exceed any
-// level-0 file count a load can reach (one file per family per chunk).
 constexpr const char* kAutoCompactions = "disable_auto_compactions";
 constexpr const char* kSlowdown = "level0_slowdown_writes_trigger";
 constexpr const char* kStop = "level0_stop_writes_trigger";
+// Above any level-0 file count a load can reach (a file per family per
+// chunk).
 constexpr const char* kNoTrigger = "1048576";
 
 // Compaction output files of about this size: few files for an open to
@@ -24,16 +26,19 @@ constexpr uint64_t kOutputFileBytes = uint64_t{256} << 20;
 // for (the compactions are CPU-bound: decompress, merge, compress).
 constexpr size_t kCompactionThreads = 2;
 
-// What End compacts in one family: the files above the old data.
+// How long End waits for a background compaction that is running on a
+// family's files before leaving that family as it is.
+constexpr auto kWaitForRunning = std::chrono::minutes(10);
+
 struct Plan {
   std::vector<std::string> inputs;
-  uint64_t bytes = 0;
   int output = 0;
+  bool busy = false;  // a background compaction holds some of the files
 };
 
 // Empty `inputs` when there is nothing worth compacting.
 Plan PlanFamily(const rocksdb::ColumnFamilyMetaData& meta,
-                uint64_t first_new_file, size_t min_files, bool* busy) {
+                uint64_t first_new_file, size_t max_runs) {
   Plan plan;
   const int levels = static_cast<int>(meta.levels.size());
   if (levels < 2) return plan;
@@ -48,23 +53,16 @@ Plan PlanFamily(const rocksdb::ColumnFamilyMetaData& meta,
       }
     }
   }
-  int levels_used = 0;
+  // Each level-0 file is a run of its own; each other level is one run.
+  size_t runs = meta.levels[0].files.size();
   for (int l = 0; l < old_top; ++l) {
-    if (meta.levels[l].files.empty()) continue;
-    ++levels_used;
+    if (l > 0 && !meta.levels[l].files.empty()) ++runs;
     for (const rocksdb::SstFileMetaData& f : meta.levels[l].files) {
-      // A compaction that began before the load owns it: leave these files
-      // to the automatic compactions.
-      if (f.being_compacted) *busy = true;
+      plan.busy = plan.busy || f.being_compacted;
       plan.inputs.push_back(f.name);
-      plan.bytes += f.size;
     }
   }
-  // Files in one level other than 0 are one sorted run already (a family
-  // whose keys arrive in order, e.g. new node ids): a lookup reads one of
-  // them, and an open's cost barely depends on their number.
-  const bool one_run = levels_used == 1 && meta.levels[0].files.empty();
-  if (*busy || one_run || plan.inputs.size() < std::max<size_t>(min_files, 2)) {
+  if (runs <= max_runs) {
     plan.inputs.clear();
     return plan;
   }
@@ -77,67 +75,72 @@ Plan PlanFamily(const rocksdb::ColumnFamilyMetaData& meta,
 }  // namespace
 
 BulkLoad::~BulkLoad() {
-  if (active_) Restore().IgnoreError();
+  if (active_) Set(saved_, "restore").IgnoreError();
+}
+
+uint64_t BulkLoad::NextFileNumber(DBImpl& db) {
+  std::vector<rocksdb::LiveFileMetaData> live;
+  db.rdb()->GetLiveFilesMetaData(&live);
+  uint64_t next = 1;
+  for (const auto& f : live) next = std::max(next, f.file_number + 1);
+  return next;
+}
+
+absl::Status BulkLoad::Set(
+    const std::vector<std::unordered_map<std::string, std::string>>& values,
+    std::string_view what) {
+  absl::Status first;
+  for (size_t c = 0; c < values.size(); ++c) {
+    rocksdb::ColumnFamilyHandle* h = db_.cf(static_cast<Cf>(c));
+    auto s = db_.rdb()->SetOptions(h, values[c]);
+    if (!s.ok() && first.ok()) {
+      first = FromRocks(s, StrCat("bulk load: ", what,
+                                  " options of column family ", h->GetName()));
+    }
+  }
+  return first;
 }
 
 absl::Status BulkLoad::Begin() {
   if (active_) return absl::OkStatus();
-  rocksdb::DB* rdb = db_.rdb();
-  saved_.assign(static_cast<size_t>(Cf::kCount), {});
-  for (size_t c = 0; c < saved_.size(); ++c) {
-    rocksdb::ColumnFamilyHandle* h = db_.cf(static_cast<Cf>(c));
-    const rocksdb::Options now = rdb->GetOptions(h);
+  const size_t families = static_cast<size_t>(Cf::kCount);
+  saved_.assign(families, {});
+  for (size_t c = 0; c < families; ++c) {
+    const rocksdb::Options now =
+        db_.rdb()->GetOptions(db_.cf(static_cast<Cf>(c)));
     saved_[c] = {
         {kAutoCompactions, now.disable_auto_compactions ? "true" : "false"},
         {kSlowdown, std::to_string(now.level0_slowdown_writes_trigger)},
         {kStop, std::to_string(now.level0_stop_writes_trigger)},
     };
-    // The stop trigger first: RocksDB requires stop >= slowdown.
-    auto s = rdb->SetOptions(h, {{kAutoCompactions, "true"},
-                                 {kStop, kNoTrigger},
-                                 {kSlowdown, kNoTrigger}});
-    if (!s.ok()) {
-      saved_.resize(c + 1);  // restore what was changed so far
-      Restore().IgnoreError();
-      return FromRocks(
-          s, StrCat("bulk load: set options of column family ", h->GetName()));
-    }
+  }
+  first_new_file_ = NextFileNumber(db_);
+  // The stop trigger first: RocksDB requires stop >= slowdown.
+  std::vector<std::unordered_map<std::string, std::string>> lifted(
+      families, {{kStop, kNoTrigger}, {kSlowdown, kNoTrigger}});
+  if (auto st = Set(lifted, "set"); !st.ok()) {
+    Set(saved_, "restore").IgnoreError();
+    return st;
   }
   active_ = true;
-  // Every file made from now on has a higher number than any there now.
-  std::vector<rocksdb::LiveFileMetaData> live;
-  rdb->GetLiveFilesMetaData(&live);
-  first_new_file_ = 1;
-  for (const auto& f : live) {
-    first_new_file_ = std::max(first_new_file_, f.file_number + 1);
-  }
   return absl::OkStatus();
 }
 
-absl::Status BulkLoad::Restore() {
-  active_ = false;
-  absl::Status first;
-  for (size_t c = 0; c < saved_.size(); ++c) {
-    rocksdb::ColumnFamilyHandle* h = db_.cf(static_cast<Cf>(c));
-    auto s = db_.rdb()->SetOptions(h, saved_[c]);
-    if (!s.ok() && first.ok()) {
-      first = FromRocks(
-          s,
-          StrCat("bulk load: restore options of column family ", h->GetName()));
-    }
-  }
-  saved_.clear();
-  return first;
-}
-
 absl::Status BulkLoad::CompactNew(DBImpl& db, Cf family,
-                                  uint64_t first_new_file, size_t min_files) {
+                                  uint64_t first_new_file, size_t max_runs) {
   rocksdb::ColumnFamilyHandle* h = db.cf(family);
-  rocksdb::ColumnFamilyMetaData meta;
-  db.rdb()->GetColumnFamilyMetaData(h, &meta);
-  bool busy = false;
-  Plan plan = PlanFamily(meta, first_new_file, min_files, &busy);
-  if (plan.inputs.empty()) return absl::OkStatus();
+  const auto deadline = std::chrono::steady_clock::now() + kWaitForRunning;
+  Plan plan;
+  for (;;) {
+    rocksdb::ColumnFamilyMetaData meta;
+    db.rdb()->GetColumnFamilyMetaData(h, &meta);
+    plan = PlanFamily(meta, first_new_file, max_runs);
+    if (plan.inputs.empty()) return absl::OkStatus();
+    if (!plan.busy) break;
+    // Leave the family to the automatic compactions; nothing is lost.
+    if (std::chrono::steady_clock::now() > deadline) return absl::OkStatus();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   rocksdb::CompactionOptions co;
   // LZ4 even at the bottom level: ZSTD (the family's bottommost choice)
   // doubled the compaction's time at 1M nodes; later compactions of the
@@ -150,25 +153,32 @@ absl::Status BulkLoad::CompactNew(DBImpl& db, Cf family,
                           " into level ", plan.output));
 }
 
-absl::Status BulkLoad::End(size_t min_files) {
+absl::Status BulkLoad::End(size_t max_runs) {
   if (!active_) return absl::OkStatus();
-  // The largest families first, over kCompactionThreads threads (the
-  // calling one included), so that the two cores finish together.
-  std::vector<std::pair<uint64_t, Cf>> order;
-  for (size_t c = 0; c < static_cast<size_t>(Cf::kCount); ++c) {
-    rocksdb::ColumnFamilyMetaData meta;
-    db_.rdb()->GetColumnFamilyMetaData(db_.cf(static_cast<Cf>(c)), &meta);
-    order.emplace_back(meta.size, static_cast<Cf>(c));
+  const size_t families = static_cast<size_t>(Cf::kCount);
+  // No new automatic compaction may take the files being planned.
+  std::vector<std::unordered_map<std::string, std::string>> paused(
+      families, {{kAutoCompactions, "true"}});
+  absl::Status compacted = Set(paused, "pause compactions of");
+  if (compacted.ok()) {
+    // The largest families first, two at a time, so the cores finish
+    // together.
+    std::vector<std::pair<uint64_t, Cf>> order;
+    for (size_t c = 0; c < families; ++c) {
+      rocksdb::ColumnFamilyMetaData meta;
+      db_.rdb()->GetColumnFamilyMetaData(db_.cf(static_cast<Cf>(c)), &meta);
+      order.emplace_back(meta.size, static_cast<Cf>(c));
+    }
+    std::sort(order.rbegin(), order.rend());
+    compacted = ParallelFor(
+        order.size(), kCompactionThreads, [] { return 0; },
+        [&](int, size_t i) {
+          return CompactNew(db_, order[i].second, first_new_file_, max_runs);
+        });
   }
-  std::sort(order.rbegin(), order.rend());
-  const absl::Status compacted = ParallelFor(
-      order.size(), kCompactionThreads, [] { return 0; },
-      [&](int, size_t i) {
-        return CompactNew(db_, order[i].second, first_new_file_, min_files);
-      });
-  // Compacted while automatic compactions are still off, so that none of
-  // them competes for the same files.
-  absl::Status restored = Restore();
+  active_ = false;
+  absl::Status restored = Set(saved_, "restore");
+  saved_.clear();
   return compacted.ok() ? restored : compacted;
 }
 

@@ -1,20 +1,24 @@
-// RocksDB's bulk-load recipe for the transactions that ingest chunk files
-// (storage/chunk_writer.h): automatic compactions and the level-0 write
-// triggers are off while the chunks arrive, and one compaction at the end
-// merges the level-0 files they left into few sorted files.
+// How a revision whose chunks are ingested as files (storage/chunk_writer.h)
+// keeps RocksDB from stalling it, and leaves few sorted runs behind.
 //
-// Why: the chunks of one large revision cover overlapping key ranges (edges
-// arrive in file order, not key order), so each ingested file lands in level
-// 0. Past level0_slowdown_writes_trigger RocksDB throttles every write to a
-// few MB/s, and at level0_stop_writes_trigger it stops them until background
-// compactions catch up, which they do by rewriting level 1 again for every
-// few new files (measured: 240 stalls and 9 stops in the large import, 6x
-// slower per element than at medium). And every level-0 file left behind is
-// opened, footer, index and filter, by every later open, read-only ones
-// included. With the recipe each ingested byte is rewritten once, at the end.
+// The chunks of one large revision cover overlapping key ranges (edges
+// arrive in file order, not key order), so their files land in level 0.
+// Past level0_slowdown_writes_trigger RocksDB throttles every write to a
+// few MB/s, and at level0_stop_writes_trigger it stops them until the
+// background compactions catch up (measured: 240 slowdowns and 9 stops in
+// the 10M-node import, 6x slower per element than at 1M nodes). While a
+// revision ingests, the two triggers are lifted; the background compactions
+// keep running (turning them off too was measured worse: the load's own
+// reads, a key lookup per element, then visit hundreds of level-0 files).
+// When the revision is sealed, if the load outran the compactions (more
+// sorted runs above the old data than the slowdown trigger), what it left
+// is compacted into one run right above the old data, then the triggers
+// come back.
 #ifndef CRITGRAPH_STORAGE_BULK_LOAD_H_
 #define CRITGRAPH_STORAGE_BULK_LOAD_H_
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -29,37 +33,44 @@ class BulkLoad {
   explicit BulkLoad(DBImpl& db) : db_(db) {}
   BulkLoad(const BulkLoad&) = delete;
   BulkLoad& operator=(const BulkLoad&) = delete;
-  // Ends the bulk load if End was not called (without the compaction).
+  // Restores the options if End was not called (without compacting).
   ~BulkLoad();
 
-  // Turns the recipe on for every column family; idempotent. Failure leaves
-  // the options as they were (the load is still correct, only slower).
+  // Lifts the level-0 write triggers of every column family; idempotent.
+  // Failure leaves the options as they were.
   absl::Status Begin();
   bool active() const { return active_; }
 
-  // In each family where the load left at least `min_files` files above
-  // the data that was there before it, in more than one sorted run,
-  // compacts them (and any level-0 files) into one sorted run right above
-  // that data: into the bottom level on a fresh load, so that nothing is
-  // rewritten again later; merged with level 1 when the old data starts
-  // there. Families are compacted two at a time. The old data below is never
-  // read, so the cost is what the load wrote. Then restores the options
+  // In each family where the load left more than `max_runs` sorted runs
+  // (level-0 files and levels) above the data that was there before it,
+  // compacts them into one run right above that data: the bottom level on
+  // a fresh load, so that nothing is rewritten again later; merged with
+  // level 1 when the old data starts there. The old data below is never
+  // read, so the cost is what the load wrote. Automatic compactions pause
+  // meanwhile (running ones are waited for). Then restores the options
   // Begin changed, whatever the compaction returned; its error names the
   // column family. A no-op unless Begin succeeded.
-  absl::Status End(size_t min_files);
+  absl::Status End(size_t max_runs);
 
-  // Compacts one family as End does; files numbered below `first_new_file`
-  // are the old data. Exposed for tests.
+  // Compacts one family as End does, if it has more than `max_runs` runs
+  // above the files numbered below `first_new_file` (the old data). Waits
+  // for the family's running compactions first; the caller pauses the
+  // automatic ones. Exposed for tests.
   static absl::Status CompactNew(DBImpl& db, Cf family, uint64_t first_new_file,
-                                 size_t min_files);
+                                 size_t max_runs);
+
+  // The first file number after every file there is now.
+  static uint64_t NextFileNumber(DBImpl& db);
 
  private:
-  absl::Status Restore();
+  absl::Status Set(
+      const std::vector<std::unordered_map<std::string, std::string>>& values,
+      std::string_view what);
 
   DBImpl& db_;
   bool active_ = false;
   uint64_t first_new_file_ = 0;  // files numbered from here were loaded
-  // The options Begin changed, per family, with the values to restore.
+  // The options the recipe changes, per family, with the values to restore.
   std::vector<std::unordered_map<std::string, std::string>> saved_;
 };
 

@@ -626,9 +626,10 @@ absl::Status TransactionImpl::ScanBaseTypeCounts() {
 }
 
 namespace {
-// A bulk load that left fewer files above the old data than this is left
-// as it is: RocksDB's own level-0 compaction trigger.
-constexpr size_t kBulkLoadMinFiles = 4;
+// A bulk load that left more sorted runs above the old data than this is
+// compacted when its revision is sealed: RocksDB's default
+// level0_slowdown_writes_trigger, the state in which it would throttle.
+constexpr size_t kBulkLoadMaxRuns = 20;
 }  // namespace
 
 absl::Status TransactionImpl::Flush() {
@@ -905,7 +906,7 @@ void TransactionImpl::EndBulkLoad() {
   // The revision is sealed (or rolled back) already: a failed compaction
   // loses nothing, it leaves the files to the automatic compactions and the
   // next opens and reads slower. Reported in the LOG only.
-  if (auto st = bulk_->End(kBulkLoadMinFiles); !st.ok()) {
+  if (auto st = bulk_->End(kBulkLoadMaxRuns); !st.ok()) {
     rocksdb::Log(rocksdb::InfoLogLevel::WARN_LEVEL,
                  db_->rdb()->GetDBOptions().info_log.get(), "%s",
                  st.ToString().c_str());
