@@ -6,6 +6,7 @@
 
 #include "absl/strings/numbers.h"
 #include "critgraph/io/json_out.h"
+#include "io/export_view.h"
 
 namespace critgraph::io {
 
@@ -172,16 +173,7 @@ std::string EncodeCsvValue(const PropertyValue& v, bool* force_quote) {
         *force_quote = true;
         return "";
       }
-      if (list.size() == 1 && list[0].empty()) return "\\e";
-      std::string out;
-      for (size_t i = 0; i < list.size(); ++i) {
-        if (i) out.push_back(';');
-        for (char c : list[i]) {
-          if (c == ';' || c == '\\') out.push_back('\\');
-          out.push_back(c);
-        }
-      }
-      return out;
+      return CsvListText(list);
     }
   }
 }

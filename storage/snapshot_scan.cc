@@ -251,6 +251,109 @@ absl::Status ScanLiveNodes(const DBImpl& db, Revision rev, bool verify,
   return absl::OkStatus();
 }
 
+// Every edge alive at `info.number` ordered by (from key, type, to key):
+// fn(from id, from key, type name, to key, raw unverified record); the views
+// live until fn returns.
+template <typename Fn>
+absl::Status ScanEdges(const DBImpl& db, const RevisionInfo& info,
+                       const Registry& registry, Fn&& fn) {
+  const Revision rev = info.number;
+  // A chunk buffers its nodes' edges: at the revision's mean degree, about
+  // kEdgeBytes bytes each, keep them within edge_buffer_bytes.
+  constexpr size_t kEdgeBytes = 64;
+  const size_t degree =
+      info.node_count == 0 ? 1 : 1 + info.edge_count / info.node_count;
+  const size_t chunk_keys =
+      std::min(db.scan_limits().chunk_keys,
+               std::max<size_t>(1024, db.scan_limits().edge_buffer_bytes /
+                                          (degree * kEdgeBytes)));
+  KeyReader keys(db);
+  KeyChunk chunk;
+  // First try to hold every mapping: then targets resolve from memory.
+  RETURN_IF_ERROR(
+      keys.Read(SIZE_MAX, db.scan_limits().key_table_bytes, &chunk));
+  KeyTable table;
+  const bool have_table = keys.done() && table.Build(chunk);
+
+  ForwardCursor out_edges(db, Cf::kOutEdges);
+  std::string values;
+  std::vector<std::pair<size_t, size_t>> ranges;
+  std::vector<EdgeRef> edges;
+  struct Pending {
+    const std::string* type;
+    std::string_view to;
+    const EdgeRef* ref;
+  };
+  std::vector<Pending> pending;
+  std::deque<std::string> fetched_keys;  // targets not in the table
+
+  auto emit_slice = [&](size_t begin, size_t end) -> absl::Status {
+    const std::vector<uint32_t> by_id = ById(chunk, begin, end);
+    out_edges.Reset();
+    RETURN_IF_ERROR(ReadChunkEdges(rev, chunk, begin, by_id, &out_edges,
+                                   &values, &edges, &ranges));
+    for (size_t i = begin; i < end; ++i) {
+      const auto [first, last] = ranges[i - begin];
+      if (first == last) continue;
+      const NodeId id = chunk.entries[i].id;
+      pending.clear();
+      fetched_keys.clear();
+      for (size_t j = first; j < last; ++j) {
+        const EdgeRef& ref = edges[j];
+        const std::string* type_name = registry.Name(ref.type);
+        if (type_name == nullptr) {
+          return db.DataLoss(StrCat("unknown edge type id ", ref.type), id,
+                             rev);
+        }
+        std::string_view to;
+        const uint32_t at = have_table ? table.Find(ref.to) : KeyTable::kAbsent;
+        if (at != KeyTable::kAbsent) {
+          to = chunk.key(at);
+        } else {
+          ASSIGN_OR_RETURN(std::string key, db.KeyOf(ref.to));
+          to = fetched_keys.emplace_back(std::move(key));
+        }
+        pending.push_back({type_name, to, &ref});
+      }
+      std::sort(pending.begin(), pending.end(),
+                [](const Pending& a, const Pending& b) {
+                  const int c = a.type->compare(*b.type);
+                  return c != 0 ? c < 0 : a.to < b.to;
+                });
+      for (const Pending& p : pending) {
+        RETURN_IF_ERROR(fn(id, chunk.key(i), *p.type, p.to,
+                           std::string_view(values).substr(p.ref->value_offset,
+                                                           p.ref->value_size)));
+      }
+    }
+    return absl::OkStatus();
+  };
+
+  if (have_table) {
+    for (size_t b = 0; b < chunk.entries.size(); b += chunk_keys) {
+      RETURN_IF_ERROR(
+          emit_slice(b, std::min(b + chunk_keys, chunk.entries.size())));
+    }
+    return absl::OkStatus();
+  }
+  // Too many keys to hold (or too sparse ids): chunk by chunk.
+  while (true) {
+    for (size_t b = 0; b < chunk.entries.size(); b += chunk_keys) {
+      RETURN_IF_ERROR(
+          emit_slice(b, std::min(b + chunk_keys, chunk.entries.size())));
+    }
+    if (keys.done()) return absl::OkStatus();
+    chunk.Clear();
+    RETURN_IF_ERROR(keys.Read(chunk_keys, SIZE_MAX, &chunk));
+  }
+}
+
+// A record of an edge from `id` that fails to decode.
+absl::Status CorruptEdge(const DBImpl& db, NodeId id, std::string_view to,
+                         Revision rev) {
+  return db.DataLoss(StrCat("corrupted out-edge to '", to, "'"), id, rev);
+}
+
 }  // namespace
 
 absl::Status SnapshotImpl::ForEachLiveNode(
@@ -277,106 +380,58 @@ absl::Status SnapshotImpl::ForEachNode(
       });
 }
 
+absl::Status SnapshotImpl::ForEachNodeView(
+    const std::function<absl::Status(const NodeView&)>& fn) const {
+  ViewDecoder decoder;
+  // As MaterializeNode: the same verification, the same errors.
+  return ScanLiveNodes(
+      *db_, info_.number, /*verify=*/false,
+      [&](NodeId id, std::string_view, std::string_view raw,
+          Revision written) -> absl::Status {
+        auto parts = decoder.DecodeNode(raw);
+        if (!parts.ok()) return db_->DataLoss("corrupted record", id, written);
+        const std::string* kind = registry_->Name(parts->kind);
+        if (kind == nullptr) {
+          return db_->DataLoss(
+              StrCat("unknown kind id ", parts->kind, " in record"), id,
+              written);
+        }
+        return fn(NodeView{parts->key, *kind, parts->names, parts->props});
+      });
+}
+
 absl::Status SnapshotImpl::ForEachEdge(
     const std::function<absl::Status(const Edge&)>& fn) const {
-  const Revision rev = info_.number;
-  // A chunk buffers its nodes' edges: at the revision's mean degree, about
-  // kEdgeBytes bytes each, keep them within edge_buffer_bytes.
-  constexpr size_t kEdgeBytes = 64;
-  const size_t degree =
-      info_.node_count == 0 ? 1 : 1 + info_.edge_count / info_.node_count;
-  const size_t chunk_keys =
-      std::min(db_->scan_limits().chunk_keys,
-               std::max<size_t>(1024, db_->scan_limits().edge_buffer_bytes /
-                                          (degree * kEdgeBytes)));
-  KeyReader keys(*db_);
-  KeyChunk chunk;
-  // First try to hold every mapping: then targets resolve from memory.
-  RETURN_IF_ERROR(
-      keys.Read(SIZE_MAX, db_->scan_limits().key_table_bytes, &chunk));
-  KeyTable table;
-  const bool have_table = keys.done() && table.Build(chunk);
-
-  ForwardCursor out_edges(*db_, Cf::kOutEdges);
-  std::string values;
-  std::vector<std::pair<size_t, size_t>> ranges;
-  std::vector<EdgeRef> edges;
-  struct Pending {
-    const std::string* type;
-    std::string_view to;
-    const EdgeRef* ref;
-  };
-  std::vector<Pending> pending;
-  std::deque<std::string> fetched_keys;  // targets not in the table
   Edge edge;
-
-  auto emit_slice = [&](size_t begin, size_t end) -> absl::Status {
-    const std::vector<uint32_t> by_id = ById(chunk, begin, end);
-    out_edges.Reset();
-    RETURN_IF_ERROR(ReadChunkEdges(rev, chunk, begin, by_id, &out_edges,
-                                   &values, &edges, &ranges));
-    for (size_t i = begin; i < end; ++i) {
-      const auto [first, last] = ranges[i - begin];
-      if (first == last) continue;
-      const NodeId id = chunk.entries[i].id;
-      pending.clear();
-      fetched_keys.clear();
-      for (size_t j = first; j < last; ++j) {
-        const EdgeRef& ref = edges[j];
-        const std::string* type_name = registry_->Name(ref.type);
-        if (type_name == nullptr) {
-          return db_->DataLoss(StrCat("unknown edge type id ", ref.type), id,
-                               rev);
-        }
-        std::string_view to;
-        const uint32_t at = have_table ? table.Find(ref.to) : KeyTable::kAbsent;
-        if (at != KeyTable::kAbsent) {
-          to = chunk.key(at);
-        } else {
-          ASSIGN_OR_RETURN(std::string key, db_->KeyOf(ref.to));
-          to = fetched_keys.emplace_back(std::move(key));
-        }
-        pending.push_back({type_name, to, &ref});
-      }
-      std::sort(pending.begin(), pending.end(),
-                [](const Pending& a, const Pending& b) {
-                  const int c = a.type->compare(*b.type);
-                  return c != 0 ? c < 0 : a.to < b.to;
-                });
-      edge.from.assign(chunk.key(i));
-      for (const Pending& p : pending) {
-        auto props = DecodeEdgeRecord(std::string_view(values).substr(
-            p.ref->value_offset, p.ref->value_size));
+  return ScanEdges(
+      *db_, info_, *registry_,
+      [&](NodeId id, std::string_view from, std::string_view type,
+          std::string_view to, std::string_view raw) -> absl::Status {
+        auto props = DecodeEdgeRecord(raw);
         if (!props.ok()) {
-          return db_->DataLoss(StrCat("corrupted out-edge to '", p.to, "'"), id,
-                               rev);
+          return CorruptEdge(*db_, id, to, info_.number);
         }
-        edge.type.assign(*p.type);
-        edge.to.assign(p.to);
+        edge.from.assign(from);
+        edge.type.assign(type);
+        edge.to.assign(to);
         edge.props = *std::move(props);
-        RETURN_IF_ERROR(fn(edge));
-      }
-    }
-    return absl::OkStatus();
-  };
+        return fn(edge);
+      });
+}
 
-  if (have_table) {
-    for (size_t b = 0; b < chunk.entries.size(); b += chunk_keys) {
-      RETURN_IF_ERROR(
-          emit_slice(b, std::min(b + chunk_keys, chunk.entries.size())));
-    }
-    return absl::OkStatus();
-  }
-  // Too many keys to hold (or too sparse ids): chunk by chunk.
-  while (true) {
-    for (size_t b = 0; b < chunk.entries.size(); b += chunk_keys) {
-      RETURN_IF_ERROR(
-          emit_slice(b, std::min(b + chunk_keys, chunk.entries.size())));
-    }
-    if (keys.done()) return absl::OkStatus();
-    chunk.Clear();
-    RETURN_IF_ERROR(keys.Read(chunk_keys, SIZE_MAX, &chunk));
-  }
+absl::Status SnapshotImpl::ForEachEdgeView(
+    const std::function<absl::Status(const EdgeView&)>& fn) const {
+  ViewDecoder decoder;
+  return ScanEdges(
+      *db_, info_, *registry_,
+      [&](NodeId id, std::string_view from, std::string_view type,
+          std::string_view to, std::string_view raw) -> absl::Status {
+        auto props = decoder.DecodeEdge(raw);
+        if (!props.ok()) {
+          return CorruptEdge(*db_, id, to, info_.number);
+        }
+        return fn(EdgeView{from, type, to, *props});
+      });
 }
 
 }  // namespace critgraph::storage
