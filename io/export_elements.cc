@@ -7,6 +7,7 @@
 
 #include "critgraph/lists.h"
 #include "io/export_view.h"
+#include "storage/export_scan.h"
 #include "util/status_macros.h"
 
 namespace critgraph::io {
@@ -48,6 +49,19 @@ absl::Status ExportElements::ForEachEdge(
   return absl::OkStatus();
 }
 
+absl::Status ExportElements::ForEachNodeAnyOrder(
+    const std::function<absl::Status(const NodeView&)>& fn) const {
+  if (!keys_) return storage::ForEachNodeViewById(*snap_, fn);
+  return ForEachNode(fn);
+}
+
+absl::Status ExportElements::ForEachEdgePropsAnyOrder(
+    const std::function<absl::Status(absl::Span<const PropertyView>)>& fn)
+    const {
+  if (!keys_) return storage::ForEachEdgePropsById(*snap_, fn);
+  return ForEachEdge([&](const EdgeView& e) { return fn(e.props); });
+}
+
 absl::StatusOr<ExportColumns> ExportColumns::Of(
     const ExportElements& elements) {
   ExportColumns cols;
@@ -62,7 +76,8 @@ absl::StatusOr<ExportColumns> ExportColumns::Of(
       }
     }
   };
-  RETURN_IF_ERROR(elements.ForEachNode([&](const NodeView& n) {
+  // The order does not matter here: the cheaper scans.
+  RETURN_IF_ERROR(elements.ForEachNodeAnyOrder([&](const NodeView& n) {
     for (const NameView& name : n.names) {
       auto it = cols.langs.lower_bound(name.lang);
       if (it == cols.langs.end() || *it != name.lang) {
@@ -72,10 +87,11 @@ absl::StatusOr<ExportColumns> ExportColumns::Of(
     add_props(&cols.node_props, n.props);
     return absl::OkStatus();
   }));
-  RETURN_IF_ERROR(elements.ForEachEdge([&](const EdgeView& e) {
-    add_props(&cols.edge_props, e.props);
-    return absl::OkStatus();
-  }));
+  RETURN_IF_ERROR(
+      elements.ForEachEdgePropsAnyOrder([&](absl::Span<const PropertyView> p) {
+        add_props(&cols.edge_props, p);
+        return absl::OkStatus();
+      }));
   return cols;
 }
 

@@ -62,6 +62,14 @@ class ExportElements {
       const std::function<absl::Status(const NodeView&)>& fn) const;
   absl::Status ForEachEdge(
       const std::function<absl::Status(const EdgeView&)>& fn) const;
+  // The same elements in any order, cheaper for the whole revision (one
+  // pass in storage order: storage/export_scan.h); edges give only their
+  // properties. For passes that collect, not write.
+  absl::Status ForEachNodeAnyOrder(
+      const std::function<absl::Status(const NodeView&)>& fn) const;
+  absl::Status ForEachEdgePropsAnyOrder(
+      const std::function<absl::Status(absl::Span<const PropertyView>)>& fn)
+      const;
   // Nodes + edges to be written (for progress).
   uint64_t total() const;
 

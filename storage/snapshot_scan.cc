@@ -11,9 +11,11 @@
 // else through DBImpl::KeyOf (cached). Memory: one chunk
 // (ScanLimits::chunk_keys keys) of records and edges, plus the table.
 #include <algorithm>
+#include <cstring>
 #include <deque>
 #include <numeric>
 
+#include "storage/export_scan.h"
 #include "storage/forward_cursor.h"
 #include "storage/record.h"
 #include "storage/snapshot_impl.h"
@@ -141,6 +143,30 @@ absl::Status ReadChunkNodes(const DBImpl& db, Revision rev,
   return absl::OkStatus();
 }
 
+// Among out-edge versions visited in key order, picks the one visible at
+// `rev`: versions of an edge (from, type, to) sort newest first, so it is
+// the first not newer than `rev` (a deletion when its value is empty).
+class EdgeVersionPicker {
+ public:
+  explicit EdgeVersionPicker(Revision rev) : rev_(rev) {}
+  // `key`: kEdgeKeySize bytes.
+  bool Visible(const char* key) {
+    if (GetInvRev(key + kIdentity) > rev_) return false;  // newer than rev
+    if (have_last_ && std::memcmp(key, last_, kIdentity) == 0) {
+      return false;  // an older version of the edge just picked
+    }
+    std::memcpy(last_, key, kIdentity);
+    have_last_ = true;
+    return true;
+  }
+
+ private:
+  static constexpr size_t kIdentity = 20;  // from (8), type (4), to (8)
+  const Revision rev_;
+  char last_[kIdentity];
+  bool have_last_ = false;
+};
+
 // One alive out-edge of a chunk's node, as stored.
 struct EdgeRef {
   TypeId type;
@@ -163,14 +189,13 @@ absl::Status ReadChunkEdges(Revision rev, const KeyChunk& chunk, size_t begin,
   edges->clear();
   ranges->assign(by_id.size(), {0, 0});
   rocksdb::Iterator* it = cursor->it();
+  EdgeVersionPicker picker(rev);
   char prefix[8];
   for (uint32_t pos : by_id) {
     const NodeId id = chunk.entries[pos].id;
     EncodeBE64(id, prefix);
     cursor->SeekForward(std::string_view(prefix, 8), id);
     const size_t first = edges->size();
-    uint64_t last_type = ~uint64_t{0};
-    NodeId last_to = 0;
     for (; it->Valid(); cursor->Next()) {
       rocksdb::Slice k = it->key();
       if (k.size() != kEdgeKeySize) {
@@ -179,15 +204,11 @@ absl::Status ReadChunkEdges(Revision rev, const KeyChunk& chunk, size_t begin,
       }
       const char* p = k.data();
       if (GetBE64(p) != id) break;
-      const TypeId type = GetBE32(p + 8);
-      const NodeId to = GetBE64(p + 12);
-      if (GetInvRev(p + 20) > rev) continue;  // newer than the snapshot
-      if (type == last_type && to == last_to) continue;  // older version
-      last_type = type;
-      last_to = to;
+      if (!picker.Visible(p)) continue;
       if (it->value().empty()) continue;  // deleted
       AlignArena(values);
-      edges->push_back({type, to, values->size(), it->value().size()});
+      edges->push_back({GetBE32(p + 8), GetBE64(p + 12), values->size(),
+                        it->value().size()});
       values->append(it->value().data(), it->value().size());
     }
     RETURN_IF_ERROR(FromRocks(it->status(), "scan out-edges"));
@@ -432,6 +453,89 @@ absl::Status SnapshotImpl::ForEachEdgeView(
         }
         return fn(EdgeView{from, type, to, *props});
       });
+}
+
+// ---- Storage-order scans (storage/export_scan.h). ----
+
+namespace {
+
+// A plain forward iterator over all of `cf`.
+std::unique_ptr<rocksdb::Iterator> ScanAll(const DBImpl& db, Cf cf) {
+  rocksdb::ReadOptions ro;
+  ro.total_order_seek = true;  // the whole family, across id prefixes
+  std::unique_ptr<rocksdb::Iterator> it(db.rdb()->NewIterator(ro, db.cf(cf)));
+  it->SeekToFirst();
+  return it;
+}
+
+}  // namespace
+
+absl::Status ForEachNodeViewById(
+    const Snapshot& snap,
+    const std::function<absl::Status(const NodeView&)>& fn) {
+  const SnapshotImpl& s = Impl(snap);
+  const DBImpl& db = s.db();
+  const Revision rev = s.revision();
+  ViewDecoder decoder;
+  NodeId picked = 0;  // the last id whose version at rev was found
+  bool have_picked = false;
+  auto it = ScanAll(db, Cf::kNodes);
+  for (; it->Valid(); it->Next()) {
+    const rocksdb::Slice k = it->key();
+    if (k.size() != kNodeKeySize) {
+      return absl::DataLossError(
+          StrCat("node key of ", k.size(), " bytes is damaged"));
+    }
+    // Versions of an id sort newest first: the first not newer than rev is
+    // the node at rev (deleted if empty); the older ones are skipped.
+    const NodeId id = GetBE64(k.data());
+    if (have_picked && id == picked) continue;
+    const Revision written = GetInvRev(k.data() + 8);
+    if (written > rev) continue;
+    picked = id;
+    have_picked = true;
+    if (it->value().empty()) continue;
+    // As ForEachNodeView: the same verification, the same errors.
+    auto parts = decoder.DecodeNode(it->value().ToStringView());
+    if (!parts.ok()) return db.DataLoss("corrupted record", id, written);
+    const std::string* kind = s.registry().Name(parts->kind);
+    if (kind == nullptr) {
+      return db.DataLoss(StrCat("unknown kind id ", parts->kind, " in record"),
+                         id, written);
+    }
+    RETURN_IF_ERROR(
+        fn(NodeView{parts->key, *kind, parts->names, parts->props}));
+  }
+  return FromRocks(it->status(), "scan nodes");
+}
+
+absl::Status ForEachEdgePropsById(
+    const Snapshot& snap,
+    const std::function<absl::Status(absl::Span<const PropertyView>)>& fn) {
+  const SnapshotImpl& s = Impl(snap);
+  const DBImpl& db = s.db();
+  const Revision rev = s.revision();
+  ViewDecoder decoder;
+  EdgeVersionPicker picker(rev);
+  auto it = ScanAll(db, Cf::kOutEdges);
+  for (; it->Valid(); it->Next()) {
+    const rocksdb::Slice k = it->key();
+    if (k.size() != kEdgeKeySize) {
+      return absl::DataLossError(
+          StrCat("out-edge key of ", k.size(), " bytes is damaged"));
+    }
+    if (!picker.Visible(k.data()) || it->value().empty()) continue;
+    auto props = decoder.DecodeEdge(it->value().ToStringView());
+    if (!props.ok()) {
+      // Name the target as the ordered scan does, when its key reads.
+      const NodeId to = GetBE64(k.data() + 12);
+      auto to_key = db.KeyOf(to);
+      return CorruptEdge(db, GetBE64(k.data()),
+                         to_key.ok() ? *to_key : StrCat("id ", to), rev);
+    }
+    RETURN_IF_ERROR(fn(*props));
+  }
+  return FromRocks(it->status(), "scan out-edges");
 }
 
 }  // namespace critgraph::storage

@@ -330,10 +330,20 @@ TEST(ReadPath, DamagedRecordIsDataLossInEveryReadPath) {
   expect_dataloss(
       snap->ForEachNode([](const Node&) { return absl::OkStatus(); }),
       "ForEachNode");
+  expect_dataloss(
+      snap->ForEachNodeView([](const NodeView&) { return absl::OkStatus(); }),
+      "ForEachNodeView");
   // ForEachEdge reads no node record either (an alive edge proves its
   // ends); it still lists every edge.
   size_t edges = 0;
   EXPECT_TRUE(snap->ForEachEdge([&](const Edge&) {
+                    ++edges;
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  EXPECT_EQ(edges, snap->edge_count());
+  edges = 0;
+  EXPECT_TRUE(snap->ForEachEdgeView([&](const EdgeView&) {
                     ++edges;
                     return absl::OkStatus();
                   })
