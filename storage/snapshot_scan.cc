@@ -1,5 +1,8 @@
 // Whole-revision scans of a snapshot (ForEachLiveNode, ForEachNode,
-// ForEachEdge): sequential passes, not a lookup per element.
+// ForEachEdge, and their views ForEachNodeView, ForEachEdgeView):
+// sequential passes, not a lookup per element. The view scans hand out the
+// verified records themselves (storage::ViewDecoder), no Node/Edge built.
+// Last in this file, the storage-order scans of storage/export_scan.h.
 //
 // Output is in key order, storage is in id order. The `keys` family is read
 // in key order in chunks; each chunk's ids are sorted and its node records
@@ -375,6 +378,22 @@ absl::Status CorruptEdge(const DBImpl& db, NodeId id, std::string_view to,
   return db.DataLoss(StrCat("corrupted out-edge to '", to, "'"), id, rev);
 }
 
+// A node record as a view for `fn`, verified as MaterializeNode verifies it,
+// with its errors (DataLoss naming the key and the revision that wrote it).
+absl::Status EmitNodeView(
+    const DBImpl& db, const Registry& registry, ViewDecoder* decoder,
+    std::string_view raw, NodeId id, Revision written,
+    const std::function<absl::Status(const NodeView&)>& fn) {
+  auto parts = decoder->DecodeNode(raw);
+  if (!parts.ok()) return db.DataLoss("corrupted record", id, written);
+  const std::string* kind = registry.Name(parts->kind);
+  if (kind == nullptr) {
+    return db.DataLoss(StrCat("unknown kind id ", parts->kind, " in record"),
+                       id, written);
+  }
+  return fn(NodeView{parts->key, *kind, parts->names, parts->props});
+}
+
 }  // namespace
 
 absl::Status SnapshotImpl::ForEachLiveNode(
@@ -404,20 +423,10 @@ absl::Status SnapshotImpl::ForEachNode(
 absl::Status SnapshotImpl::ForEachNodeView(
     const std::function<absl::Status(const NodeView&)>& fn) const {
   ViewDecoder decoder;
-  // As MaterializeNode: the same verification, the same errors.
   return ScanLiveNodes(
       *db_, info_.number, /*verify=*/false,
-      [&](NodeId id, std::string_view, std::string_view raw,
-          Revision written) -> absl::Status {
-        auto parts = decoder.DecodeNode(raw);
-        if (!parts.ok()) return db_->DataLoss("corrupted record", id, written);
-        const std::string* kind = registry_->Name(parts->kind);
-        if (kind == nullptr) {
-          return db_->DataLoss(
-              StrCat("unknown kind id ", parts->kind, " in record"), id,
-              written);
-        }
-        return fn(NodeView{parts->key, *kind, parts->names, parts->props});
+      [&](NodeId id, std::string_view, std::string_view raw, Revision written) {
+        return EmitNodeView(*db_, *registry_, &decoder, raw, id, written, fn);
       });
 }
 
@@ -495,16 +504,8 @@ absl::Status ForEachNodeViewById(
     picked = id;
     have_picked = true;
     if (it->value().empty()) continue;
-    // As ForEachNodeView: the same verification, the same errors.
-    auto parts = decoder.DecodeNode(it->value().ToStringView());
-    if (!parts.ok()) return db.DataLoss("corrupted record", id, written);
-    const std::string* kind = s.registry().Name(parts->kind);
-    if (kind == nullptr) {
-      return db.DataLoss(StrCat("unknown kind id ", parts->kind, " in record"),
-                         id, written);
-    }
-    RETURN_IF_ERROR(
-        fn(NodeView{parts->key, *kind, parts->names, parts->props}));
+    RETURN_IF_ERROR(EmitNodeView(db, s.registry(), &decoder,
+                                 it->value().ToStringView(), id, written, fn));
   }
   return FromRocks(it->status(), "scan nodes");
 }
