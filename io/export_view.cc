@@ -2,6 +2,7 @@
 #include "io/export_view.h"
 
 #include <charconv>
+#include <cmath>
 
 #include "critgraph/io/change_stream.h"
 #include "critgraph/io/json_out.h"
@@ -20,9 +21,25 @@ void AppendScalar(std::string* out, const PropertyView& v) {
       out->append(buf, res.ptr);
       break;
     }
-    case 2:
-      out->append(FormatDouble(v.d));
+    case 2: {
+      // FormatDouble's text, without its string and its find_first_of;
+      // it keeps the non-finite spellings (never stored: values are
+      // validated finite).
+      if (!std::isfinite(v.d)) {
+        out->append(FormatDouble(v.d));
+        break;
+      }
+      char buf[32];
+      auto res = std::to_chars(buf, buf + sizeof(buf), v.d);
+      const std::string_view text(buf, res.ptr - buf);
+      out->append(text);
+      bool integral = true;  // no '.', no exponent: add ".0"
+      for (char c : text) {
+        integral = integral && c != '.' && c != 'e' && c != 'E';
+      }
+      if (integral) out->append(".0");
       break;
+    }
     default:
       out->append(v.b ? "true" : "false");
       break;
