@@ -176,7 +176,12 @@ absl::StatusOr<ChangedSet> CritDiff(const DB& db, Revision a, Revision b);
 absl::StatusOr<ChangedSet> SqlDiff(Sqlite& sql, Revision a, Revision b);
 
 // Export: visits every node and edge at `rev`; returns (nodes, edges).
+// CritExport reads views of the stored records, as the exporters do;
+// CritExportMaterialized builds a Node / Edge per element (ForEachNode,
+// ForEachEdge), the exporters' path before issue 12, item 4.
 absl::StatusOr<std::pair<uint64_t, uint64_t>> CritExport(const Snapshot& s);
+absl::StatusOr<std::pair<uint64_t, uint64_t>> CritExportMaterialized(
+    const Snapshot& s);
 absl::StatusOr<std::pair<uint64_t, uint64_t>> SqlExport(Sqlite& sql,
                                                         Revision rev);
 

@@ -1,29 +1,39 @@
-#include <set>
+// CSV export: nodes.csv and edges.csv (docs/FORMATS.md, "CSV"), formatted
+// straight from the stored records' views into block buffers.
+#include <ostream>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "critgraph/io/csv.h"
 #include "critgraph/io/export.h"
 #include "io/export_elements.h"
+#include "io/export_view.h"
+#include "util/status_macros.h"
 
 namespace critgraph::io {
 
 namespace {
 
-using PropColumn = std::pair<std::string, CsvType>;
+using PropColumn = ExportColumns::Prop;
 
-void AppendProps(std::string* line, const std::set<PropColumn>& cols,
-                 const Properties& props) {
+// One cell per column: the property of that name and type, else empty.
+// Both are sorted by name, so one merge pass; a name can have several
+// columns (one per type seen), hence `j` stays on a match.
+void AppendProps(std::string* line, const std::vector<PropColumn>& cols,
+                 absl::Span<const PropertyView> props) {
+  size_t j = 0;
   for (const auto& [name, type] : cols) {
     line->push_back(',');
-    auto it = props.find(name);
-    if (it == props.end() || CsvTypeOf(it->second) != type) continue;
-    bool force = false;
-    std::string cell = EncodeCsvValue(it->second, &force);
-    AppendCsvField(line, cell, force);
+    while (j < props.size() && props[j].name < name) ++j;
+    if (j < props.size() && props[j].name == name &&
+        CsvTypeOf(props[j]) == type) {
+      AppendCsvValue(line, props[j]);
+    }
   }
 }
 
-void AppendPropHeader(std::string* line, const std::set<PropColumn>& cols) {
+void AppendPropHeader(std::string* line, const std::vector<PropColumn>& cols) {
   for (const auto& [name, type] : cols) {
     line->push_back(',');
     AppendCsvField(line, name + ":" + CsvTypeName(type));
@@ -34,72 +44,68 @@ void AppendPropHeader(std::string* line, const std::set<PropColumn>& cols) {
 
 absl::Status ExportCsv(const Snapshot& snap, std::ostream& nodes,
                        std::ostream& edges, const ExportOptions& options) {
-  auto elements = ExportElements::Make(snap, options);  // --list
-  if (!elements.ok()) return elements.status();
+  ASSIGN_OR_RETURN(const ExportElements elements,
+                   ExportElements::Make(snap, options));  // --list
   // Pass 1: the columns.
-  std::set<std::string> langs;
-  std::set<PropColumn> node_cols;
-  std::set<PropColumn> edge_cols;
-  auto st = elements->ForEachNode([&](const Node& n) {
-    for (const auto& [lang, text] : n.names) langs.insert(lang);
-    for (const auto& [name, v] : n.props) node_cols.emplace(name, CsvTypeOf(v));
-    return absl::OkStatus();
-  });
-  if (!st.ok()) return st;
-  st = elements->ForEachEdge([&](const Edge& e) {
-    for (const auto& [name, v] : e.props) edge_cols.emplace(name, CsvTypeOf(v));
-    return absl::OkStatus();
-  });
-  if (!st.ok()) return st;
+  ASSIGN_OR_RETURN(const ExportColumns cols, ExportColumns::Of(elements));
+  const std::vector<std::string> langs(cols.langs.begin(), cols.langs.end());
+  const std::vector<PropColumn> node_cols(cols.node_props.begin(),
+                                          cols.node_props.end());
+  const std::vector<PropColumn> edge_cols(cols.edge_props.begin(),
+                                          cols.edge_props.end());
 
-  const uint64_t total = elements->total();
+  const uint64_t total = elements.total();
   auto progress = [&](uint64_t done) {
     if (options.progress) options.progress(done, total);
   };
   uint64_t done = 0;
-  std::string line = "key,kind";
+  BlockWriter node_out(&nodes);
+  std::string* line = node_out.buffer();
+  line->append("key,kind");
   for (const auto& lang : langs) {
-    line.push_back(',');
-    AppendCsvField(&line, "name:" + lang);
+    line->push_back(',');
+    AppendCsvField(line, "name:" + lang);
   }
-  AppendPropHeader(&line, node_cols);
-  nodes << line << '\n';
-  st = elements->ForEachNode([&](const Node& n) {
-    line.clear();
-    AppendCsvField(&line, n.key);
-    line.push_back(',');
-    AppendCsvField(&line, n.kind);
+  AppendPropHeader(line, node_cols);
+  node_out.EndRow();
+  RETURN_IF_ERROR(elements.ForEachNode([&](const NodeView& n) {
+    AppendCsvField(line, n.key);
+    line->push_back(',');
+    AppendCsvField(line, n.kind);
+    size_t j = 0;  // names and langs are both sorted
     for (const auto& lang : langs) {
-      line.push_back(',');
-      auto it = n.names.find(lang);
-      if (it != n.names.end())
-        AppendCsvField(&line, it->second, it->second.empty());
+      line->push_back(',');
+      while (j < n.names.size() && n.names[j].lang < lang) ++j;
+      if (j < n.names.size() && n.names[j].lang == lang) {
+        AppendCsvField(line, n.names[j].text, n.names[j].text.empty());
+      }
     }
-    AppendProps(&line, node_cols, n.props);
-    nodes << line << '\n';
+    AppendProps(line, node_cols, n.props);
+    node_out.EndRow();
     progress(++done);
     return absl::OkStatus();
-  });
-  if (!st.ok()) return st;
+  }));
+  node_out.Flush();
 
-  line = "from,type,to";
-  AppendPropHeader(&line, edge_cols);
-  edges << line << '\n';
+  BlockWriter edge_out(&edges);
+  line = edge_out.buffer();
+  line->append("from,type,to");
+  AppendPropHeader(line, edge_cols);
+  edge_out.EndRow();
   // Mirrors the node rows: edges have from/type/to columns and no names, so
   // the loops share only the snapshot-walk outline.
-  st = elements->ForEachEdge([&](const Edge& e) {
-    line.clear();
-    AppendCsvField(&line, e.from);
-    line.push_back(',');
-    AppendCsvField(&line, e.type);
-    line.push_back(',');
-    AppendCsvField(&line, e.to);
-    AppendProps(&line, edge_cols, e.props);
-    edges << line << '\n';
+  RETURN_IF_ERROR(elements.ForEachEdge([&](const EdgeView& e) {
+    AppendCsvField(line, e.from);
+    line->push_back(',');
+    AppendCsvField(line, e.type);
+    line->push_back(',');
+    AppendCsvField(line, e.to);
+    AppendProps(line, edge_cols, e.props);
+    edge_out.EndRow();
     progress(++done);
     return absl::OkStatus();
-  });
-  if (!st.ok()) return st;
+  }));
+  edge_out.Flush();
   nodes.flush();
   edges.flush();
   if (!nodes || !edges) return absl::InternalError("write error");

@@ -1,6 +1,7 @@
 #include "critgraph/io/export.h"
 #include "critgraph/io/json_out.h"
 #include "io/export_elements.h"
+#include "io/export_view.h"
 
 namespace critgraph::io {
 
@@ -37,24 +38,45 @@ absl::Status ExportDot(const Snapshot& snap, std::ostream& out,
     if (options.progress) options.progress(done, total);
   };
   uint64_t done = 0;
-  auto st = elements->ForEachNode([&](const Node& n) {
-    std::string name = DisplayName(n);
-    std::string label = name.empty() ? n.key : name + "\n" + n.key;
-    out << "  " << DotQuote(n.key) << " [label=" << DotQuote(label)
-        << ", kind=" << DotQuote(n.kind) << "];\n";
+  BlockWriter lines(&out);
+  std::string* buf = lines.buffer();
+  auto st = elements->ForEachNode([&](const NodeView& n) {
+    const std::string_view name = DisplayName(n);
+    std::string label(name);
+    if (name.empty()) {
+      label = n.key;
+    } else {
+      label.push_back('\n');
+      label.append(n.key);
+    }
+    buf->append("  ");
+    buf->append(DotQuote(n.key));
+    buf->append(" [label=");
+    buf->append(DotQuote(label));
+    buf->append(", kind=");
+    buf->append(DotQuote(n.kind));
+    buf->append("];");
+    lines.EndRow();
     progress(++done);
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
   // The progress and write-and-check tail is shared by every exporter; each
   // owns its stream and format, so a helper would save three lines only.
-  st = elements->ForEachEdge([&](const Edge& e) {
-    out << "  " << DotQuote(e.from) << " -> " << DotQuote(e.to)
-        << " [label=" << DotQuote(e.type) << "];\n";
+  st = elements->ForEachEdge([&](const EdgeView& e) {
+    buf->append("  ");
+    buf->append(DotQuote(e.from));
+    buf->append(" -> ");
+    buf->append(DotQuote(e.to));
+    buf->append(" [label=");
+    buf->append(DotQuote(e.type));
+    buf->append("];");
+    lines.EndRow();
     progress(++done);
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
+  lines.Flush();
   out << "}\n";
   out.flush();
   if (!out) return absl::InternalError("write error");

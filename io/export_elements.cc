@@ -6,6 +6,8 @@
 #include <utility>
 
 #include "critgraph/lists.h"
+#include "io/export_view.h"
+#include "storage/export_scan.h"
 #include "util/status_macros.h"
 
 namespace critgraph::io {
@@ -29,20 +31,68 @@ absl::StatusOr<ExportElements> ExportElements::Make(
 }
 
 absl::Status ExportElements::ForEachNode(
-    const std::function<absl::Status(const Node&)>& fn) const {
-  if (!keys_) return snap_->ForEachNode(fn);
+    const std::function<absl::Status(const NodeView&)>& fn) const {
+  if (!keys_) return snap_->ForEachNodeView(fn);
+  ElementViews views;
   for (const std::string& key : *keys_) {
     ASSIGN_OR_RETURN(Node node, snap_->GetNode(key));
-    RETURN_IF_ERROR(fn(node));
+    RETURN_IF_ERROR(fn(views.Of(node)));
   }
   return absl::OkStatus();
 }
 
 absl::Status ExportElements::ForEachEdge(
-    const std::function<absl::Status(const Edge&)>& fn) const {
-  if (!keys_) return snap_->ForEachEdge(fn);
-  for (const Edge& edge : edges_) RETURN_IF_ERROR(fn(edge));
+    const std::function<absl::Status(const EdgeView&)>& fn) const {
+  if (!keys_) return snap_->ForEachEdgeView(fn);
+  ElementViews views;
+  for (const Edge& edge : edges_) RETURN_IF_ERROR(fn(views.Of(edge)));
   return absl::OkStatus();
+}
+
+absl::Status ExportElements::ForEachNodeAnyOrder(
+    const std::function<absl::Status(const NodeView&)>& fn) const {
+  if (!keys_) return storage::ForEachNodeViewById(*snap_, fn);
+  return ForEachNode(fn);
+}
+
+absl::Status ExportElements::ForEachEdgePropsAnyOrder(
+    const std::function<absl::Status(absl::Span<const PropertyView>)>& fn)
+    const {
+  if (!keys_) return storage::ForEachEdgePropsById(*snap_, fn);
+  return ForEachEdge([&](const EdgeView& e) { return fn(e.props); });
+}
+
+absl::StatusOr<ExportColumns> ExportColumns::Of(
+    const ExportElements& elements) {
+  ExportColumns cols;
+  // Inserts only what is new: most elements repeat known columns.
+  auto add_props = [](std::set<Prop, PropLess>* set,
+                      absl::Span<const PropertyView> props) {
+    for (const PropertyView& p : props) {
+      const std::pair<std::string_view, CsvType> col(p.name, CsvTypeOf(p));
+      auto it = set->lower_bound(col);
+      if (it == set->end() || PropLess()(col, *it)) {
+        set->emplace_hint(it, std::string(p.name), col.second);
+      }
+    }
+  };
+  // The order does not matter here: the cheaper scans.
+  RETURN_IF_ERROR(elements.ForEachNodeAnyOrder([&](const NodeView& n) {
+    for (const NameView& name : n.names) {
+      auto it = cols.langs.lower_bound(name.lang);
+      if (it == cols.langs.end() || *it != name.lang) {
+        cols.langs.emplace_hint(it, name.lang);
+      }
+    }
+    add_props(&cols.node_props, n.props);
+    return absl::OkStatus();
+  }));
+  RETURN_IF_ERROR(
+      elements.ForEachEdgePropsAnyOrder([&](absl::Span<const PropertyView> p) {
+        add_props(&cols.edge_props, p);
+        return absl::OkStatus();
+      }));
+  return cols;
 }
 
 uint64_t ExportElements::total() const {

@@ -6,6 +6,8 @@
 #include "critgraph/io/export.h"
 #include "critgraph/io/json_out.h"
 #include "io/export_elements.h"
+#include "io/export_view.h"
+#include "util/status_macros.h"
 
 namespace critgraph::io {
 
@@ -67,16 +69,15 @@ const char* GraphmlType(CsvType t) {
   }
 }
 
-std::string GraphmlValue(const PropertyValue& v) {
-  if (v.index() == 4) {
-    std::string json;
-    AppendJsonValue(&json, v);  // a JSON array of strings
-    return json;
+void AppendGraphmlValue(std::string* out, const PropertyView& v) {
+  if (v.index == 4) {
+    AppendJsonValue(out, v);  // a JSON array of strings
+  } else {
+    AppendPropertyText(out, v);
   }
-  return PropertyText(v);
 }
 
-using PropKey = std::pair<std::string, CsvType>;
+using PropKey = ExportColumns::Prop;
 
 // attr.name for a property: its name unless it collides with the reserved
 // attributes (kind, label, name:*, type), then "prop:" + name.
@@ -93,22 +94,10 @@ absl::Status ExportGraphml(const Snapshot& snap, std::ostream& out,
                            const ExportOptions& options) {
   auto elements = ExportElements::Make(snap, options);  // --list
   if (!elements.ok()) return elements.status();
-  std::set<std::string> langs;
-  std::set<PropKey> node_props;
-  std::set<PropKey> edge_props;
-  auto st = elements->ForEachNode([&](const Node& n) {
-    for (const auto& [lang, text] : n.names) langs.insert(lang);
-    for (const auto& [name, v] : n.props)
-      node_props.emplace(name, CsvTypeOf(v));
-    return absl::OkStatus();
-  });
-  if (!st.ok()) return st;
-  st = elements->ForEachEdge([&](const Edge& e) {
-    for (const auto& [name, v] : e.props)
-      edge_props.emplace(name, CsvTypeOf(v));
-    return absl::OkStatus();
-  });
-  if (!st.ok()) return st;
+  ASSIGN_OR_RETURN(const ExportColumns cols, ExportColumns::Of(*elements));
+  const auto& langs = cols.langs;
+  const auto& node_props = cols.node_props;
+  const auto& edge_props = cols.edge_props;
 
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
          "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" "
@@ -123,45 +112,68 @@ absl::Status ExportGraphml(const Snapshot& snap, std::ostream& out,
   };
   key("kind", "node", "kind", "string");
   key("label", "node", "label", "string");
-  std::map<std::string, std::string> lang_ids;
+  std::map<std::string, std::string, std::less<>> lang_ids;
   int i = 0;
   for (const auto& lang : langs) {
     lang_ids[lang] = "name" + std::to_string(i++);
     key(lang_ids[lang], "node", "name:" + lang, "string");
   }
-  std::map<PropKey, std::string> node_ids;
+  std::map<PropKey, std::string, ExportColumns::PropLess> node_ids;
   i = 0;
   for (const auto& p : node_props) {
     node_ids[p] = "n" + std::to_string(i++);
     key(node_ids[p], "node", AttrName(p.first, false), GraphmlType(p.second));
   }
   key("type", "edge", "type", "string");
-  std::map<PropKey, std::string> edge_ids;
+  std::map<PropKey, std::string, ExportColumns::PropLess> edge_ids;
   i = 0;
   for (const auto& p : edge_props) {
     edge_ids[p] = "e" + std::to_string(i++);
     key(edge_ids[p], "edge", AttrName(p.first, true), GraphmlType(p.second));
   }
   out << "  <graph id=\"G\" edgedefault=\"directed\">\n";
-  auto data = [&](const std::string& id, std::string_view value) {
-    out << "      <data key=\"" << XmlEscape(id) << "\">" << XmlEscape(value)
-        << "</data>\n";
+  BlockWriter lines(&out);
+  std::string* buf = lines.buffer();
+  // Key ids (kind, label, type, nameN, nN, eN) need no XML escaping.
+  auto open_data = [&](std::string_view id) {
+    buf->append("      <data key=\"");
+    buf->append(id);
+    buf->append("\">");
   };
+  auto data = [&](std::string_view id, std::string_view value) {
+    open_data(id);
+    buf->append(XmlEscape(value));
+    buf->append("</data>\n");
+  };
+  auto prop_data =
+      [&](const std::map<PropKey, std::string, ExportColumns::PropLess>& ids,
+          const PropertyView& v) {
+        open_data(
+            ids.find(std::pair<std::string_view, CsvType>(v.name, CsvTypeOf(v)))
+                ->second);
+        std::string text;
+        AppendGraphmlValue(&text, v);
+        buf->append(XmlEscape(text));
+        buf->append("</data>\n");
+      };
   const uint64_t total = elements->total();
   auto progress = [&](uint64_t done) {
     if (options.progress) options.progress(done, total);
   };
   uint64_t done = 0;
-  st = elements->ForEachNode([&](const Node& n) {
-    out << "    <node id=\"" << XmlEscape(n.key) << "\">\n";
+  auto st = elements->ForEachNode([&](const NodeView& n) {
+    buf->append("    <node id=\"");
+    buf->append(XmlEscape(n.key));
+    buf->append("\">\n");
     data("kind", n.kind);
-    std::string label = DisplayName(n);
+    const std::string_view label = DisplayName(n);
     data("label", label.empty() ? n.key : label);
-    for (const auto& [lang, text] : n.names) data(lang_ids[lang], text);
-    for (const auto& [name, v] : n.props) {
-      data(node_ids[{name, CsvTypeOf(v)}], GraphmlValue(v));
+    for (const NameView& name : n.names) {
+      data(lang_ids.find(name.lang)->second, name.text);
     }
-    out << "    </node>\n";
+    for (const PropertyView& p : n.props) prop_data(node_ids, p);
+    buf->append("    </node>");
+    lines.EndRow();
     progress(++done);
     return absl::OkStatus();
   });
@@ -169,18 +181,23 @@ absl::Status ExportGraphml(const Snapshot& snap, std::ostream& out,
   uint64_t edge_no = 0;
   // Mirrors the node loop (edges: generated id, own key ids, no names); the
   // checked tail matches the other exporters, each of which owns its stream.
-  st = elements->ForEachEdge([&](const Edge& e) {
-    out << "    <edge id=\"e" << edge_no++ << "\" source=\""
-        << XmlEscape(e.from) << "\" target=\"" << XmlEscape(e.to) << "\">\n";
+  st = elements->ForEachEdge([&](const EdgeView& e) {
+    buf->append("    <edge id=\"e");
+    buf->append(std::to_string(edge_no++));
+    buf->append("\" source=\"");
+    buf->append(XmlEscape(e.from));
+    buf->append("\" target=\"");
+    buf->append(XmlEscape(e.to));
+    buf->append("\">\n");
     data("type", e.type);
-    for (const auto& [name, v] : e.props) {
-      data(edge_ids[{name, CsvTypeOf(v)}], GraphmlValue(v));
-    }
-    out << "    </edge>\n";
+    for (const PropertyView& p : e.props) prop_data(edge_ids, p);
+    buf->append("    </edge>");
+    lines.EndRow();
     progress(++done);
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
+  lines.Flush();
   out << "  </graph>\n</graphml>\n";
   out.flush();
   if (!out) return absl::InternalError("write error");

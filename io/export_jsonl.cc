@@ -4,6 +4,7 @@
 #include "critgraph/io/change_stream.h"
 #include "critgraph/io/export.h"
 #include "io/export_elements.h"
+#include "io/export_view.h"
 
 namespace critgraph::io {
 
@@ -33,26 +34,22 @@ absl::Status ExportJsonl(const Snapshot& snap, std::ostream& out,
     if (options.progress) options.progress(done, total);
   };
   uint64_t done = 0;
-  auto st = elements->ForEachNode([&](const Node& n) {
-    ChangeOp node_op;
-    node_op.kind = ChangeOp::Kind::kNode;
-    node_op.node = n;
-    out << ToChangeLine(node_op) << '\n';
+  BlockWriter lines(&out);
+  auto st = elements->ForEachNode([&](const NodeView& n) {
+    AppendNodeChangeLine(lines.buffer(), n);
+    lines.EndRow();
     progress(++done);
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
-  // Mirrors the node loop: ForEachNode and ForEachEdge take different
-  // callbacks, and each fills a different ChangeOp member.
-  st = elements->ForEachEdge([&](const Edge& e) {
-    ChangeOp edge_op;
-    edge_op.kind = ChangeOp::Kind::kEdge;
-    edge_op.edge = e;
-    out << ToChangeLine(edge_op) << '\n';
+  st = elements->ForEachEdge([&](const EdgeView& e) {
+    AppendEdgeChangeLine(lines.buffer(), e);
+    lines.EndRow();
     progress(++done);
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
+  lines.Flush();
   ChangeOp commit;
   commit.kind = ChangeOp::Kind::kCommit;
   commit.commit.message = snap.info().message;

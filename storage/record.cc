@@ -1,5 +1,6 @@
 #include "storage/record.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -12,6 +13,7 @@
 #include "revision_generated.h"
 #include "storage/validate.h"
 #include "util/hash.h"
+#include "util/status_macros.h"
 #include "util/str_cat.h"
 
 namespace critgraph::storage {
@@ -244,6 +246,133 @@ absl::StatusOr<Properties> DecodeEdgeRecord(std::string_view raw) {
 
 namespace {
 
+std::string_view View(const flatbuffers::String* s) {
+  return s == nullptr ? std::string_view()
+                      : std::string_view(s->c_str(), s->size());
+}
+
+// Leaves `v` sorted by name with each name once, the last of equal names
+// kept: what inserting the entries in order into a std::map with
+// operator[] leaves (ReadProps, DecodeNodeRecord). Records are written
+// sorted, so this is normally one comparison per entry.
+template <typename T, typename NameOf>
+void SortLikeMap(std::vector<T>* v, NameOf name_of) {
+  auto less = [&](const T& a, const T& b) { return name_of(a) < name_of(b); };
+  if (std::adjacent_find(v->begin(), v->end(), [&](const T& a, const T& b) {
+        return !less(a, b);
+      }) == v->end()) {
+    return;
+  }
+  std::stable_sort(v->begin(), v->end(), less);
+  size_t out = 0;
+  for (size_t i = 0; i < v->size(); ++i) {
+    if (i + 1 < v->size() && name_of((*v)[i]) == name_of((*v)[i + 1])) {
+      continue;
+    }
+    (*v)[out++] = (*v)[i];
+  }
+  v->resize(out);
+}
+
+// As ReadProps, into views: (*props) and the list items in (*items).
+absl::Status ReadPropViews(
+    const flatbuffers::Vector<flatbuffers::Offset<fb::Property>>* v,
+    std::vector<PropertyView>* props, std::vector<std::string_view>* items) {
+  props->clear();
+  items->clear();
+  if (v == nullptr) return absl::OkStatus();
+  // Every list's items go to one vector, reserved first so that the spans
+  // into it stay valid while it fills.
+  size_t item_count = 0;
+  for (const fb::Property* p : *v) {
+    if (p->type() == fb::PropertyType::StringList && p->list()) {
+      item_count += p->list()->size();
+    }
+  }
+  items->reserve(item_count);
+  for (const fb::Property* p : *v) {
+    PropertyView& out = props->emplace_back();
+    out.name = View(p->name());
+    out.index = static_cast<uint8_t>(p->type());
+    switch (p->type()) {
+      case fb::PropertyType::String:
+        out.s = View(p->s());
+        break;
+      case fb::PropertyType::Int64:
+        out.i = p->i();
+        break;
+      case fb::PropertyType::Double:
+        out.d = p->d();
+        break;
+      case fb::PropertyType::Bool:
+        out.b = p->b();
+        break;
+      case fb::PropertyType::StringList: {
+        const size_t first = items->size();
+        if (p->list()) {
+          for (const auto* s : *p->list()) items->push_back(View(s));
+        }
+        out.list =
+            absl::MakeConstSpan(items->data() + first, items->size() - first);
+        break;
+      }
+      default:
+        return absl::DataLossError(StrCat("property '", out.name,
+                                          "' has an unknown type ",
+                                          static_cast<int>(p->type())));
+    }
+  }
+  SortLikeMap(props, [](const PropertyView& p) { return p.name; });
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string_view ViewDecoder::Align(std::string_view raw) {
+  if (reinterpret_cast<uintptr_t>(raw.data()) % alignof(uint64_t) == 0) {
+    return raw;
+  }
+  // Not the thread-local buffer of Aligned: a callback holding these views
+  // may decode other records on the same thread.
+  aligned_.resize(raw.size() / sizeof(uint64_t) + 1);
+  std::memcpy(aligned_.data(), raw.data(), raw.size());
+  return std::string_view(reinterpret_cast<const char*>(aligned_.data()),
+                          raw.size());
+}
+
+absl::StatusOr<ViewDecoder::NodeParts> ViewDecoder::DecodeNode(
+    std::string_view raw) {
+  const std::string_view bytes = Align(raw);
+  auto v = MakeVerifier<fb::NodeRecord>(bytes);
+  if (!fb::VerifyNodeRecordBuffer(v)) {
+    return absl::DataLossError("node record fails verification");
+  }
+  const fb::NodeRecord* r = fb::GetNodeRecord(bytes.data());
+  names_.clear();
+  if (r->names()) {
+    for (const auto* n : *r->names()) {
+      names_.push_back({View(n->lang()), View(n->text())});
+    }
+  }
+  SortLikeMap(&names_, [](const NameView& n) { return n.lang; });
+  RETURN_IF_ERROR(ReadPropViews(r->props(), &props_, &items_));
+  return NodeParts{View(r->key()), r->kind(), names_, props_};
+}
+
+absl::StatusOr<absl::Span<const PropertyView>> ViewDecoder::DecodeEdge(
+    std::string_view raw) {
+  const std::string_view bytes = Align(raw);
+  auto v = MakeVerifier<fb::EdgeRecord>(bytes);
+  if (!fb::VerifyEdgeRecordBuffer(v)) {
+    return absl::DataLossError("edge record fails verification");
+  }
+  RETURN_IF_ERROR(ReadPropViews(fb::GetEdgeRecord(bytes.data())->props(),
+                                &props_, &items_));
+  return absl::Span<const PropertyView>(props_);
+}
+
+namespace {
+
 flatbuffers::Offset<flatbuffers::Vector<const fb::TypeCount*>> PutTypeCounts(
     flatbuffers::FlatBufferBuilder& b, const TypeCounts& counts) {
   std::vector<fb::TypeCount> v;
@@ -430,3 +559,50 @@ Digest EdgeDigest(const Edge& edge) {
 }
 
 }  // namespace critgraph::storage
+
+// The public views' conversions (critgraph/snapshot.h) live with their
+// decoder.
+namespace critgraph {
+
+PropertyValue PropertyView::ToValue() const {
+  switch (index) {
+    case 0:
+      return std::string(s);
+    case 1:
+      return i;
+    case 2:
+      return d;
+    case 3:
+      return b;
+    default:
+      return std::vector<std::string>(list.begin(), list.end());
+  }
+}
+
+namespace {
+
+Properties ToProperties(absl::Span<const PropertyView> props) {
+  Properties out;
+  for (const PropertyView& p : props) {
+    out.emplace_hint(out.end(), std::string(p.name), p.ToValue());
+  }
+  return out;
+}
+
+}  // namespace
+
+Node NodeView::ToNode() const {
+  Node node{std::string(key), std::string(kind), {}, ToProperties(props)};
+  for (const NameView& n : names) {
+    node.names.emplace_hint(node.names.end(), std::string(n.lang),
+                            std::string(n.text));
+  }
+  return node;
+}
+
+Edge EdgeView::ToEdge() const {
+  return Edge{std::string(from), std::string(type), std::string(to),
+              ToProperties(props)};
+}
+
+}  // namespace critgraph

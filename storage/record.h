@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "critgraph/snapshot.h"
 #include "critgraph/types.h"
 #include "storage/keys.h"
 #include "storage/registry.h"
@@ -37,6 +38,38 @@ std::string EncodeEdgeRecord(const Properties& props);
 absl::StatusOr<Properties> DecodeEdgeRecord(std::string_view bytes);
 // Verifies without decoding.
 bool VerifyEdgeRecord(std::string_view bytes);
+
+// Decodes records into views (critgraph/snapshot.h: NodeView, EdgeView)
+// without copying their strings: the views point into the record, or into
+// this decoder's copy of it when the record is not 8-byte aligned. Verifies
+// like Decode*; names and props come out sorted with each name once, as the
+// map-based decoders leave them (a record is written sorted; a verified but
+// unsorted one reads as the maps would: sorted, the last duplicate kept).
+// Buffers are reused: the views of one call live until the next call on
+// this decoder, its destruction, or the record's bytes going away. Not
+// thread-safe; one per scan.
+class ViewDecoder {
+ public:
+  struct NodeParts {
+    std::string_view key;
+    TypeId kind = 0;
+    absl::Span<const NameView> names;
+    absl::Span<const PropertyView> props;
+  };
+  // DataLoss without context (callers add key and revision).
+  absl::StatusOr<NodeParts> DecodeNode(std::string_view raw);
+  absl::StatusOr<absl::Span<const PropertyView>> DecodeEdge(
+      std::string_view raw);
+
+ private:
+  // `raw`, or an aligned copy of it in aligned_.
+  std::string_view Align(std::string_view raw);
+
+  std::vector<uint64_t> aligned_;
+  std::vector<NameView> names_;
+  std::vector<PropertyView> props_;
+  std::vector<std::string_view> items_;  // every list's items, in order
+};
 
 // Per-type counts of a revision as stored: keyed by registry TypeId, sorted
 // by id, zero counts omitted.

@@ -42,6 +42,10 @@ class SnapshotImpl final : public Snapshot {
       const std::function<absl::Status(const Node&)>& fn) const override;
   absl::Status ForEachEdge(
       const std::function<absl::Status(const Edge&)>& fn) const override;
+  absl::Status ForEachNodeView(
+      const std::function<absl::Status(const NodeView&)>& fn) const override;
+  absl::Status ForEachEdgeView(
+      const std::function<absl::Status(const EdgeView&)>& fn) const override;
   std::vector<std::string> NodeKinds() const override;
   std::vector<std::string> EdgeTypes() const override;
 

@@ -1,5 +1,8 @@
 // Whole-revision scans of a snapshot (ForEachLiveNode, ForEachNode,
-// ForEachEdge): sequential passes, not a lookup per element.
+// ForEachEdge, and their views ForEachNodeView, ForEachEdgeView):
+// sequential passes, not a lookup per element. The view scans hand out the
+// verified records themselves (storage::ViewDecoder), no Node/Edge built.
+// Last in this file, the storage-order scans of storage/export_scan.h.
 //
 // Output is in key order, storage is in id order. The `keys` family is read
 // in key order in chunks; each chunk's ids are sorted and its node records
@@ -11,9 +14,11 @@
 // else through DBImpl::KeyOf (cached). Memory: one chunk
 // (ScanLimits::chunk_keys keys) of records and edges, plus the table.
 #include <algorithm>
+#include <cstring>
 #include <deque>
 #include <numeric>
 
+#include "storage/export_scan.h"
 #include "storage/forward_cursor.h"
 #include "storage/record.h"
 #include "storage/snapshot_impl.h"
@@ -141,6 +146,30 @@ absl::Status ReadChunkNodes(const DBImpl& db, Revision rev,
   return absl::OkStatus();
 }
 
+// Among out-edge versions visited in key order, picks the one visible at
+// `rev`: versions of an edge (from, type, to) sort newest first, so it is
+// the first not newer than `rev` (a deletion when its value is empty).
+class EdgeVersionPicker {
+ public:
+  explicit EdgeVersionPicker(Revision rev) : rev_(rev) {}
+  // `key`: kEdgeKeySize bytes.
+  bool Visible(const char* key) {
+    if (GetInvRev(key + kIdentity) > rev_) return false;  // newer than rev
+    if (have_last_ && std::memcmp(key, last_, kIdentity) == 0) {
+      return false;  // an older version of the edge just picked
+    }
+    std::memcpy(last_, key, kIdentity);
+    have_last_ = true;
+    return true;
+  }
+
+ private:
+  static constexpr size_t kIdentity = 20;  // from (8), type (4), to (8)
+  const Revision rev_;
+  char last_[kIdentity];
+  bool have_last_ = false;
+};
+
 // One alive out-edge of a chunk's node, as stored.
 struct EdgeRef {
   TypeId type;
@@ -163,14 +192,13 @@ absl::Status ReadChunkEdges(Revision rev, const KeyChunk& chunk, size_t begin,
   edges->clear();
   ranges->assign(by_id.size(), {0, 0});
   rocksdb::Iterator* it = cursor->it();
+  EdgeVersionPicker picker(rev);
   char prefix[8];
   for (uint32_t pos : by_id) {
     const NodeId id = chunk.entries[pos].id;
     EncodeBE64(id, prefix);
     cursor->SeekForward(std::string_view(prefix, 8), id);
     const size_t first = edges->size();
-    uint64_t last_type = ~uint64_t{0};
-    NodeId last_to = 0;
     for (; it->Valid(); cursor->Next()) {
       rocksdb::Slice k = it->key();
       if (k.size() != kEdgeKeySize) {
@@ -179,15 +207,11 @@ absl::Status ReadChunkEdges(Revision rev, const KeyChunk& chunk, size_t begin,
       }
       const char* p = k.data();
       if (GetBE64(p) != id) break;
-      const TypeId type = GetBE32(p + 8);
-      const NodeId to = GetBE64(p + 12);
-      if (GetInvRev(p + 20) > rev) continue;  // newer than the snapshot
-      if (type == last_type && to == last_to) continue;  // older version
-      last_type = type;
-      last_to = to;
+      if (!picker.Visible(p)) continue;
       if (it->value().empty()) continue;  // deleted
       AlignArena(values);
-      edges->push_back({type, to, values->size(), it->value().size()});
+      edges->push_back({GetBE32(p + 8), GetBE64(p + 12), values->size(),
+                        it->value().size()});
       values->append(it->value().data(), it->value().size());
     }
     RETURN_IF_ERROR(FromRocks(it->status(), "scan out-edges"));
@@ -251,6 +275,125 @@ absl::Status ScanLiveNodes(const DBImpl& db, Revision rev, bool verify,
   return absl::OkStatus();
 }
 
+// Every edge alive at `info.number` ordered by (from key, type, to key):
+// fn(from id, from key, type name, to key, raw unverified record); the views
+// live until fn returns.
+template <typename Fn>
+absl::Status ScanEdges(const DBImpl& db, const RevisionInfo& info,
+                       const Registry& registry, Fn&& fn) {
+  const Revision rev = info.number;
+  // A chunk buffers its nodes' edges: at the revision's mean degree, about
+  // kEdgeBytes bytes each, keep them within edge_buffer_bytes.
+  constexpr size_t kEdgeBytes = 64;
+  const size_t degree =
+      info.node_count == 0 ? 1 : 1 + info.edge_count / info.node_count;
+  const size_t chunk_keys =
+      std::min(db.scan_limits().chunk_keys,
+               std::max<size_t>(1024, db.scan_limits().edge_buffer_bytes /
+                                          (degree * kEdgeBytes)));
+  KeyReader keys(db);
+  KeyChunk chunk;
+  // First try to hold every mapping: then targets resolve from memory.
+  RETURN_IF_ERROR(
+      keys.Read(SIZE_MAX, db.scan_limits().key_table_bytes, &chunk));
+  KeyTable table;
+  const bool have_table = keys.done() && table.Build(chunk);
+
+  ForwardCursor out_edges(db, Cf::kOutEdges);
+  std::string values;
+  std::vector<std::pair<size_t, size_t>> ranges;
+  std::vector<EdgeRef> edges;
+  struct Pending {
+    const std::string* type;
+    std::string_view to;
+    const EdgeRef* ref;
+  };
+  std::vector<Pending> pending;
+  std::deque<std::string> fetched_keys;  // targets not in the table
+
+  auto emit_slice = [&](size_t begin, size_t end) -> absl::Status {
+    const std::vector<uint32_t> by_id = ById(chunk, begin, end);
+    out_edges.Reset();
+    RETURN_IF_ERROR(ReadChunkEdges(rev, chunk, begin, by_id, &out_edges,
+                                   &values, &edges, &ranges));
+    for (size_t i = begin; i < end; ++i) {
+      const auto [first, last] = ranges[i - begin];
+      if (first == last) continue;
+      const NodeId id = chunk.entries[i].id;
+      pending.clear();
+      fetched_keys.clear();
+      for (size_t j = first; j < last; ++j) {
+        const EdgeRef& ref = edges[j];
+        const std::string* type_name = registry.Name(ref.type);
+        if (type_name == nullptr) {
+          return db.DataLoss(StrCat("unknown edge type id ", ref.type), id,
+                             rev);
+        }
+        std::string_view to;
+        const uint32_t at = have_table ? table.Find(ref.to) : KeyTable::kAbsent;
+        if (at != KeyTable::kAbsent) {
+          to = chunk.key(at);
+        } else {
+          ASSIGN_OR_RETURN(std::string key, db.KeyOf(ref.to));
+          to = fetched_keys.emplace_back(std::move(key));
+        }
+        pending.push_back({type_name, to, &ref});
+      }
+      std::sort(pending.begin(), pending.end(),
+                [](const Pending& a, const Pending& b) {
+                  const int c = a.type->compare(*b.type);
+                  return c != 0 ? c < 0 : a.to < b.to;
+                });
+      for (const Pending& p : pending) {
+        RETURN_IF_ERROR(fn(id, chunk.key(i), *p.type, p.to,
+                           std::string_view(values).substr(p.ref->value_offset,
+                                                           p.ref->value_size)));
+      }
+    }
+    return absl::OkStatus();
+  };
+
+  if (have_table) {
+    for (size_t b = 0; b < chunk.entries.size(); b += chunk_keys) {
+      RETURN_IF_ERROR(
+          emit_slice(b, std::min(b + chunk_keys, chunk.entries.size())));
+    }
+    return absl::OkStatus();
+  }
+  // Too many keys to hold (or too sparse ids): chunk by chunk.
+  while (true) {
+    for (size_t b = 0; b < chunk.entries.size(); b += chunk_keys) {
+      RETURN_IF_ERROR(
+          emit_slice(b, std::min(b + chunk_keys, chunk.entries.size())));
+    }
+    if (keys.done()) return absl::OkStatus();
+    chunk.Clear();
+    RETURN_IF_ERROR(keys.Read(chunk_keys, SIZE_MAX, &chunk));
+  }
+}
+
+// A record of an edge from `id` that fails to decode.
+absl::Status CorruptEdge(const DBImpl& db, NodeId id, std::string_view to,
+                         Revision rev) {
+  return db.DataLoss(StrCat("corrupted out-edge to '", to, "'"), id, rev);
+}
+
+// A node record as a view for `fn`, verified as MaterializeNode verifies it,
+// with its errors (DataLoss naming the key and the revision that wrote it).
+absl::Status EmitNodeView(
+    const DBImpl& db, const Registry& registry, ViewDecoder* decoder,
+    std::string_view raw, NodeId id, Revision written,
+    const std::function<absl::Status(const NodeView&)>& fn) {
+  auto parts = decoder->DecodeNode(raw);
+  if (!parts.ok()) return db.DataLoss("corrupted record", id, written);
+  const std::string* kind = registry.Name(parts->kind);
+  if (kind == nullptr) {
+    return db.DataLoss(StrCat("unknown kind id ", parts->kind, " in record"),
+                       id, written);
+  }
+  return fn(NodeView{parts->key, *kind, parts->names, parts->props});
+}
+
 }  // namespace
 
 absl::Status SnapshotImpl::ForEachLiveNode(
@@ -277,106 +420,123 @@ absl::Status SnapshotImpl::ForEachNode(
       });
 }
 
+absl::Status SnapshotImpl::ForEachNodeView(
+    const std::function<absl::Status(const NodeView&)>& fn) const {
+  ViewDecoder decoder;
+  return ScanLiveNodes(
+      *db_, info_.number, /*verify=*/false,
+      [&](NodeId id, std::string_view, std::string_view raw, Revision written) {
+        return EmitNodeView(*db_, *registry_, &decoder, raw, id, written, fn);
+      });
+}
+
 absl::Status SnapshotImpl::ForEachEdge(
     const std::function<absl::Status(const Edge&)>& fn) const {
-  const Revision rev = info_.number;
-  // A chunk buffers its nodes' edges: at the revision's mean degree, about
-  // kEdgeBytes bytes each, keep them within edge_buffer_bytes.
-  constexpr size_t kEdgeBytes = 64;
-  const size_t degree =
-      info_.node_count == 0 ? 1 : 1 + info_.edge_count / info_.node_count;
-  const size_t chunk_keys =
-      std::min(db_->scan_limits().chunk_keys,
-               std::max<size_t>(1024, db_->scan_limits().edge_buffer_bytes /
-                                          (degree * kEdgeBytes)));
-  KeyReader keys(*db_);
-  KeyChunk chunk;
-  // First try to hold every mapping: then targets resolve from memory.
-  RETURN_IF_ERROR(
-      keys.Read(SIZE_MAX, db_->scan_limits().key_table_bytes, &chunk));
-  KeyTable table;
-  const bool have_table = keys.done() && table.Build(chunk);
-
-  ForwardCursor out_edges(*db_, Cf::kOutEdges);
-  std::string values;
-  std::vector<std::pair<size_t, size_t>> ranges;
-  std::vector<EdgeRef> edges;
-  struct Pending {
-    const std::string* type;
-    std::string_view to;
-    const EdgeRef* ref;
-  };
-  std::vector<Pending> pending;
-  std::deque<std::string> fetched_keys;  // targets not in the table
   Edge edge;
-
-  auto emit_slice = [&](size_t begin, size_t end) -> absl::Status {
-    const std::vector<uint32_t> by_id = ById(chunk, begin, end);
-    out_edges.Reset();
-    RETURN_IF_ERROR(ReadChunkEdges(rev, chunk, begin, by_id, &out_edges,
-                                   &values, &edges, &ranges));
-    for (size_t i = begin; i < end; ++i) {
-      const auto [first, last] = ranges[i - begin];
-      if (first == last) continue;
-      const NodeId id = chunk.entries[i].id;
-      pending.clear();
-      fetched_keys.clear();
-      for (size_t j = first; j < last; ++j) {
-        const EdgeRef& ref = edges[j];
-        const std::string* type_name = registry_->Name(ref.type);
-        if (type_name == nullptr) {
-          return db_->DataLoss(StrCat("unknown edge type id ", ref.type), id,
-                               rev);
-        }
-        std::string_view to;
-        const uint32_t at = have_table ? table.Find(ref.to) : KeyTable::kAbsent;
-        if (at != KeyTable::kAbsent) {
-          to = chunk.key(at);
-        } else {
-          ASSIGN_OR_RETURN(std::string key, db_->KeyOf(ref.to));
-          to = fetched_keys.emplace_back(std::move(key));
-        }
-        pending.push_back({type_name, to, &ref});
-      }
-      std::sort(pending.begin(), pending.end(),
-                [](const Pending& a, const Pending& b) {
-                  const int c = a.type->compare(*b.type);
-                  return c != 0 ? c < 0 : a.to < b.to;
-                });
-      edge.from.assign(chunk.key(i));
-      for (const Pending& p : pending) {
-        auto props = DecodeEdgeRecord(std::string_view(values).substr(
-            p.ref->value_offset, p.ref->value_size));
+  return ScanEdges(
+      *db_, info_, *registry_,
+      [&](NodeId id, std::string_view from, std::string_view type,
+          std::string_view to, std::string_view raw) -> absl::Status {
+        auto props = DecodeEdgeRecord(raw);
         if (!props.ok()) {
-          return db_->DataLoss(StrCat("corrupted out-edge to '", p.to, "'"), id,
-                               rev);
+          return CorruptEdge(*db_, id, to, info_.number);
         }
-        edge.type.assign(*p.type);
-        edge.to.assign(p.to);
+        edge.from.assign(from);
+        edge.type.assign(type);
+        edge.to.assign(to);
         edge.props = *std::move(props);
-        RETURN_IF_ERROR(fn(edge));
-      }
-    }
-    return absl::OkStatus();
-  };
+        return fn(edge);
+      });
+}
 
-  if (have_table) {
-    for (size_t b = 0; b < chunk.entries.size(); b += chunk_keys) {
-      RETURN_IF_ERROR(
-          emit_slice(b, std::min(b + chunk_keys, chunk.entries.size())));
+absl::Status SnapshotImpl::ForEachEdgeView(
+    const std::function<absl::Status(const EdgeView&)>& fn) const {
+  ViewDecoder decoder;
+  return ScanEdges(
+      *db_, info_, *registry_,
+      [&](NodeId id, std::string_view from, std::string_view type,
+          std::string_view to, std::string_view raw) -> absl::Status {
+        auto props = decoder.DecodeEdge(raw);
+        if (!props.ok()) {
+          return CorruptEdge(*db_, id, to, info_.number);
+        }
+        return fn(EdgeView{from, type, to, *props});
+      });
+}
+
+// ---- Storage-order scans (storage/export_scan.h). ----
+
+namespace {
+
+// A plain forward iterator over all of `cf`.
+std::unique_ptr<rocksdb::Iterator> ScanAll(const DBImpl& db, Cf cf) {
+  rocksdb::ReadOptions ro;
+  ro.total_order_seek = true;  // the whole family, across id prefixes
+  std::unique_ptr<rocksdb::Iterator> it(db.rdb()->NewIterator(ro, db.cf(cf)));
+  it->SeekToFirst();
+  return it;
+}
+
+}  // namespace
+
+absl::Status ForEachNodeViewById(
+    const Snapshot& snap,
+    const std::function<absl::Status(const NodeView&)>& fn) {
+  const SnapshotImpl& s = Impl(snap);
+  const DBImpl& db = s.db();
+  const Revision rev = s.revision();
+  ViewDecoder decoder;
+  NodeId picked = 0;  // the last id whose version at rev was found
+  bool have_picked = false;
+  auto it = ScanAll(db, Cf::kNodes);
+  for (; it->Valid(); it->Next()) {
+    const rocksdb::Slice k = it->key();
+    if (k.size() != kNodeKeySize) {
+      return absl::DataLossError(
+          StrCat("node key of ", k.size(), " bytes is damaged"));
     }
-    return absl::OkStatus();
+    // Versions of an id sort newest first: the first not newer than rev is
+    // the node at rev (deleted if empty); the older ones are skipped.
+    const NodeId id = GetBE64(k.data());
+    if (have_picked && id == picked) continue;
+    const Revision written = GetInvRev(k.data() + 8);
+    if (written > rev) continue;
+    picked = id;
+    have_picked = true;
+    if (it->value().empty()) continue;
+    RETURN_IF_ERROR(EmitNodeView(db, s.registry(), &decoder,
+                                 it->value().ToStringView(), id, written, fn));
   }
-  // Too many keys to hold (or too sparse ids): chunk by chunk.
-  while (true) {
-    for (size_t b = 0; b < chunk.entries.size(); b += chunk_keys) {
-      RETURN_IF_ERROR(
-          emit_slice(b, std::min(b + chunk_keys, chunk.entries.size())));
+  return FromRocks(it->status(), "scan nodes");
+}
+
+absl::Status ForEachEdgePropsById(
+    const Snapshot& snap,
+    const std::function<absl::Status(absl::Span<const PropertyView>)>& fn) {
+  const SnapshotImpl& s = Impl(snap);
+  const DBImpl& db = s.db();
+  const Revision rev = s.revision();
+  ViewDecoder decoder;
+  EdgeVersionPicker picker(rev);
+  auto it = ScanAll(db, Cf::kOutEdges);
+  for (; it->Valid(); it->Next()) {
+    const rocksdb::Slice k = it->key();
+    if (k.size() != kEdgeKeySize) {
+      return absl::DataLossError(
+          StrCat("out-edge key of ", k.size(), " bytes is damaged"));
     }
-    if (keys.done()) return absl::OkStatus();
-    chunk.Clear();
-    RETURN_IF_ERROR(keys.Read(chunk_keys, SIZE_MAX, &chunk));
+    if (!picker.Visible(k.data()) || it->value().empty()) continue;
+    auto props = decoder.DecodeEdge(it->value().ToStringView());
+    if (!props.ok()) {
+      // Name the target as the ordered scan does, when its key reads.
+      const NodeId to = GetBE64(k.data() + 12);
+      auto to_key = db.KeyOf(to);
+      return CorruptEdge(db, GetBE64(k.data()),
+                         to_key.ok() ? *to_key : StrCat("id ", to), rev);
+    }
+    RETURN_IF_ERROR(fn(*props));
   }
+  return FromRocks(it->status(), "scan out-edges");
 }
 
 }  // namespace critgraph::storage

@@ -5,10 +5,12 @@
 // fallback without an id -> key table, damaged records still DataLoss).
 #include <algorithm>
 #include <map>
+#include <sstream>
 #include <thread>
 #include <vector>
 
 #include "critgraph/db.h"
+#include "critgraph/io/export.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
 #include "storage/db_impl.h"
@@ -330,10 +332,28 @@ TEST(ReadPath, DamagedRecordIsDataLossInEveryReadPath) {
   expect_dataloss(
       snap->ForEachNode([](const Node&) { return absl::OkStatus(); }),
       "ForEachNode");
+  expect_dataloss(
+      snap->ForEachNodeView([](const NodeView&) { return absl::OkStatus(); }),
+      "ForEachNodeView");
+  // Export: its column pass scans in storage order, then the rows in key
+  // order; either way the same error.
+  for (auto format : {io::ExportFormat::kJsonl, io::ExportFormat::kGraphml}) {
+    std::ostringstream out;
+    expect_dataloss(io::Export(*snap, format, out), "Export");
+  }
+  std::ostringstream nodes_csv, edges_csv;
+  expect_dataloss(io::ExportCsv(*snap, nodes_csv, edges_csv), "ExportCsv");
   // ForEachEdge reads no node record either (an alive edge proves its
   // ends); it still lists every edge.
   size_t edges = 0;
   EXPECT_TRUE(snap->ForEachEdge([&](const Edge&) {
+                    ++edges;
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  EXPECT_EQ(edges, snap->edge_count());
+  edges = 0;
+  EXPECT_TRUE(snap->ForEachEdgeView([&](const EdgeView&) {
                     ++edges;
                     return absl::OkStatus();
                   })

@@ -48,6 +48,14 @@ class OutsideSnapshot : public Snapshot {
       const std::function<absl::Status(const Edge&)>&) const override {
     return absl::OkStatus();
   }
+  absl::Status ForEachNodeView(
+      const std::function<absl::Status(const NodeView&)>&) const override {
+    return absl::OkStatus();
+  }
+  absl::Status ForEachEdgeView(
+      const std::function<absl::Status(const EdgeView&)>&) const override {
+    return absl::OkStatus();
+  }
   std::vector<std::string> NodeKinds() const override { return {}; }
   std::vector<std::string> EdgeTypes() const override { return {}; }
 

@@ -21,6 +21,49 @@ namespace storage {
 class SnapshotImpl;
 }  // namespace storage
 
+// Zero-copy views of stored records, for whole-revision scans that format
+// elements without building Node/Edge values (ForEachNodeView,
+// ForEachEdgeView; export uses them). Every string_view and Span points
+// into memory the scan owns: valid only until the callback returns (copy
+// what you keep). Names are sorted by lang and props by name, each name
+// once, as in Node/Edge.
+struct PropertyView {
+  std::string_view name;
+  // PropertyValue's alternative index: 0 string (s), 1 int64 (i), 2 double
+  // (d), 3 bool (b), 4 list of strings (list).
+  uint8_t index = 0;
+  std::string_view s;
+  int64_t i = 0;
+  double d = 0;
+  bool b = false;
+  absl::Span<const std::string_view> list;
+
+  PropertyValue ToValue() const;
+};
+
+struct NameView {
+  std::string_view lang;
+  std::string_view text;
+};
+
+struct NodeView {
+  std::string_view key;
+  std::string_view kind;
+  absl::Span<const NameView> names;
+  absl::Span<const PropertyView> props;
+
+  Node ToNode() const;
+};
+
+struct EdgeView {
+  std::string_view from;
+  std::string_view type;
+  std::string_view to;
+  absl::Span<const PropertyView> props;
+
+  Edge ToEdge() const;
+};
+
 // A Snapshot pins one revision. Committed revisions never change, so every
 // call gives the same answer for the snapshot's lifetime, whatever the writer
 // does meanwhile.
@@ -79,6 +122,17 @@ class Snapshot {
   // Visits every edge ordered by (from key, type, to key).
   virtual absl::Status ForEachEdge(
       const std::function<absl::Status(const Edge&)>& fn) const = 0;
+
+  // As ForEachNode / ForEachEdge (same order, same elements, same errors),
+  // but each element is a view over the verified stored record instead of a
+  // Node / Edge: no strings copied, no maps built. The views are valid only
+  // during the callback (see NodeView). Each call runs its own scan with its
+  // own buffers, so calls from several threads at once are safe; the views
+  // of one call must not be handed to another thread beyond the callback.
+  virtual absl::Status ForEachNodeView(
+      const std::function<absl::Status(const NodeView&)>& fn) const = 0;
+  virtual absl::Status ForEachEdgeView(
+      const std::function<absl::Status(const EdgeView&)>& fn) const = 0;
 
   // Node kinds and edge types registered at this revision, sorted.
   virtual std::vector<std::string> NodeKinds() const = 0;
