@@ -53,9 +53,11 @@ std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors(
   // file's whole index and filter made a read-only open cost ~20 ms per
   // 350 MB of data (1 s at 10M nodes), whatever the command then reads.
   // Partitioned (4 KiB partitions under a small pinned top level), so a
-  // lookup reads the few KiB it needs, not a table's whole filter.
+  // lookup reads the few KiB it needs, not a table's whole filter. Level-0
+  // blocks are not pinned: a load that outruns the compactions has dozens
+  // of level-0 files, and pinning their blocks took a 10M-node import to
+  // 3 GB of memory; the cache bounds them like every other block.
   table.cache_index_and_filter_blocks = true;
-  table.pin_l0_filter_and_index_blocks_in_cache = true;
   table.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
   table.partition_filters = true;
   table.pin_top_level_index_and_filter = true;

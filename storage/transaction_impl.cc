@@ -5,9 +5,7 @@
 #include "absl/hash/hash.h"
 #include "absl/time/clock.h"
 #include "critgraph/options.h"
-#include "rocksdb/env.h"
 #include "rocksdb/write_batch.h"
-#include "storage/bulk_load.h"
 #include "storage/chunk_writer.h"
 #include "storage/db_impl.h"
 #include "storage/edge_scanner.h"
@@ -625,13 +623,6 @@ absl::Status TransactionImpl::ScanBaseTypeCounts() {
   return absl::OkStatus();
 }
 
-namespace {
-// A bulk load that left more sorted runs above the old data than this is
-// compacted when its revision is sealed: RocksDB's default
-// level0_slowdown_writes_trigger, the state in which it would throttle.
-constexpr size_t kBulkLoadMaxRuns = 20;
-}  // namespace
-
 absl::Status TransactionImpl::Flush() {
   // Nothing is written before the first flush, so base_ is still HEAD here.
   if (!type_counts_known_) RETURN_IF_ERROR(ScanBaseTypeCounts());
@@ -669,10 +660,6 @@ absl::Status TransactionImpl::Flush() {
   const size_t min_entries = db_->options().bulk_ingest_min_entries;
   const bool as_files = min_entries > 0 && batch.entries() >= min_entries;
   if (as_files) {
-    if (bulk_ == nullptr) {
-      bulk_ = std::make_unique<BulkLoad>(*db_);
-      RETURN_IF_ERROR(bulk_->Begin());
-    }
     rocksdb::WriteBatch meta;
     meta.Put(db_->cf(Cf::kDefault), std::string(kMetaNextNodeId),
              U64(next_node_id_));
@@ -783,8 +770,6 @@ absl::StatusOr<Revision> TransactionImpl::Seal(const CommitInfo& info) {
   RETURN_IF_ERROR(ValidateCommitInfo(info));
   const Revision p = pending_revision();
   if (auto st = Flush(); !st.ok()) return FailCommit(st);
-  // The later revisions of the transaction read the compacted files.
-  EndBulkLoad();
   RevisionInfo rev;
   rev.number = p;
   rev.parent = base_;
@@ -901,19 +886,6 @@ void TransactionImpl::Rollback() {
   Finish(leftovers);
 }
 
-void TransactionImpl::EndBulkLoad() {
-  if (bulk_ == nullptr) return;
-  // The revision is sealed (or rolled back) already: a failed compaction
-  // loses nothing, it leaves the files to the automatic compactions and the
-  // next opens and reads slower. Reported in the LOG only.
-  if (auto st = bulk_->End(kBulkLoadMaxRuns); !st.ok()) {
-    rocksdb::Log(rocksdb::InfoLogLevel::WARN_LEVEL,
-                 db_->rdb()->GetDBOptions().info_log.get(), "%s",
-                 st.ToString().c_str());
-  }
-  bulk_.reset();
-}
-
 void TransactionImpl::Finish(bool leftovers) {
   finished_ = true;
   sealed_.clear();
@@ -927,7 +899,6 @@ void TransactionImpl::Finish(bool leftovers) {
   keys_.clear();
   view_nodes_.reset();
   view_edges_.reset();
-  EndBulkLoad();
   db_->EndTransaction(next_node_id_, leftovers);
 }
 

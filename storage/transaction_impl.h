@@ -22,7 +22,6 @@
 
 namespace critgraph::storage {
 
-class BulkLoad;
 class DBImpl;
 
 // A revision's running change counts within one type; signed because a
@@ -100,9 +99,6 @@ class TransactionImpl : public Transaction {
   absl::Status ValidateCommitInfo(const CommitInfo& info) const;
   // Rolls back and names the revision whose commit failed.
   absl::Status FailCommit(const absl::Status& st);
-  // Compacts what the revision's ingested chunks left and restores
-  // RocksDB's options (storage/bulk_load.h); a no-op without a bulk load.
-  void EndBulkLoad();
   void Finish(bool leftovers);
 
   DBImpl* const db_;
@@ -117,10 +113,6 @@ class TransactionImpl : public Transaction {
   // Revisions sealed and not yet published, oldest first (tags included).
   std::vector<RevisionInfo> sealed_;
   int flushes_ = 0;  // chunks written to disk, over all sealed revisions
-  // Set at a revision's first chunk ingested as files; ended (the files
-  // compacted, options restored) when that revision is sealed or the
-  // transaction rolls back, before the write lock is released.
-  std::unique_ptr<BulkLoad> bulk_;
   // Entities with a new id that chunks of this transaction wrote.
   WrittenFilter nodes_written_;
   WrittenFilter edges_written_;

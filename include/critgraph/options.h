@@ -45,11 +45,7 @@ struct Options {
   // written once, not three times (log, flush, compaction of small files).
   // Smaller chunks, and every chunk when 0, go through a WriteBatch. The
   // result on disk, the digests and the guarantees are the same either way
-  // (docs/ARCHITECTURE.md, "Commit protocol"). A revision that ingested
-  // files faster than RocksDB's compactions kept up is compacted when it is
-  // sealed (Commit or Seal returns after it) into one sorted run above the
-  // data already there: that costs about what the revision wrote, and keeps
-  // later reads and opens from visiting dozens of files.
+  // (docs/ARCHITECTURE.md, "Commit protocol").
   size_t bulk_ingest_min_entries = 65536;
 
   // Operations one transaction may stage; more are refused with
