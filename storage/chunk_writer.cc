@@ -46,8 +46,38 @@ std::string ChunkWriter::StagingDir(const std::string& db_path) {
   return db_path + "/ingest";
 }
 
-void ChunkWriter::SortAndDedup(std::vector<Entry>& entries) {
-  auto less = [](const Entry& a, const Entry& b) { return a.key < b.key; };
+rocksdb::IngestExternalFileArg ChunkWriter::IngestArg(
+    DBImpl& db, Cf family, std::vector<std::string> files) {
+  rocksdb::IngestExternalFileArg arg;
+  arg.column_family = db.cf(family);
+  arg.external_files = std::move(files);
+  // Moved (renamed) into the database, never copied.
+  arg.options.move_files = true;
+  // The files' keys sort after nothing in particular: let RocksDB give them
+  // a sequence number above everything written before, so a later chunk
+  // overrides an earlier chunk's version of the same key, as in a batch.
+  arg.options.allow_global_seqno = true;
+  arg.options.allow_blocking_flush = true;
+  return arg;
+}
+
+absl::StatusOr<std::string> ChunkWriter::NewStagedFile(
+    DBImpl& db, Cf family, std::string_view suffix, std::string_view context) {
+  const std::string dir = StagingDir(db.path());
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    return absl::InternalError(
+        StrCat(context, ": cannot create ", dir, ": ", ec.message()));
+  }
+  return StrCat(dir, "/", next_file.fetch_add(1), "-", db.cf(family)->GetName(),
+                ".", suffix);
+}
+
+void ChunkWriter::SortAndDedup(std::vector<KeyWrite>& entries) {
+  auto less = [](const KeyWrite& a, const KeyWrite& b) {
+    return a.key < b.key;
+  };
   {
     // Most families arrive in key order (the staged maps are ordered by
     // id). The sort is stable, so the last write of a key is the last of
@@ -67,21 +97,29 @@ void ChunkWriter::SortAndDedup(std::vector<Entry>& entries) {
   }
 }
 
-absl::Status ChunkWriter::Write(bool as_files, std::string_view context) {
-  absl::Status st = as_files ? IngestFiles(context) : WriteBatch(context);
+absl::Status ChunkWriter::Write(bool as_files, SortedRuns* deferred,
+                                std::string_view context) {
+  absl::Status st =
+      as_files ? IngestFiles(deferred, context) : WriteBatch(deferred, context);
   for (auto& entries : per_cf_) entries.clear();
   entries_ = 0;
   return st;
 }
 
-absl::Status ChunkWriter::WriteBatch(std::string_view context) {
+absl::Status ChunkWriter::WriteBatch(SortedRuns* deferred,
+                                     std::string_view context) {
   // Keys go in sorted order per family: sorted inserts into a memtable skip
   // list are cheaper.
   rocksdb::WriteBatch batch;
   for (size_t c = 0; c < per_cf_.size(); ++c) {
     rocksdb::ColumnFamilyHandle* cf = db_.cf(static_cast<Cf>(c));
     SortAndDedup(per_cf_[c]);
-    for (const Entry& e : per_cf_[c]) {
+    if (Deferred(c, deferred)) {
+      RETURN_IF_ERROR(
+          deferred->AddRun(static_cast<Cf>(c), per_cf_[c], context));
+      continue;
+    }
+    for (const KeyWrite& e : per_cf_[c]) {
       if (e.value) {
         batch.Put(cf, e.key, *e.value);
       } else {
@@ -113,7 +151,7 @@ absl::Status ChunkWriter::BuildFile(Cf family, const std::string& file,
     return FromRocks(s, StrCat(context, ": build ", file));
   };
   if (auto s = writer.Open(file); !s.ok()) return fail(s);
-  for (const Entry& e : per_cf_[static_cast<size_t>(family)]) {
+  for (const KeyWrite& e : per_cf_[static_cast<size_t>(family)]) {
     auto s = e.value ? writer.Put(e.key, *e.value) : writer.Delete(e.key);
     if (!s.ok()) return fail(s);
   }
@@ -121,49 +159,39 @@ absl::Status ChunkWriter::BuildFile(Cf family, const std::string& file,
   return absl::OkStatus();
 }
 
-absl::Status ChunkWriter::IngestFiles(std::string_view context) {
-  const std::string dir = StagingDir(db_.path());
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) {
-    return absl::InternalError(
-        StrCat(context, ": cannot create ", dir, ": ", ec.message()));
-  }
+absl::Status ChunkWriter::IngestFiles(SortedRuns* deferred,
+                                      std::string_view context) {
   StagedFiles staged;
   std::vector<size_t> families;
   std::vector<std::string> files(per_cf_.size());
   for (size_t c = 0; c < per_cf_.size(); ++c) {
     if (per_cf_[c].empty()) continue;
     families.push_back(c);
-    files[c] = StrCat(dir, "/", next_file.fetch_add(1), "-",
-                      db_.cf(static_cast<Cf>(c))->GetName(), ".sst");
+    if (Deferred(c, deferred)) continue;
+    ASSIGN_OR_RETURN(files[c],
+                     NewStagedFile(db_, static_cast<Cf>(c), "sst", context));
     staged.Add(files[c]);
   }
   if (families.empty()) return absl::OkStatus();
-  // The families' files are independent: sort and build them on up to
-  // kBuildThreads threads (the calling one included).
+  // The families' files are independent: sort and build them (or write
+  // them as runs) on up to kBuildThreads threads, the calling one included.
   RETURN_IF_ERROR(ParallelFor(
       families.size(), std::min(families.size(), kBuildThreads),
       [] { return 0; },
       [&](int, size_t i) {
         const size_t c = families[i];
         SortAndDedup(per_cf_[c]);
+        if (Deferred(c, deferred)) {
+          return deferred->AddRun(static_cast<Cf>(c), per_cf_[c], context);
+        }
         return BuildFile(static_cast<Cf>(c), files[c], context);
       }));
   std::vector<rocksdb::IngestExternalFileArg> args;
   for (size_t c : families) {
-    rocksdb::IngestExternalFileArg arg;
-    arg.column_family = db_.cf(static_cast<Cf>(c));
-    arg.external_files.push_back(files[c]);
-    // Moved (renamed) into the database, never copied.
-    arg.options.move_files = true;
-    // The file's keys sort after nothing in particular: let RocksDB give it
-    // a sequence number above everything written before, so a later chunk
-    // overrides an earlier chunk's version of the same key, as in a batch.
-    arg.options.allow_global_seqno = true;
-    arg.options.allow_blocking_flush = true;
-    args.push_back(std::move(arg));
+    if (Deferred(c, deferred)) continue;
+    args.push_back(IngestArg(db_, static_cast<Cf>(c), {files[c]}));
   }
+  if (args.empty()) return absl::OkStatus();
   // All families in one MANIFEST record: a crash leaves all or none of the
   // chunk's files in the database.
   return FromRocks(db_.rdb()->IngestExternalFiles(args),

@@ -7,7 +7,8 @@
 //     DB::IngestExternalFiles, which skips the memtables, the log and the
 //     later flush: a bulk import is written once instead of three times.
 // Either way a later write of a key in the chunk wins over an earlier one,
-// and a delete is a delete (a tombstone in the file).
+// and a delete is a delete (a tombstone in the file). Given a SortedRuns,
+// the families it defers go there instead.
 #ifndef CRITGRAPH_STORAGE_CHUNK_WRITER_H_
 #define CRITGRAPH_STORAGE_CHUNK_WRITER_H_
 
@@ -19,7 +20,10 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "rocksdb/db.h"
 #include "storage/db_impl.h"
+#include "storage/sorted_runs.h"
 
 namespace critgraph::storage {
 
@@ -41,36 +45,48 @@ class ChunkWriter {
   // chunk is ingested as SST files: durable when this returns, so the
   // caller must have made the pending marker durable first (recovery must
   // know to remove what lands above HEAD). Otherwise one WriteBatch with
-  // WriteOptions::sync = false. `context` names the chunk in errors.
-  absl::Status Write(bool as_files, std::string_view context);
+  // WriteOptions::sync = false. With `deferred`, the families it defers are
+  // added to it as runs instead. `context` names the chunk in errors.
+  absl::Status Write(bool as_files, SortedRuns* deferred,
+                     std::string_view context);
 
   // The folder, inside the database, where SST files are built before they
   // are moved in by ingestion. A crash can leave files there; DB::Open
   // (read-write) removes them.
   static std::string StagingDir(const std::string& db_path);
 
- private:
-  struct Entry {
-    std::string key;
-    std::optional<std::string> value;  // nullopt = delete
-  };
+  // How this database ingests staged `files` of `family`: moved in, above
+  // every earlier write.
+  static rocksdb::IngestExternalFileArg IngestArg(
+      DBImpl& db, Cf family, std::vector<std::string> files);
 
+  // A new, unique path in the staging folder (created if missing) for a
+  // file of `family`, ending in ".<suffix>".
+  static absl::StatusOr<std::string> NewStagedFile(DBImpl& db, Cf family,
+                                                   std::string_view suffix,
+                                                   std::string_view context);
+
+ private:
   void Add(Cf cf, std::string key, std::optional<std::string> value) {
     per_cf_[static_cast<size_t>(cf)].push_back(
-        Entry{std::move(key), std::move(value)});
+        KeyWrite{std::move(key), std::move(value)});
     ++entries_;
   }
   // Sorts one family's entries by key, keeping only the last write of each
   // key.
-  static void SortAndDedup(std::vector<Entry>& entries);
+  static void SortAndDedup(std::vector<KeyWrite>& entries);
+  // Whether `family`'s writes go to `deferred` in this Write.
+  static bool Deferred(size_t family, const SortedRuns* deferred) {
+    return deferred != nullptr && SortedRuns::Defers(static_cast<Cf>(family));
+  }
   // Writes one family's (sorted) entries as an SST file at `file`.
   absl::Status BuildFile(Cf family, const std::string& file,
                          std::string_view context) const;
-  absl::Status WriteBatch(std::string_view context);
-  absl::Status IngestFiles(std::string_view context);
+  absl::Status WriteBatch(SortedRuns* deferred, std::string_view context);
+  absl::Status IngestFiles(SortedRuns* deferred, std::string_view context);
 
   DBImpl& db_;
-  std::array<std::vector<Entry>, static_cast<size_t>(Cf::kCount)> per_cf_;
+  std::array<std::vector<KeyWrite>, static_cast<size_t>(Cf::kCount)> per_cf_;
   size_t entries_ = 0;
 };
 

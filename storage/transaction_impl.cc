@@ -44,7 +44,8 @@ TransactionImpl::TransactionImpl(DBImpl* db, const RevisionInfo& base,
       first_new_id_(next_node_id),
       digest_(base.digest),
       node_count_(static_cast<int64_t>(base.node_count)),
-      edge_count_(static_cast<int64_t>(base.edge_count)) {
+      edge_count_(static_cast<int64_t>(base.edge_count)),
+      deferred_(*db) {
   if (!base.nodes_by_kind || !base.edges_by_type) return;
   type_counts_known_ = true;
   for (const auto& [name, n] : *base.nodes_by_kind) {
@@ -241,6 +242,15 @@ absl::Status TransactionImpl::DeleteNode(std::string_view key) {
 
   // Every edge touching the node: on disk at the pending revision, then
   // staged. Collect first, stage after, so scans do not see their own writes.
+  // The in-edge scan must see earlier chunks' deferred writes.
+  if (deferral_ == Deferral::kOn) {
+    deferral_ = Deferral::kOff;
+    if (auto st = deferred_.MergeAndIngest(
+            StrCat("write in-edges of revision ", pending_revision()));
+        !st.ok()) {
+      return FailCommit(st);
+    }
+  }
   std::vector<EdgeTuple> doomed;
   for (bool outgoing : {true, false}) {
     EdgeScanner scanner(*db_, outgoing);
@@ -671,7 +681,11 @@ absl::Status TransactionImpl::Flush() {
     batch.Put(Cf::kDefault, std::string(kMetaNextNodeId), U64(next_node_id_));
     batch.Put(Cf::kDefault, std::string(kMetaPending), U64(head_ + 1));
   }
-  RETURN_IF_ERROR(batch.Write(as_files, context));
+  if (deferral_ == Deferral::kUndecided) {
+    deferral_ = as_files ? Deferral::kOn : Deferral::kOff;
+  }
+  RETURN_IF_ERROR(batch.Write(
+      as_files, deferral_ == Deferral::kOn ? &deferred_ : nullptr, context));
   ++flushes_;
   unflushed_keys_.clear();
   if (ids_.size() >= kMaxCachedIds) ids_.clear();
@@ -770,6 +784,12 @@ absl::StatusOr<Revision> TransactionImpl::Seal(const CommitInfo& info) {
   RETURN_IF_ERROR(ValidateCommitInfo(info));
   const Revision p = pending_revision();
   if (auto st = Flush(); !st.ok()) return FailCommit(st);
+  if (auto st = deferred_.MergeAndIngest(
+          StrCat("write in-edges and kind index of revision ", p));
+      !st.ok()) {
+    return FailCommit(st);
+  }
+  deferral_ = Deferral::kUndecided;
   RevisionInfo rev;
   rev.number = p;
   rev.parent = base_;
@@ -899,6 +919,7 @@ void TransactionImpl::Finish(bool leftovers) {
   keys_.clear();
   view_nodes_.reset();
   view_edges_.reset();
+  deferred_.Clear();
   db_->EndTransaction(next_node_id_, leftovers);
 }
 

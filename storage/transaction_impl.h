@@ -18,6 +18,7 @@
 #include "storage/node_reader.h"
 #include "storage/record.h"
 #include "storage/registry.h"
+#include "storage/sorted_runs.h"
 #include "storage/written_filter.h"
 
 namespace critgraph::storage {
@@ -149,6 +150,18 @@ class TransactionImpl : public Transaction {
   std::unique_ptr<EdgeReader> view_edges_;
   size_t staged_bytes_ = 0;
   uint64_t ops_ = 0;  // operations staged, for Options::max_txn_ops
+  // In-edge and kind-index writes of the pending revision, merged and
+  // ingested at the seal, or before anything reads them back (DeleteNode's
+  // scan of in-edges). A revision defers from its first chunk, if that chunk
+  // is large, until the seal or such a read, and never again after: an
+  // in-edge or kind-index key at P must be on disk exactly when its
+  // change-log entry is (recovery and rollback find what to remove through
+  // the change log), and a later chunk's change-log delete is written at
+  // once, so it must never take back a write that reached the disk
+  // differently.
+  enum class Deferral { kUndecided, kOn, kOff };
+  Deferral deferral_ = Deferral::kUndecided;
+  SortedRuns deferred_;
 };
 
 }  // namespace critgraph::storage

@@ -103,7 +103,9 @@ std::string CompareSnapshot(const Snapshot& snap, const ModelState& want) {
     by_kind[n.kind].push_back(k);
     auto o = snap.OutEdges(k);
     auto i = snap.InEdges(k);
-    if (!o.ok() || !i.ok()) return StrCat("rev ", r, ": edges of ", k);
+    if (!o.ok() || !i.ok())
+      return StrCat("rev ", r, ": edges of ", k, " ", o.status().ToString(),
+                    " ", i.status().ToString());
     auto sorted = [](std::vector<Edge> v, bool by_to) {
       std::sort(v.begin(), v.end(), [&](const Edge& a, const Edge& b) {
         return by_to ? std::tie(a.type, a.to) < std::tie(b.type, b.to)

@@ -2,10 +2,12 @@
 #ifndef CRITGRAPH_UTIL_STATUS_MACROS_H_
 #define CRITGRAPH_UTIL_STATUS_MACROS_H_
 
+#include <string_view>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "util/str_cat.h"
 
 // Evaluates `expr` (an absl::Status) once and returns it from the enclosing
 // function if it is not OK.
@@ -29,6 +31,17 @@
   auto tmp = (expr);                                     \
   if (!tmp.ok()) return std::move(tmp).status();         \
   lhs = *std::move(tmp)
+
+namespace critgraph {
+
+// `st` with "context: " in front of its message; OK stays OK.
+inline absl::Status WithContext(const absl::Status& st,
+                                std::string_view context) {
+  if (st.ok()) return st;
+  return absl::Status(st.code(), StrCat(context, ": ", st.message()));
+}
+
+}  // namespace critgraph
 
 #define CRITGRAPH_STATUS_CONCAT_INNER_(a, b) a##b
 #define CRITGRAPH_STATUS_CONCAT_(a, b) CRITGRAPH_STATUS_CONCAT_INNER_(a, b)
