@@ -1,9 +1,9 @@
 #include "critgraph/io/change_stream.h"
 
-#include <charconv>
 #include <cstdio>
 
 #include "critgraph/io/json_out.h"
+#include "io/export_view.h"
 #include "simdjson.h"
 #include "storage/validate.h"
 #include "util/status_macros.h"
@@ -163,31 +163,8 @@ absl::StatusOr<Names> GetNames(const object& obj) {
 }  // namespace
 
 void AppendJsonValue(std::string* out, const PropertyValue& v) {
-  switch (v.index()) {
-    case 0:
-      AppendJsonString(out, std::get<std::string>(v));
-      break;
-    case 1:
-      out->append(std::to_string(std::get<int64_t>(v)));
-      break;
-    case 2:
-      out->append(FormatDouble(std::get<double>(v)));
-      break;
-    case 3:
-      out->append(std::get<bool>(v) ? "true" : "false");
-      break;
-    case 4: {
-      out->push_back('[');
-      bool first = true;
-      for (const auto& s : std::get<std::vector<std::string>>(v)) {
-        if (!first) out->push_back(',');
-        first = false;
-        AppendJsonString(out, s);
-      }
-      out->push_back(']');
-      break;
-    }
-  }
+  ElementViews views;
+  AppendJsonValue(out, views.Of(v));
 }
 
 void AppendJsonString(std::string* out, std::string_view s) {
@@ -336,39 +313,16 @@ absl::StatusOr<ChangeOp> ParseChangeLine(std::string_view line) {
 std::string ToChangeLine(const ChangeOp& op) {
   std::string out;
   switch (op.kind) {
-    case ChangeOp::Kind::kNode: {
-      out = "{\"op\":\"node\",\"key\":";
-      AppendJsonString(&out, op.node.key);
-      out += ",\"kind\":";
-      AppendJsonString(&out, op.node.kind);
-      out += ",\"names\":{";
-      bool first = true;
-      for (const auto& [lang, text] : op.node.names) {
-        if (!first) out.push_back(',');
-        first = false;
-        AppendJsonString(&out, lang);
-        out.push_back(':');
-        AppendJsonString(&out, text);
-      }
-      out += "},\"props\":";
-      AppendProps(&out, op.node.props);
-      out += "}";
+    // Nodes and edges as export writes them (io/export_view.h).
+    case ChangeOp::Kind::kNode:
+      AppendNodeChangeLine(&out, ElementViews().Of(op.node));
       break;
-    }
     case ChangeOp::Kind::kEdge:
+      AppendEdgeChangeLine(&out, ElementViews().Of(op.edge));
+      break;
     case ChangeOp::Kind::kDeleteEdge:
-      out = op.kind == ChangeOp::Kind::kEdge ? "{\"op\":\"edge\",\"from\":"
-                                             : "{\"op\":\"del_edge\",\"from\":";
-      AppendJsonString(&out, op.edge.from);
-      out += ",\"type\":";
-      AppendJsonString(&out, op.edge.type);
-      out += ",\"to\":";
-      AppendJsonString(&out, op.edge.to);
-      if (op.kind == ChangeOp::Kind::kEdge) {
-        out += ",\"props\":";
-        AppendProps(&out, op.edge.props);
-      }
-      out += "}";
+      AppendDeleteEdgeChangeLine(
+          &out, EdgeView{op.edge.from, op.edge.type, op.edge.to, {}});
       break;
     case ChangeOp::Kind::kDeleteNode:
       out = "{\"op\":\"del_node\",\"key\":";

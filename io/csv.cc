@@ -5,7 +5,6 @@
 #include <cstdlib>
 
 #include "absl/strings/numbers.h"
-#include "critgraph/io/json_out.h"
 #include "io/export_view.h"
 
 namespace critgraph::io {
@@ -164,27 +163,14 @@ CsvType CsvTypeOf(const PropertyValue& v) {
   return static_cast<CsvType>(v.index());
 }
 
+// The cell as export writes it (io/export_view.h).
 std::string EncodeCsvValue(const PropertyValue& v, bool* force_quote) {
-  *force_quote = false;
-  switch (v.index()) {
-    case 0: {
-      const auto& s = std::get<std::string>(v);
-      *force_quote = s.empty();
-      return s;
-    }
-    case 1:
-    case 2:
-    case 3:
-      return PropertyText(v);  // numbers and booleans as everywhere else
-    default: {
-      const auto& list = std::get<std::vector<std::string>>(v);
-      if (list.empty()) {
-        *force_quote = true;
-        return "";
-      }
-      return CsvListText(list);
-    }
-  }
+  ElementViews views;
+  ScalarBuffer scalar;
+  std::string list;
+  const CsvCell cell = CsvCellOf(views.Of(v), &scalar, &list);
+  *force_quote = cell.force_quote;
+  return std::string(cell.text);
 }
 
 absl::StatusOr<PropertyValue> DecodeCsvValue(const CsvField& cell, CsvType t) {

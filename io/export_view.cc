@@ -1,52 +1,45 @@
-// Formatting of element views for the exporters. See io/export_view.h.
+// Formatting of element views for every text output. See io/export_view.h.
 #include "io/export_view.h"
 
 #include <charconv>
 #include <cmath>
 
 #include "critgraph/io/change_stream.h"
-#include "critgraph/io/json_out.h"
 
 namespace critgraph::io {
 
-namespace {
-
-// The scalar alternatives (int64, double, bool) as PropertyText writes
-// them; the int64 digits are std::to_string's, without its allocation.
-void AppendScalar(std::string* out, const PropertyView& v) {
-  switch (v.index) {
-    case 1: {
-      char buf[24];
-      auto res = std::to_chars(buf, buf + sizeof(buf), v.i);
-      out->append(buf, res.ptr);
-      break;
-    }
-    case 2: {
-      // FormatDouble's text, without its string and its find_first_of;
-      // it keeps the non-finite spellings (never stored: values are
-      // validated finite).
-      if (!std::isfinite(v.d)) {
-        out->append(FormatDouble(v.d));
-        break;
-      }
-      char buf[32];
-      auto res = std::to_chars(buf, buf + sizeof(buf), v.d);
-      const std::string_view text(buf, res.ptr - buf);
-      out->append(text);
-      bool integral = true;  // no '.', no exponent: add ".0"
-      for (char c : text) {
-        integral = integral && c != '.' && c != 'e' && c != 'E';
-      }
-      if (integral) out->append(".0");
-      break;
-    }
-    default:
-      out->append(v.b ? "true" : "false");
-      break;
+std::string_view DoubleText(double d, ScalarBuffer* buf) {
+  if (!std::isfinite(d)) {
+    return std::isnan(d) ? "null" : (d > 0 ? "1e999" : "-1e999");
   }
+  // Leaves room for ".0": the shortest form has at most 24 characters.
+  char* const end = buf->data + sizeof(buf->data) - 2;
+  char* p = std::to_chars(buf->data, end, d).ptr;
+  bool integral = true;  // no '.', no exponent: ".0" keeps it a double
+  for (const char* c = buf->data; c != p; ++c) {
+    integral = integral && *c != '.' && *c != 'e' && *c != 'E';
+  }
+  if (integral) {
+    *p++ = '.';
+    *p++ = '0';
+  }
+  return std::string_view(buf->data, p - buf->data);
 }
 
-}  // namespace
+std::string_view ScalarText(const PropertyView& v, ScalarBuffer* buf) {
+  switch (v.index) {
+    case 1: {
+      // std::to_string's digits, without its allocation.
+      char* p =
+          std::to_chars(buf->data, buf->data + sizeof(buf->data), v.i).ptr;
+      return std::string_view(buf->data, p - buf->data);
+    }
+    case 2:
+      return DoubleText(v.d, buf);
+    default:
+      return v.b ? "true" : "false";
+  }
+}
 
 void AppendPropertyText(std::string* out, const PropertyView& v) {
   switch (v.index) {
@@ -61,8 +54,10 @@ void AppendPropertyText(std::string* out, const PropertyView& v) {
       }
       out->push_back(']');
       break;
-    default:
-      AppendScalar(out, v);
+    default: {
+      ScalarBuffer buf;
+      out->append(ScalarText(v, &buf));
+    }
   }
 }
 
@@ -79,8 +74,10 @@ void AppendJsonValue(std::string* out, const PropertyView& v) {
       }
       out->push_back(']');
       break;
-    default:
-      AppendScalar(out, v);
+    default: {
+      ScalarBuffer buf;
+      out->append(ScalarText(v, &buf));
+    }
   }
 }
 
@@ -95,62 +92,112 @@ void AppendJsonProps(std::string* out, absl::Span<const PropertyView> props) {
   out->push_back('}');
 }
 
-void AppendNodeChangeLine(std::string* out, const NodeView& node) {
-  out->append("{\"op\":\"node\",\"key\":");
+void AppendNodeFields(std::string* out, const NodeView& node) {
+  out->append("\"key\":");
   AppendJsonString(out, node.key);
   out->append(",\"kind\":");
   AppendJsonString(out, node.kind);
-  out->append(",\"names\":{");
-  for (size_t i = 0; i < node.names.size(); ++i) {
-    if (i) out->push_back(',');
-    AppendJsonString(out, node.names[i].lang);
-    out->push_back(':');
-    AppendJsonString(out, node.names[i].text);
-  }
-  out->append("},\"props\":");
+  out->append(",\"names\":");
+  AppendJsonNames(out, node.names);
+  out->append(",\"props\":");
   AppendJsonProps(out, node.props);
-  out->push_back('}');
 }
 
-void AppendEdgeChangeLine(std::string* out, const EdgeView& edge) {
-  out->append("{\"op\":\"edge\",\"from\":");
+void AppendEdgeIdFields(std::string* out, const EdgeView& edge) {
+  out->append("\"from\":");
   AppendJsonString(out, edge.from);
   out->append(",\"type\":");
   AppendJsonString(out, edge.type);
   out->append(",\"to\":");
   AppendJsonString(out, edge.to);
+}
+
+void AppendEdgeFields(std::string* out, const EdgeView& edge) {
+  AppendEdgeIdFields(out, edge);
   out->append(",\"props\":");
   AppendJsonProps(out, edge.props);
+}
+
+void AppendNodeChangeLine(std::string* out, const NodeView& node) {
+  out->append("{\"op\":\"node\",");
+  AppendNodeFields(out, node);
   out->push_back('}');
 }
 
-std::string_view DisplayName(const NodeView& node) {
-  for (std::string_view lang : {"en", "ja"}) {
-    for (const NameView& n : node.names) {
-      if (n.lang == lang) return n.text;
-    }
+void AppendEdgeChangeLine(std::string* out, const EdgeView& edge) {
+  out->append("{\"op\":\"edge\",");
+  AppendEdgeFields(out, edge);
+  out->push_back('}');
+}
+
+void AppendDeleteEdgeChangeLine(std::string* out, const EdgeView& edge) {
+  out->append("{\"op\":\"del_edge\",");
+  AppendEdgeIdFields(out, edge);
+  out->push_back('}');
+}
+
+CsvCell CsvCellOf(const PropertyView& v, ScalarBuffer* scalar,
+                  std::string* list) {
+  switch (v.index) {
+    case 0:
+      return {v.s, v.s.empty()};
+    case 4:
+      *list = CsvListText(v.list);
+      return {*list, v.list.empty()};
+    default:
+      return {ScalarText(v, scalar), false};
   }
-  return node.names.empty() ? std::string_view() : node.names[0].text;
 }
 
 void AppendCsvValue(std::string* out, const PropertyView& v) {
-  switch (v.index) {
-    case 0:
-      AppendCsvField(out, v.s, v.s.empty());
-      break;
-    case 4:
-      if (v.list.empty()) {
-        AppendCsvField(out, "", /*force_quote=*/true);
-      } else {
-        AppendCsvField(out, CsvListText(v.list));
-      }
-      break;
-    default:
-      AppendScalar(out, v);  // digits, '.', 'e', '-', letters: never quoted
-  }
+  ScalarBuffer scalar;
+  std::string list;
+  const CsvCell cell = CsvCellOf(v, &scalar, &list);
+  AppendCsvField(out, cell.text, cell.force_quote);
 }
 
-absl::Span<const PropertyView> ElementViews::Props(const Properties& props) {
+namespace {
+
+// A view of `value`; a list's items are appended to *items, which must not
+// grow past its capacity while the view is in use.
+PropertyView ViewOf(std::string_view name, const PropertyValue& value,
+                    std::vector<std::string_view>* items) {
+  PropertyView v;
+  v.name = name;
+  v.index = static_cast<uint8_t>(value.index());
+  switch (value.index()) {
+    case 0:
+      v.s = std::get<std::string>(value);
+      break;
+    case 1:
+      v.i = std::get<int64_t>(value);
+      break;
+    case 2:
+      v.d = std::get<double>(value);
+      break;
+    case 3:
+      v.b = std::get<bool>(value);
+      break;
+    default: {
+      const size_t first = items->size();
+      for (const auto& s : std::get<std::vector<std::string>>(value)) {
+        items->push_back(s);
+      }
+      v.list =
+          absl::MakeConstSpan(items->data() + first, items->size() - first);
+    }
+  }
+  return v;
+}
+
+}  // namespace
+
+PropertyView ElementViews::Of(const PropertyValue& value) {
+  items_.clear();
+  return ViewOf({}, value, &items_);
+}
+
+absl::Span<const PropertyView> ElementViews::Of(const Properties& props) {
   props_.clear();
   items_.clear();
   // Reserved first: the lists' spans point into items_ while it fills.
@@ -162,31 +209,7 @@ absl::Span<const PropertyView> ElementViews::Props(const Properties& props) {
   }
   items_.reserve(item_count);
   for (const auto& [name, value] : props) {
-    PropertyView& v = props_.emplace_back();
-    v.name = name;
-    v.index = static_cast<uint8_t>(value.index());
-    switch (value.index()) {
-      case 0:
-        v.s = std::get<std::string>(value);
-        break;
-      case 1:
-        v.i = std::get<int64_t>(value);
-        break;
-      case 2:
-        v.d = std::get<double>(value);
-        break;
-      case 3:
-        v.b = std::get<bool>(value);
-        break;
-      default: {
-        const size_t first = items_.size();
-        for (const auto& s : std::get<std::vector<std::string>>(value)) {
-          items_.push_back(s);
-        }
-        v.list =
-            absl::MakeConstSpan(items_.data() + first, items_.size() - first);
-      }
-    }
+    props_.push_back(ViewOf(name, value, &items_));
   }
   return props_;
 }
@@ -194,12 +217,12 @@ absl::Span<const PropertyView> ElementViews::Props(const Properties& props) {
 NodeView ElementViews::Of(const Node& node) {
   names_.clear();
   for (const auto& [lang, text] : node.names) names_.push_back({lang, text});
-  auto props = Props(node.props);
+  auto props = Of(node.props);
   return NodeView{node.key, node.kind, names_, props};
 }
 
 EdgeView ElementViews::Of(const Edge& edge) {
-  return EdgeView{edge.from, edge.type, edge.to, Props(edge.props)};
+  return EdgeView{edge.from, edge.type, edge.to, Of(edge.props)};
 }
 
 }  // namespace critgraph::io

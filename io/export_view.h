@@ -1,7 +1,9 @@
-// What the exporters write for an element view (critgraph/snapshot.h:
-// NodeView, EdgeView, PropertyView): byte for byte what the Node/Edge
-// helpers (json_out.h, change_stream.h, csv.h) write for the same element,
-// without building a Node/Edge first. Internal to io/.
+// The one formatter of each text output for property values, names, nodes
+// and edges, over element views (critgraph/snapshot.h: NodeView, EdgeView,
+// PropertyView). The exporters call it on the stored records' views; the
+// Node/Edge helpers (json_out.h, change_stream.h, csv.h) make views of their
+// values (ElementViews) and call it too, so both write the same bytes.
+// Internal to io/.
 #ifndef CRITGRAPH_IO_EXPORT_VIEW_H_
 #define CRITGRAPH_IO_EXPORT_VIEW_H_
 
@@ -11,33 +13,94 @@
 #include <vector>
 
 #include "absl/types/span.h"
+#include "critgraph/io/change_stream.h"
 #include "critgraph/io/csv.h"
 #include "critgraph/snapshot.h"
 #include "critgraph/types.h"
 
 namespace critgraph::io {
 
+// Room for the text of any scalar: int64 (20 characters), the shortest
+// round-trip double (24) with ".0", "false". On the stack, so formatting a
+// number allocates nothing.
+struct ScalarBuffer {
+  char data[32];
+};
+// FormatDouble's text, in *buf (or a constant for the non-finite values,
+// which are never stored: values are validated finite).
+std::string_view DoubleText(double d, ScalarBuffer* buf);
+// An int64, double or bool (v.index 1-3) as every output writes it.
+std::string_view ScalarText(const PropertyView& v, ScalarBuffer* buf);
+
 // PropertyText(v), appended.
 void AppendPropertyText(std::string* out, const PropertyView& v);
-// AppendJsonValue(out, v).
+// The value as JSON (AppendJsonValue of the PropertyValue).
 void AppendJsonValue(std::string* out, const PropertyView& v);
-// AppendProps(out, props): {"name":value,...}.
+// {"name":value,...} in the span's order (AppendProps of the Properties).
 void AppendJsonProps(std::string* out, absl::Span<const PropertyView> props);
-// The change-stream line of a node or an edge (ToChangeLine of a kNode /
-// kEdge ChangeOp), appended, without the line end.
+
+// {"lang":"text",...} of a Names map or a NodeView's names, in their order
+// (both are sorted by tag).
+template <typename NameList>
+void AppendJsonNames(std::string* out, const NameList& names) {
+  out->push_back('{');
+  bool first = true;
+  for (const auto& [lang, text] : names) {
+    if (!first) out->push_back(',');
+    first = false;
+    AppendJsonString(out, lang);
+    out->push_back(':');
+    AppendJsonString(out, text);
+  }
+  out->push_back('}');
+}
+
+// The members of a node's or an edge's JSON object, without the braces:
+// "key","kind","names","props" and "from","type","to"(,"props"), in that
+// order. AppendNode/AppendEdge and the change-stream lines wrap them.
+void AppendNodeFields(std::string* out, const NodeView& node);
+void AppendEdgeFields(std::string* out, const EdgeView& edge);
+void AppendEdgeIdFields(std::string* out, const EdgeView& edge);  // no props
+
+// The change-stream line (ToChangeLine) of a node, an edge or an edge's
+// deletion (which has no props), appended, without the line end.
 void AppendNodeChangeLine(std::string* out, const NodeView& node);
 void AppendEdgeChangeLine(std::string* out, const EdgeView& edge);
-// DisplayName(node).
-std::string_view DisplayName(const NodeView& node);
+void AppendDeleteEdgeChangeLine(std::string* out, const EdgeView& edge);
+
+// The display name among a Names map or a NodeView's names: "en", else
+// "ja", else the first, else "".
+template <typename NameList>
+std::string_view DisplayNameOf(const NameList& names) {
+  for (std::string_view want : {"en", "ja"}) {
+    for (const auto& [lang, text] : names) {
+      if (lang == want) return text;
+    }
+  }
+  if (names.empty()) return {};
+  [[maybe_unused]] const auto& [lang, text] = *names.begin();
+  return text;
+}
+inline std::string_view DisplayName(const NodeView& node) {
+  return DisplayNameOf(node.names);
+}
 
 inline CsvType CsvTypeOf(const PropertyView& v) {
   return static_cast<CsvType>(v.index);
 }
-// The value's CSV cell (EncodeCsvValue, then AppendCsvField), appended.
+// A value's CSV cell before quoting, and whether it must be quoted even if
+// plain: the empty string and the empty list would read back as absent.
+struct CsvCell {
+  std::string_view text;
+  bool force_quote = false;
+};
+// The text points into v, *scalar (numbers, booleans) or *list (lists).
+CsvCell CsvCellOf(const PropertyView& v, ScalarBuffer* scalar,
+                  std::string* list);
+// The value's CSV cell, quoted as needed, appended.
 void AppendCsvValue(std::string* out, const PropertyView& v);
 // The text of a string[] cell (before CSV quoting): items joined by ';',
-// with ';' and '\' escaped; "\e" for the one empty item. Empty lists are
-// the caller's: they are written as a quoted empty cell.
+// with ';' and '\' escaped; "\e" for the one empty item; "" for no items.
 template <typename Items>
 std::string CsvListText(const Items& list) {
   if (list.size() == 1 && list.begin()->empty()) return "\\e";
@@ -76,16 +139,16 @@ class BlockWriter {
   std::string buffer_;
 };
 
-// Views of materialised elements, for the --list exports (a Node or an Edge
-// read by key): the views point into the element and into this object's
-// buffers, valid until the next call or the element changes.
+// Views of materialised values, for the --list exports (a Node or an Edge
+// read by key) and the Node/Edge helpers: the views point into the value
+// and into this object's buffers, valid until the next call or the value
+// changes. Scalars and strings need no buffer.
 class ElementViews {
  public:
   NodeView Of(const Node& node);
   EdgeView Of(const Edge& edge);
-
- private:
-  absl::Span<const PropertyView> Props(const Properties& props);
+  absl::Span<const PropertyView> Of(const Properties& props);
+  PropertyView Of(const PropertyValue& value);
 
   std::vector<NameView> names_;
   std::vector<PropertyView> props_;
