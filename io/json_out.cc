@@ -1,5 +1,6 @@
 #include "critgraph/io/json_out.h"
 
+#include "absl/container/flat_hash_map.h"
 #include "critgraph/io/change_stream.h"
 #include "io/export_view.h"
 
@@ -61,6 +62,38 @@ std::string PropertyText(const PropertyValue& v) {
 
 std::string DisplayName(const Node& node) {
   return std::string(DisplayNameOf(node.names));
+}
+
+absl::StatusOr<std::vector<std::string>> DisplayNames(
+    const Snapshot& snap, const std::vector<std::string_view>& keys) {
+  std::vector<std::string> names(keys.size());
+  // A lookup by key (key -> id, then the record at the revision) costs
+  // about as much as decoding this many records of a sequential pass
+  // (bench/FINDINGS.md, "Names of a large reach").
+  constexpr uint64_t kLookupCostInRecords = 16;
+  if (keys.size() * kLookupCostInRecords < snap.info().node_count) {
+    for (size_t i = 0; i < keys.size(); ++i) {
+      auto node = snap.GetNode(keys[i]);
+      if (node.ok()) {
+        names[i] = DisplayName(*node);
+      } else if (!absl::IsNotFound(node.status())) {
+        return node.status();
+      }
+    }
+    return names;
+  }
+  absl::flat_hash_map<std::string_view, std::vector<size_t>> wanted;
+  wanted.reserve(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) wanted[keys[i]].push_back(i);
+  absl::Status st = snap.ForEachNodeView([&](const NodeView& node) {
+    auto it = wanted.find(node.key);
+    if (it == wanted.end()) return absl::OkStatus();
+    const std::string_view name = DisplayNameOf(node.names);
+    for (size_t i : it->second) names[i] = std::string(name);
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  return names;
 }
 
 }  // namespace critgraph::io

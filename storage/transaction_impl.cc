@@ -42,6 +42,7 @@ TransactionImpl::TransactionImpl(DBImpl* db, const RevisionInfo& base,
       next_type_id_(next_type_id),
       next_node_id_(next_node_id),
       first_new_id_(next_node_id),
+      new_nodes_(next_node_id),
       digest_(base.digest),
       node_count_(static_cast<int64_t>(base.node_count)),
       edge_count_(static_cast<int64_t>(base.edge_count)),
@@ -132,7 +133,7 @@ void TransactionImpl::NoteAlive(NodeId id) {
 }
 
 bool TransactionImpl::KnownAbsent(NodeId id) const {
-  return IsNewId(id) && !nodes_written_.MayContain(absl::HashOf(id));
+  return IsNewId(id) && !new_nodes_.written(id);
 }
 
 bool TransactionImpl::KnownAbsent(const EdgeTuple& e) const {
@@ -144,8 +145,9 @@ absl::StatusOr<bool> TransactionImpl::ViewNodeExists(NodeId id) {
   if (auto it = nodes_.find(id); it != nodes_.end()) {
     return it->second.record.has_value();
   }
+  // A node this transaction created is on disk as its chunks left it.
+  if (IsNewId(id)) return new_nodes_.alive(id);
   if (alive_.contains(id)) return true;
-  if (KnownAbsent(id)) return false;
   if (!view_nodes_) view_nodes_ = std::make_unique<NodeReader>(*db_);
   auto raw = view_nodes_->Read(id, pending_revision());
   if (!raw.ok()) return raw.status();
@@ -651,7 +653,7 @@ absl::Status TransactionImpl::Flush() {
     NodeSpillOps ops(*this, nodes, batch, id, staged.kind);
     RETURN_IF_ERROR(Spill(staged.record, staged.digest, KnownAbsent(id),
                           &node_count_, ops));
-    if (IsNewId(id)) nodes_written_.Add(absl::HashOf(id));
+    if (IsNewId(id)) new_nodes_.SetWritten(id, staged.record.has_value());
   }
   for (const auto& [e, staged] : edges_) {
     EdgeSpillOps ops(*this, edges, batch, e);

@@ -15,6 +15,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "critgraph/transaction.h"
 #include "storage/keys.h"
+#include "storage/new_node_states.h"
 #include "storage/node_reader.h"
 #include "storage/record.h"
 #include "storage/registry.h"
@@ -114,8 +115,9 @@ class TransactionImpl : public Transaction {
   // Revisions sealed and not yet published, oldest first (tags included).
   std::vector<RevisionInfo> sealed_;
   int flushes_ = 0;  // chunks written to disk, over all sealed revisions
-  // Entities with a new id that chunks of this transaction wrote.
-  WrittenFilter nodes_written_;
+  // The nodes this transaction created that its chunks wrote (exact), and
+  // the edges involving such a node that they wrote (a filter).
+  NewNodeStates new_nodes_;
   WrittenFilter edges_written_;
   uint64_t ops_since_seal_ = 0;
 

@@ -5,6 +5,7 @@
 // to each.
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <string>
 
@@ -14,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "storage/chunk_writer.h"
 #include "storage/db_impl.h"
+#include "storage/new_node_states.h"
 #include "storage/snapshot_impl.h"
 #include "storage/written_filter.h"
 #include "tests/model.h"
@@ -190,6 +192,25 @@ TEST(BulkIngest, ImportLeavesNothingToReplay) {
     ASSERT_TRUE(ro.ok()) << ro.status();
     EXPECT_EQ((*ro)->Head(), 3u);
     EXPECT_EQ((*(*ro)->GetSnapshot(3))->info().edge_count, 2999u);
+  }
+}
+
+TEST(NewNodeStates, ExactAgainstAMap) {
+  // Random writes over a range of new ids (and reads below and past it),
+  // against a map of the last state written.
+  storage::NewNodeStates states(1000);
+  std::map<storage::NodeId, bool> model;
+  std::mt19937_64 rng(9);
+  for (int i = 0; i < 20000; ++i) {
+    const storage::NodeId id = 1000 + rng() % 5000;
+    const bool alive = rng() % 3 != 0;
+    states.SetWritten(id, alive);
+    model[id] = alive;
+  }
+  for (storage::NodeId id = 0; id < 7000; ++id) {
+    auto it = model.find(id);
+    EXPECT_EQ(states.written(id), it != model.end()) << id;
+    EXPECT_EQ(states.alive(id), it != model.end() && it->second) << id;
   }
 }
 

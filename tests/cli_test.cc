@@ -459,6 +459,26 @@ const char kTypedGraph[] =
 {"op":"commit","message":"typed graph","tag":"typed","effective":"2024-01-02"}
 )";
 
+TEST_F(CliTest, TypedGraphExportsMatchGolden) {
+  // Every export format of awkward values (quotes, separators, markup,
+  // newlines, unicode, empty lists, -0.0, 1e-300, 2^53 + 1), byte for byte.
+  // The golden files are the reference the formatters are held to; they
+  // share no code with them.
+  WriteFile(Path("typed.jsonl"), kTypedGraph);
+  ASSERT_EQ(Db({"import", Path("typed.jsonl")}).code, 0);
+  for (const char* format : {"jsonl", "graphml", "dot"}) {
+    auto r = Db({"export", "--format", format});
+    ASSERT_EQ(r.code, 0) << r.err;
+    ExpectGolden(std::string("typed_export.") + format, r.out);
+  }
+  auto r = Db({"export", "--format", "csv", "--out", Path("csv")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* file : {"nodes.csv", "edges.csv"}) {
+    ExpectGolden(std::string("typed_export_") + file,
+                 ReadFile(Path("csv/") + file));
+  }
+}
+
 TEST_F(CliTest, TypedGraphJsonlAndCsvRoundTrip) {
   WriteFile(Path("typed.jsonl"), kTypedGraph);
   auto r = Db({"import", Path("typed.jsonl")});

@@ -1,6 +1,9 @@
 // reach KEY..., path FROM TO, reach-diff A B KEY... (traversal filters:
 // --direction, --edge-types, --kinds, --max-depth; --at; --json).
 #include <iostream>
+#include <string_view>
+#include <tuple>
+#include <vector>
 
 #include "critgraph/io/change_stream.h"
 #include "critgraph/io/json_out.h"
@@ -48,27 +51,43 @@ std::string PlanText(const ReachSpec& spec, const ReachReport& report) {
   return s;
 }
 
-std::string NameOf(const Snapshot& snap, const std::string& key) {
-  auto node = snap.GetNode(key);
-  if (!node.ok()) return "";
-  std::string name = io::DisplayName(*node);
-  if (name.empty()) return "";
-  std::string q;
-  io::AppendJsonString(&q, name);
-  return q;
+// The display names of `keys` at `snap` as JSON strings ("" for none): the
+// form both the JSON and the text output print. One pass over the revision
+// when the keys are many (io::DisplayNames).
+absl::StatusOr<std::vector<std::string>> QuotedNames(
+    const Snapshot& snap, const std::vector<std::string_view>& keys) {
+  auto names = io::DisplayNames(snap, keys);
+  if (!names.ok()) return names.status();
+  for (std::string& name : *names) {
+    if (name.empty()) continue;
+    std::string q;
+    io::AppendJsonString(&q, name);
+    name = std::move(q);
+  }
+  return names;
+}
+
+absl::StatusOr<std::vector<std::string>> QuotedNames(
+    const Snapshot& snap, const std::vector<ReachedNode>& nodes) {
+  std::vector<std::string_view> keys;
+  keys.reserve(nodes.size());
+  for (const auto& n : nodes) keys.push_back(n.key);
+  return QuotedNames(snap, keys);
 }
 
 // [{"key","depth","name","parent"}...]: name is the display name at `snap`
 // (null if the node has none), parent the BFS parent (null for sources).
-void AppendReached(std::string* s, const Snapshot& snap,
-                   const std::vector<ReachedNode>& nodes) {
+absl::Status AppendReached(std::string* s, const Snapshot& snap,
+                           const std::vector<ReachedNode>& nodes) {
+  auto names = QuotedNames(snap, nodes);
+  if (!names.ok()) return names.status();
   *s += '[';
   for (size_t i = 0; i < nodes.size(); ++i) {
     if (i) *s += ',';
     *s += "{\"key\":";
     io::AppendJsonString(s, nodes[i].key);
     *s += ",\"depth\":" + std::to_string(nodes[i].depth) + ",\"name\":";
-    std::string name = NameOf(snap, nodes[i].key);
+    const std::string& name = (*names)[i];
     *s += name.empty() ? "null" : name;
     *s += ",\"parent\":";
     if (nodes[i].parent) {
@@ -79,6 +98,7 @@ void AppendReached(std::string* s, const Snapshot& snap,
     *s += '}';
   }
   *s += ']';
+  return absl::OkStatus();
 }
 
 const char* DirectionName(Direction d) {
@@ -139,7 +159,9 @@ int CmdReach(const Context& ctx, const Args& args) {
   }
   if (*json) {
     std::string s = "{\"revision\":" + std::to_string(rev) + ",\"nodes\":";
-    AppendReached(&s, **snap, *reached);
+    if (auto st = AppendReached(&s, **snap, *reached); !st.ok()) {
+      return FailStatus(st);
+    }
     s += ",\"plan\":\"" + std::string(ReachPlanName(report.plan)) + "\"";
     if (report.scan_from_depth) {
       s += ",\"scan_from_depth\":" + std::to_string(*report.scan_from_depth);
@@ -151,9 +173,12 @@ int CmdReach(const Context& ctx, const Args& args) {
             << " reached at revision " << AtLabel(**db, at_name, rev) << "; "
             << FilterText(spec) << (list ? "; list " + *list : "") << "; "
             << PlanText(spec, report) << "\n";
-  for (const auto& n : *reached) {
+  auto names = QuotedNames(**snap, *reached);
+  if (!names.ok()) return FailStatus(names.status());
+  for (size_t i = 0; i < reached->size(); ++i) {
+    const ReachedNode& n = (*reached)[i];
     std::cout << "  " << n.depth << "  " << n.key;
-    std::string name = NameOf(**snap, n.key);
+    const std::string& name = (*names)[i];
     if (!name.empty()) std::cout << "  " << name;
     if (n.parent) std::cout << "  via " << *n.parent;
     std::cout << "\n";
@@ -198,9 +223,12 @@ int CmdPath(const Context& ctx, const Args& args) {
   std::cout << "path of " << (*path)->size() - 1
             << ((*path)->size() == 2 ? " edge" : " edges") << " at revision "
             << AtLabel(**db, at_name, rev) << "; " << FilterText(spec) << "\n";
-  for (const auto& key : **path) {
-    std::cout << "  " << key;
-    std::string name = NameOf(**snap, key);
+  auto names = QuotedNames(
+      **snap, std::vector<std::string_view>((*path)->begin(), (*path)->end()));
+  if (!names.ok()) return FailStatus(names.status());
+  for (size_t i = 0; i < (*path)->size(); ++i) {
+    std::cout << "  " << (**path)[i];
+    const std::string& name = (*names)[i];
     if (!name.empty()) std::cout << "  " << name;
     std::cout << "\n";
   }
@@ -230,9 +258,13 @@ int CmdReachDiff(const Context& ctx, const Args& args) {
   if (*json) {
     std::string s = "{\"from\":" + std::to_string(a) +
                     ",\"to\":" + std::to_string(b) + ",\"entered\":";
-    AppendReached(&s, **sb, diff->entered);
+    if (auto st = AppendReached(&s, **sb, diff->entered); !st.ok()) {
+      return FailStatus(st);
+    }
     s += ",\"left\":";
-    AppendReached(&s, **sa, diff->left);
+    if (auto st = AppendReached(&s, **sa, diff->left); !st.ok()) {
+      return FailStatus(st);
+    }
     s += ",\"depth_changed\":[";
     for (size_t i = 0; i < diff->depth_changed.size(); ++i) {
       const auto& d = diff->depth_changed[i];
@@ -250,17 +282,17 @@ int CmdReachDiff(const Context& ctx, const Args& args) {
             << "): " << diff->entered.size() << " entered, "
             << diff->left.size() << " left, " << diff->depth_changed.size()
             << " depth changed\n";
-  for (const auto& n : diff->entered) {
-    std::cout << "+ " << n.key << "  depth " << n.depth;
-    std::string name = NameOf(**sb, n.key);
-    if (!name.empty()) std::cout << "  " << name;
-    std::cout << "\n";
-  }
-  for (const auto& n : diff->left) {
-    std::cout << "- " << n.key << "  depth " << n.depth;
-    std::string name = NameOf(**sa, n.key);
-    if (!name.empty()) std::cout << "  " << name;
-    std::cout << "\n";
+  for (const auto& [mark, snap, nodes] :
+       {std::tuple{'+', sb->get(), &diff->entered},
+        std::tuple{'-', sa->get(), &diff->left}}) {
+    auto names = QuotedNames(*snap, *nodes);
+    if (!names.ok()) return FailStatus(names.status());
+    for (size_t i = 0; i < nodes->size(); ++i) {
+      std::cout << mark << " " << (*nodes)[i].key << "  depth "
+                << (*nodes)[i].depth;
+      if (!(*names)[i].empty()) std::cout << "  " << (*names)[i];
+      std::cout << "\n";
+    }
   }
   for (const auto& d : diff->depth_changed) {
     std::cout << "~ " << d.key << "  depth " << d.old_depth << " -> "

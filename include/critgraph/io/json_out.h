@@ -5,8 +5,11 @@
 #define CRITGRAPH_IO_JSON_OUT_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "critgraph/snapshot.h"
 #include "critgraph/types.h"
 
 namespace critgraph::io {
@@ -32,6 +35,16 @@ std::string PropertyText(const PropertyValue& v);
 
 // The display name of a node: "en", else "ja", else the first, else "".
 std::string DisplayName(const Node& node);
+
+// The display names of the nodes `keys` at `snap`, in the same order: ""
+// for a node without names or a key with no node at that revision. Reads
+// each node by key when the keys are few next to the revision's node count,
+// else makes one pass over the revision's nodes (a reach or a list that
+// spans most of the graph: one sequential read instead of a lookup per
+// node). Errors are the snapshot's read errors (e.g. DataLoss naming the
+// record).
+absl::StatusOr<std::vector<std::string>> DisplayNames(
+    const Snapshot& snap, const std::vector<std::string_view>& keys);
 
 }  // namespace critgraph::io
 
