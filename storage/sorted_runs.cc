@@ -191,6 +191,15 @@ void RemoveFiles(const std::vector<std::string>& files) {
 
 absl::Status SortedRuns::AddRun(Cf family, const std::vector<KeyWrite>& writes,
                                 std::string_view context) {
+  absl::Status& failed = failed_[static_cast<size_t>(family)];
+  if (!failed.ok()) return failed;
+  failed = WriteRun(family, writes, context);
+  return failed;
+}
+
+absl::Status SortedRuns::WriteRun(Cf family,
+                                  const std::vector<KeyWrite>& writes,
+                                  std::string_view context) {
   if (writes.empty()) return absl::OkStatus();
   auto& files = files_[static_cast<size_t>(family)];
   if (files.size() >= kMaxFanIn) {
@@ -264,6 +273,13 @@ absl::Status SortedRuns::MergeFamily(Cf family,
 }
 
 absl::Status SortedRuns::MergeAndIngest(std::string_view context) {
+  for (const absl::Status& failed : failed_) {
+    if (!failed.ok()) {
+      const absl::Status st = failed;
+      Clear();
+      return st;
+    }
+  }
   if (empty()) return absl::OkStatus();
   std::vector<Cf> families;
   for (size_t c = 0; c < files_.size(); ++c) {
@@ -300,6 +316,7 @@ void SortedRuns::Clear() {
     RemoveFiles(files);
     files.clear();
   }
+  for (auto& failed : failed_) failed = absl::OkStatus();
   runs_ = 0;
 }
 

@@ -56,25 +56,33 @@ class SortedRuns {
   // Writes `writes` (sorted by key, each key once) as the newest run of
   // `family`: for equal keys, a later run wins over an earlier one. Safe to
   // call for different families from different threads at once (each
-  // family's list is touched only by its own call).
+  // family's state is touched only by its own call). After a failure every
+  // later call for the family returns the same error.
   absl::Status AddRun(Cf family, const std::vector<KeyWrite>& writes,
                       std::string_view context);
 
   // Merges every family's runs into SST files that do not overlap one
   // another, ingests all of them in one atomic step, and forgets the runs.
   // On error the database holds none of the merged files and the runs are
-  // removed: the transaction must fail. `context` names the step in errors.
+  // removed: the transaction must fail. An earlier AddRun that failed fails
+  // this too (with that error), since a run that was not written whole
+  // would otherwise lose writes silently. `context` names the step in
+  // errors.
   absl::Status MergeAndIngest(std::string_view context);
 
   // Removes the run files (rollback).
   void Clear();
 
  private:
+  absl::Status WriteRun(Cf family, const std::vector<KeyWrite>& writes,
+                        std::string_view context);
   absl::Status MergeFamily(Cf family, std::vector<std::string>* outputs,
                            std::string_view context);
 
   DBImpl& db_;
   std::array<std::vector<std::string>, static_cast<size_t>(Cf::kCount)> files_;
+  // The first error of each family's AddRun, sticky until Clear.
+  std::array<absl::Status, static_cast<size_t>(Cf::kCount)> failed_;
   // Runs waiting to be merged, all families: atomic because AddRun runs on
   // several threads at once, one family each.
   std::atomic<size_t> runs_{0};

@@ -4,6 +4,7 @@
 #include "storage/sorted_runs.h"
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <random>
@@ -124,6 +125,40 @@ TEST(SortedRuns, TruncatedRunIsDataLossNamingTheFile) {
   // Nothing was ingested, and the failed merge removed its files.
   EXPECT_TRUE(ReadFamily(*db, Cf::kKindIndex).empty());
   EXPECT_TRUE(StagedFiles(dir).empty());
+}
+
+TEST(SortedRuns, AFailedRunFailsTheMerge) {
+  // A run that could not be written must fail the merge later, even after
+  // the cause went away: merging the runs that remain would lose its writes
+  // without a word.
+  const std::string dir = TempDir("runs_failed");
+  auto db = *DB::Open(dir, {});
+  storage::DBImpl& impl = const_cast<storage::DBImpl&>(storage::Impl(*db));
+  SortedRuns runs(impl);
+  const std::vector<KeyWrite> writes = {KeyWrite{"a", "1"}, KeyWrite{"b", {}}};
+  ASSERT_TRUE(runs.AddRun(Cf::kInEdges, writes, "chunk 1").ok());
+  // The staging folder replaced by a file: no run file can be created.
+  const std::string staging = storage::ChunkWriter::StagingDir(dir);
+  std::filesystem::rename(staging, staging + ".moved");
+  { std::ofstream(staging) << "not a folder"; }
+  auto st = runs.AddRun(Cf::kInEdges, writes, "chunk 2");
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("chunk 2"), std::string::npos) << st;
+  std::filesystem::remove(staging);
+  std::filesystem::rename(staging + ".moved", staging);
+  EXPECT_EQ(runs.AddRun(Cf::kInEdges, writes, "chunk 3").code(), st.code());
+  // Another family is not affected, but the merge fails as a whole.
+  ASSERT_TRUE(runs.AddRun(Cf::kKindIndex, writes, "chunk 3").ok());
+  auto merged = runs.MergeAndIngest("seal");
+  EXPECT_EQ(merged.code(), st.code()) << merged;
+  EXPECT_TRUE(ReadFamily(*db, Cf::kInEdges).empty());
+  EXPECT_TRUE(ReadFamily(*db, Cf::kKindIndex).empty());
+  EXPECT_TRUE(StagedFiles(dir).empty());
+  // Cleared by the failed merge: the runs start afresh.
+  ASSERT_TRUE(runs.AddRun(Cf::kInEdges, writes, "chunk 4").ok());
+  ASSERT_TRUE(runs.MergeAndIngest("seal").ok());
+  EXPECT_EQ(ReadFamily(*db, Cf::kInEdges),
+            (std::map<std::string, std::string>{{"a", "1"}}));
 }
 
 Options ManyIngestedChunks() {
