@@ -44,7 +44,7 @@ class DraftImpl final : public Draft {
 
 absl::Status WithDraft(const absl::Status& st, std::string_view name) {
   if (st.ok()) return st;
-  return absl::Status(st.code(), StrCat("draft '", name, "': ", st.message()));
+  return WithContext(st, StrCat("draft '", name, "'"));
 }
 
 }  // namespace

@@ -67,9 +67,9 @@ std::string DisplayName(const Node& node) {
 absl::StatusOr<std::vector<std::string>> DisplayNames(
     const Snapshot& snap, const std::vector<std::string_view>& keys) {
   std::vector<std::string> names(keys.size());
-  // A lookup by key (key -> id, then the record at the revision) costs
-  // about as much as decoding this many records of a sequential pass
-  // (bench/FINDINGS.md, "Names of a large reach").
+  // A lookup by key (key -> id, then the record at the revision) is taken to
+  // cost as much as decoding this many records of a sequential pass: a
+  // judgment, not a measurement (docs/PERFORMANCE.md, "Large revisions").
   constexpr uint64_t kLookupCostInRecords = 16;
   if (keys.size() * kLookupCostInRecords < snap.info().node_count) {
     for (size_t i = 0; i < keys.size(); ++i) {
@@ -82,17 +82,21 @@ absl::StatusOr<std::vector<std::string>> DisplayNames(
     }
     return names;
   }
-  absl::flat_hash_map<std::string_view, std::vector<size_t>> wanted;
-  wanted.reserve(keys.size());
-  for (size_t i = 0; i < keys.size(); ++i) wanted[keys[i]].push_back(i);
+  // Each key's first position; a repeated key copies it after the pass.
+  absl::flat_hash_map<std::string_view, size_t> first;
+  first.reserve(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) first.emplace(keys[i], i);
   absl::Status st = snap.ForEachNodeView([&](const NodeView& node) {
-    auto it = wanted.find(node.key);
-    if (it == wanted.end()) return absl::OkStatus();
-    const std::string_view name = DisplayNameOf(node.names);
-    for (size_t i : it->second) names[i] = std::string(name);
+    if (auto it = first.find(node.key); it != first.end()) {
+      names[it->second] = std::string(DisplayNameOf(node.names));
+    }
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const size_t f = first.at(keys[i]);
+    if (f != i) names[i] = names[f];
+  }
   return names;
 }
 
