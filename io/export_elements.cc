@@ -62,36 +62,49 @@ absl::Status ExportElements::ForEachEdgePropsAnyOrder(
   return ForEachEdge([&](const EdgeView& e) { return fn(e.props); });
 }
 
+namespace {
+
+// Inserts only what is new: most elements repeat known columns.
+void AddProps(std::set<ExportColumns::Prop, ExportColumns::PropLess>* set,
+              absl::Span<const PropertyView> props) {
+  for (const PropertyView& p : props) {
+    const std::pair<std::string_view, CsvType> col(p.name, CsvTypeOf(p));
+    auto it = set->lower_bound(col);
+    if (it == set->end() || ExportColumns::PropLess()(col, *it)) {
+      set->emplace_hint(it, std::string(p.name), col.second);
+    }
+  }
+}
+
+}  // namespace
+
+// The order does not matter here: the cheaper scans.
+absl::Status ExportColumns::AddNodes(const ExportElements& elements) {
+  return elements.ForEachNodeAnyOrder([&](const NodeView& n) {
+    for (const NameView& name : n.names) {
+      auto it = langs.lower_bound(name.lang);
+      if (it == langs.end() || *it != name.lang) {
+        langs.emplace_hint(it, name.lang);
+      }
+    }
+    AddProps(&node_props, n.props);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status ExportColumns::AddEdges(const ExportElements& elements) {
+  return elements.ForEachEdgePropsAnyOrder(
+      [&](absl::Span<const PropertyView> p) {
+        AddProps(&edge_props, p);
+        return absl::OkStatus();
+      });
+}
+
 absl::StatusOr<ExportColumns> ExportColumns::Of(
     const ExportElements& elements) {
   ExportColumns cols;
-  // Inserts only what is new: most elements repeat known columns.
-  auto add_props = [](std::set<Prop, PropLess>* set,
-                      absl::Span<const PropertyView> props) {
-    for (const PropertyView& p : props) {
-      const std::pair<std::string_view, CsvType> col(p.name, CsvTypeOf(p));
-      auto it = set->lower_bound(col);
-      if (it == set->end() || PropLess()(col, *it)) {
-        set->emplace_hint(it, std::string(p.name), col.second);
-      }
-    }
-  };
-  // The order does not matter here: the cheaper scans.
-  RETURN_IF_ERROR(elements.ForEachNodeAnyOrder([&](const NodeView& n) {
-    for (const NameView& name : n.names) {
-      auto it = cols.langs.lower_bound(name.lang);
-      if (it == cols.langs.end() || *it != name.lang) {
-        cols.langs.emplace_hint(it, name.lang);
-      }
-    }
-    add_props(&cols.node_props, n.props);
-    return absl::OkStatus();
-  }));
-  RETURN_IF_ERROR(
-      elements.ForEachEdgePropsAnyOrder([&](absl::Span<const PropertyView> p) {
-        add_props(&cols.edge_props, p);
-        return absl::OkStatus();
-      }));
+  RETURN_IF_ERROR(cols.AddNodes(elements));
+  RETURN_IF_ERROR(cols.AddEdges(elements));
   return cols;
 }
 

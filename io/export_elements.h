@@ -46,6 +46,10 @@ struct ExportColumns {
 
   // One pass over the elements.
   static absl::StatusOr<ExportColumns> Of(const ExportElements& elements);
+  // One pass over the nodes only (langs, node_props) or the edges only
+  // (edge_props): the CSV export collects each with the rows it heads.
+  absl::Status AddNodes(const ExportElements& elements);
+  absl::Status AddEdges(const ExportElements& elements);
 };
 
 class ExportElements {

@@ -3,6 +3,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "critgraph/io/change_stream.h"
 #include "io/export_view.h"
+#include "storage/export_scan.h"
 
 namespace critgraph::io {
 
@@ -86,12 +87,14 @@ absl::StatusOr<std::vector<std::string>> DisplayNames(
   absl::flat_hash_map<std::string_view, size_t> first;
   first.reserve(keys.size());
   for (size_t i = 0; i < keys.size(); ++i) first.emplace(keys[i], i);
-  absl::Status st = snap.ForEachNodeView([&](const NodeView& node) {
-    if (auto it = first.find(node.key); it != first.end()) {
-      names[it->second] = std::string(DisplayNameOf(node.names));
-    }
-    return absl::OkStatus();
-  });
+  // Storage order: no pass over the key -> id family, no sort, no seek.
+  absl::Status st =
+      storage::ForEachNodeViewById(snap, [&](const NodeView& node) {
+        if (auto it = first.find(node.key); it != first.end()) {
+          names[it->second] = std::string(DisplayNameOf(node.names));
+        }
+        return absl::OkStatus();
+      });
   if (!st.ok()) return st;
   for (size_t i = 0; i < keys.size(); ++i) {
     const size_t f = first.at(keys[i]);

@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 
 #include "rocksdb/sst_file_writer.h"
 #include "rocksdb/write_batch.h"
 #include "util/parallel.h"
-#include "util/sort_moving.h"
 #include "util/status_macros.h"
 #include "util/str_cat.h"
 
@@ -74,27 +74,63 @@ absl::StatusOr<std::string> ChunkWriter::NewStagedFile(
                 ".", suffix);
 }
 
-void ChunkWriter::SortAndDedup(std::vector<KeyWrite>& entries) {
-  auto less = [](const KeyWrite& a, const KeyWrite& b) {
-    return a.key < b.key;
+namespace {
+
+// The first 8 bytes of `key` as a big-endian number, zero-padded: ordering
+// by it and then by the whole key is the bytewise order.
+uint64_t KeyPrefix(const std::string& key) {
+  unsigned char b[8] = {};
+  std::memcpy(b, key.data(), std::min<size_t>(8, key.size()));
+  uint64_t p = 0;
+  for (unsigned char c : b) p = (p << 8) | c;
+  return p;
+}
+
+// Sorts `entries` by key, stably. Every key here starts with an id or a
+// revision, so a comparison nearly always ends on the prefix, held in the
+// sorted array itself: a chunk's 1M+ keys live in separate heap strings,
+// and comparing through them (std::stable_sort over positions, memcmp per
+// comparison) was 15% of a bulk import's samples.
+void SortByKey(std::vector<KeyWrite>& entries) {
+  struct Item {
+    uint64_t prefix;
+    uint32_t pos;
   };
-  {
-    // Most families arrive in key order (the staged maps are ordered by
-    // id). The sort is stable, so the last write of a key is the last of
-    // its run.
-    if (!std::is_sorted(entries.begin(), entries.end(), less)) {
-      SortMoving(entries, less);
-    }
-    size_t out = 0;
-    for (size_t i = 0; i < entries.size(); ++i) {
-      if (i + 1 < entries.size() && entries[i + 1].key == entries[i].key) {
-        continue;  // overwritten later in the chunk
-      }
-      if (out != i) entries[out] = std::move(entries[i]);
-      ++out;
-    }
-    entries.resize(out);
+  std::vector<Item> items(entries.size());
+  for (uint32_t i = 0; i < items.size(); ++i) {
+    items[i] = {KeyPrefix(entries[i].key), i};
   }
+  std::sort(items.begin(), items.end(), [&](const Item& a, const Item& b) {
+    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    const int c = entries[a.pos].key.compare(entries[b.pos].key);
+    return c != 0 ? c < 0 : a.pos < b.pos;  // equal keys: in write order
+  });
+  std::vector<KeyWrite> sorted;
+  sorted.reserve(entries.size());
+  for (const Item& item : items) sorted.push_back(std::move(entries[item.pos]));
+  entries = std::move(sorted);
+}
+
+}  // namespace
+
+void ChunkWriter::SortAndDedup(std::vector<KeyWrite>& entries) {
+  // Most families arrive in key order (the staged maps are ordered by id).
+  // The sort keeps writes of one key in order, so the last write of a key
+  // is the last of its run.
+  if (!std::is_sorted(
+          entries.begin(), entries.end(),
+          [](const KeyWrite& a, const KeyWrite& b) { return a.key < b.key; })) {
+    SortByKey(entries);
+  }
+  size_t out = 0;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (i + 1 < entries.size() && entries[i + 1].key == entries[i].key) {
+      continue;  // overwritten later in the chunk
+    }
+    if (out != i) entries[out] = std::move(entries[i]);
+    ++out;
+  }
+  entries.resize(out);
 }
 
 absl::Status ChunkWriter::Write(bool as_files, SortedRuns* deferred,

@@ -50,6 +50,10 @@ class ChunkWriter {
   absl::Status Write(bool as_files, SortedRuns* deferred,
                      std::string_view context);
 
+  // Sorts one family's entries by key (bytewise), keeping only the last
+  // write of each key.
+  static void SortAndDedup(std::vector<KeyWrite>& entries);
+
   // The folder, inside the database, where SST files are built before they
   // are moved in by ingestion. A crash can leave files there; DB::Open
   // (read-write) removes them.
@@ -72,9 +76,6 @@ class ChunkWriter {
         KeyWrite{std::move(key), std::move(value)});
     ++entries_;
   }
-  // Sorts one family's entries by key, keeping only the last write of each
-  // key.
-  static void SortAndDedup(std::vector<KeyWrite>& entries);
   // Whether `family`'s writes go to `deferred` in this Write.
   static bool Deferred(size_t family, const SortedRuns* deferred) {
     return deferred != nullptr && SortedRuns::Defers(static_cast<Cf>(family));

@@ -101,7 +101,9 @@ class DBImpl : public DB {
   struct ScanLimits {
     size_t chunk_keys = 262144;
     size_t edge_buffer_bytes = size_t{64} << 20;
-    size_t key_table_bytes = size_t{256} << 20;  // ~40 MB per 1M keys
+    // 16 B per key plus the key (~30 MB per 1M keys of 14 bytes): a
+    // 10M-node revision's table fits; past it each edge target is a Get.
+    size_t key_table_bytes = size_t{512} << 20;
   };
   const ScanLimits& scan_limits() const { return scan_limits_; }
   void SetScanLimitsForTesting(size_t chunk_keys,

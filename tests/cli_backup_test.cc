@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -133,18 +134,28 @@ TEST_F(CliBackup, BacksUpWhileThisProcessWrites) {
   auto db = DB::Open(db_, o);
   ASSERT_TRUE(db.ok());
   ASSERT_TRUE(CommitNextGeneration(**db, kWidth).ok());
+  // The writer commits every 50 ms, as a busy application might. A copy
+  // is kept only if the writer changed no file while it was made (then it
+  // is retried), so a writer that never pauses can starve every attempt:
+  // under load (sanitizers, a parallel ctest) a tight loop here did.
   std::atomic<bool> stop{false};
+  std::atomic<int> commits{0};
   std::thread writer([&] {
     while (!stop.load()) {
       if (!CommitNextGeneration(**db, kWidth).ok()) return;
+      ++commits;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   });
   std::vector<RunResult> runs;
+  const int commits_before = commits.load();
   for (int i = 0; i < 3; ++i) {
     runs.push_back(Run({"backup", "copy" + std::to_string(i), "--db", db_}));
   }
+  const int commits_during = commits.load() - commits_before;
   stop = true;
   writer.join();
+  EXPECT_GT(commits_during, 0) << "the writer did not write during the copies";
   for (int i = 0; i < 3; ++i) {
     ASSERT_EQ(runs[i].code, 0) << runs[i].err;
     auto copy = DB::OpenReadOnly(dir_ + "/copy" + std::to_string(i));

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "critgraph/db.h"
@@ -423,7 +424,9 @@ TEST(ExportView, EveryFormatMatchesTheModelAtEveryRevision) {
     }
     // Default limits, then many small chunks, then no id -> key table.
     for (auto [chunk_keys, table_bytes] :
-         {std::pair<size_t, size_t>{262144, size_t{256} << 20},
+         {std::pair<size_t, size_t>{
+              storage::DBImpl::ScanLimits().chunk_keys,
+              storage::DBImpl::ScanLimits().key_table_bytes},
           {3, size_t{1} << 30},
           {2, 16}}) {
       storage::Impl(*db).SetScanLimitsForTesting(chunk_keys, table_bytes);
@@ -450,6 +453,58 @@ TEST(ExportView, EveryFormatMatchesTheModelAtEveryRevision) {
 // Records are written sorted; one that verifies but is not (names and
 // props out of order, a name twice) still reads as the map-based decoder
 // reads it, and a misaligned record decodes from the decoder's own copy.
+// nodes.csv and edges.csv are written on two threads; progress still comes
+// from the caller's thread, ends at the total, and a failing stream fails
+// the export. One stream given twice gets the nodes, then the edges.
+TEST(ExportView, CsvFilesWrittenInParallelKeepTheContract) {
+  Options opt;
+  opt.sync = false;
+  auto db = *DB::Open(testing::TempDir("export_csv_threads"), opt);
+  Model model;
+  std::mt19937_64 rng(11);
+  for (int r = 0; r < 3; ++r) {
+    RandomRevision(*db, model, rng, 200);
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+  auto snap = *db->GetSnapshot(model.head());
+  std::string ref_nodes, ref_edges;
+  RefCsv(model.at(model.head()), &ref_nodes, &ref_edges);
+  const uint64_t total = snap->node_count() + snap->edge_count();
+  ASSERT_GT(snap->edge_count(), 0u);
+
+  std::vector<std::pair<uint64_t, uint64_t>> calls;
+  bool other_thread = false;
+  const std::thread::id caller = std::this_thread::get_id();
+  io::ExportOptions options;
+  options.progress = [&](uint64_t done, uint64_t t) {
+    other_thread |= std::this_thread::get_id() != caller;
+    calls.emplace_back(done, t);
+  };
+  std::ostringstream nodes, edges;
+  ASSERT_TRUE(io::ExportCsv(*snap, nodes, edges, options).ok());
+  EXPECT_EQ(nodes.str(), ref_nodes);
+  EXPECT_EQ(edges.str(), ref_edges);
+  EXPECT_FALSE(other_thread);
+  ASSERT_FALSE(calls.empty());
+  EXPECT_EQ(calls.back(), std::make_pair(total, total));
+  for (size_t i = 1; i < calls.size(); ++i) {
+    EXPECT_LE(calls[i - 1].first, calls[i].first) << "call " << i;
+  }
+
+  std::ostringstream both;
+  ASSERT_TRUE(io::ExportCsv(*snap, both, both).ok());
+  EXPECT_EQ(both.str(), ref_nodes + ref_edges);
+
+  for (bool fail_nodes : {true, false}) {
+    std::ostringstream good, bad;
+    bad.setstate(std::ios::badbit);
+    const absl::Status st = fail_nodes ? io::ExportCsv(*snap, bad, good)
+                                       : io::ExportCsv(*snap, good, bad);
+    EXPECT_FALSE(st.ok()) << (fail_nodes ? "nodes" : "edges");
+    EXPECT_NE(st.message().find("write error"), std::string::npos) << st;
+  }
+}
+
 TEST(ExportView, DecoderReadsUnsortedAndMisalignedRecordsAsTheMapsDo) {
   flatbuffers::FlatBufferBuilder b;
   auto prop = [&](const char* name, int64_t i) {
